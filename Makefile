@@ -1,0 +1,70 @@
+# jirga — build, test, demo. `make` builds ./jirga; `make test` runs every test and ends
+# with "N passed, N failed". `make SAN=1 ...` builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build-san/.
+
+CC ?= cc
+SAN ?= 0
+ifeq ($(SAN),1)
+  BUILD := build-san
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDSAN := -fsanitize=address,undefined
+  BIN := $(BUILD)/jirga
+else
+  BUILD := build
+  OPT := -O2 -g
+  LDSAN :=
+  BIN := jirga
+endif
+CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation -Iinclude
+LDLIBS := -lutf8proc -ljansson -lpthread
+
+LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/lexicon/*.c src/dict/*.c src/parse/*.c \
+                      src/code/*.c src/out/*.c src/input/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libjirga.a
+
+.PHONY: all test demo clean setup golden-update unit
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+# Unit tests (cmocka), one binary per file in tests/unit/.
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDSAN) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+setup:
+	./scripts/setup.sh
+
+demo: all
+	./jirga code --date 2021-01-17 examples/afghan-talks.txt
+
+# Runs every test: unit tests, golden tests, the seed article, and the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Last line: "N passed, N failed".
+test: all unit
+	$(MAKE) SAN=1 all unit
+	./tests/run.sh
+
+# Shows every change of golden output for review, then writes the new outputs.
+golden-update: all
+	./tests/golden-update.sh
+
+clean:
+	rm -rf build build-san jirga
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

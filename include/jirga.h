@@ -1,0 +1,113 @@
+/*
+ * jirga.h — the whole public API of jirga, a political event coder.
+ *
+ * A program loads a dictionary once (immutable, shareable between threads), makes one
+ * coder per thread, and codes documents one at a time. Each call returns the events of
+ * one document; they stay valid until the next call on the same coder.
+ *
+ * Ownership: every pointer returned by a jirga_*_new / _load function is owned by the
+ * caller and freed with the matching _free function (which accepts NULL). Pointers inside
+ * returned structures are borrowed from the coder or the dictionary.
+ */
+#ifndef JIRGA_H
+#define JIRGA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JIRGA_VERSION "0.1.0"
+
+/* Errors carry a message that already names the place (file:line or document id). */
+typedef struct jirga_error {
+    int code; /* 0 when there is no error */
+    char message[512];
+} jirga_error;
+
+/* ---- Dictionary ------------------------------------------------------------------- */
+
+typedef struct jirga_dict jirga_dict;
+
+typedef struct jirga_dict_options {
+    const char *wordnet_dir; /* WordNet exception lists; NULL: /usr/share/wordnet */
+    const char *cameo_table; /* CAMEO codes table; NULL: <dict dir>/../cameo.tsv */
+    /* Called for each warning (a duplicate entry, say); may be NULL. */
+    void (*warn)(void *ctx, const char *message);
+    void *warn_ctx;
+} jirga_dict_options;
+
+/* Loads every *.txt file below dir. Returns NULL and fills err on failure. */
+jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jirga_error *err);
+void jirga_dict_free(jirga_dict *dict);
+
+typedef struct jirga_dict_stats {
+    size_t actors, actor_names, agents, patterns, nominal_patterns, sets, discards, forms;
+    size_t cameo_codes, uncovered_codes;
+    const char *uncovered[400]; /* borrowed from the dictionary */
+} jirga_dict_stats;
+void jirga_dict_get_stats(const jirga_dict *dict, jirga_dict_stats *stats);
+
+/* Label, quad class and Goldstein score of a CAMEO code; false if the code is unknown. */
+bool jirga_cameo_info(const jirga_dict *dict, const char *code, const char **label, int *quad,
+                      double *goldstein);
+
+/* ---- Coding ----------------------------------------------------------------------- */
+
+typedef struct jirga_doc {
+    const char *id;    /* document id, for messages and output */
+    const char *date;  /* article date YYYY-MM-DD, or NULL */
+    const char *title; /* coded as the first sentence when not NULL */
+    const char *text;
+    size_t text_len;
+    const char *url;
+    bool first_line_is_title; /* plain text files: the first line is the headline */
+} jirga_doc;
+
+typedef struct jirga_actor {
+    char code[24];   /* "USAGOV"; "" when no actor */
+    char country[4]; /* "USA", "IGO", "" */
+    char role[8];    /* "GOV", "" */
+    int start, end;  /* byte offsets in the sentence; both -1 when no actor */
+} jirga_actor;
+
+typedef struct jirga_event {
+    int sentence;         /* 1-based index of the sentence in the document */
+    const char *sentence_text; /* borrowed; not NUL-terminated, see sentence_len */
+    size_t sentence_len;
+    jirga_actor source, target;
+    char cameo[8];
+    char root[3];
+    const char *label; /* borrowed from the dictionary */
+    int quad;
+    double goldstein;
+    bool negated;
+    int verb_start, verb_end; /* byte offsets of the verb (or the pattern's first word) */
+    const char *pattern_file; /* borrowed from the dictionary */
+    int pattern_line;
+    char event_date[11]; /* YYYY-MM-DD, or YYYY-MM, or "" when the document has no date */
+    bool date_stated;    /* the date was stated in the sentence, not the article date */
+} jirga_event;
+
+typedef struct jirga_coder jirga_coder;
+
+typedef struct jirga_coder_options {
+    bool keep_negated; /* emit negated events with negated=true instead of dropping them */
+    bool trace;        /* keep a human-readable trace of every decision (jirga explain) */
+    size_t max_sentence_bytes; /* longer sentences are cut here; 0: 8192 */
+} jirga_coder_options;
+
+/* The dictionary is borrowed and must outlive the coder. */
+jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *opts);
+void jirga_coder_free(jirga_coder *coder);
+
+/* Codes one document. Returns the number of events (>= 0) and sets *events to an array
+ * borrowed from the coder, valid until the next call. Never fails on bad text: invalid
+ * UTF-8 is repaired, NUL bytes are dropped. */
+int jirga_code(jirga_coder *coder, const jirga_doc *doc, const jirga_event **events);
+
+/* Number of sentences in the last coded document. */
+int jirga_sentence_count(const jirga_coder *coder);
+
+/* The trace of the last call when options.trace was set; borrowed, "" otherwise. */
+const char *jirga_trace(const jirga_coder *coder);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * base.h — the small tools every module uses: checked allocation, growable arrays,
+ * a string builder and a string hash. Nothing here knows about language.
+ */
+#ifndef JIRGA_BASE_H
+#define JIRGA_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that never returns NULL: out of memory aborts with a message, because no
+ * caller could do anything sensible with half a document. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Grows array *items (of *cap elements of size elem) so it holds at least need. */
+void grow_array(void **items, size_t *cap, size_t need, size_t elem);
+#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* A growable NUL-terminated string; zero-initialise, then sbuf_free. */
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+} sbuf;
+void sbuf_add(sbuf *b, const char *s, size_t n);
+void sbuf_adds(sbuf *b, const char *s);
+void sbuf_addc(sbuf *b, char c);
+void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_reset(sbuf *b);
+void sbuf_free(sbuf *b);
+
+uint64_t hash_bytes(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,43 @@
+/* main.c — the jirga command: dispatches to one file per command. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "jirga %s — political event coder (CAMEO)\n\n"
+               "usage:\n"
+               "  jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] FILE...\n"
+               "  jirga explain [--date YYYY-MM-DD] [--dict DIR] \"sentence\" | FILE\n"
+               "  jirga dict check|stats [DIR]\n"
+               "  jirga version\n\n"
+               "FILE '-' is standard input. Events are printed as JSON Lines (docs/event-record.md).\n",
+            JIRGA_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "code") == 0)
+        return cmd_code(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "dict") == 0)
+        return cmd_dict(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("jirga %s\n", JIRGA_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    fprintf(stderr, "jirga: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

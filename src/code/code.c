@@ -1,0 +1,578 @@
+/*
+ * code.c — from clauses to events. For each clause: the verb's patterns, most specific
+ * first, are matched against the clause in active order (a passive clause is turned
+ * around); when none matches, nominal patterns are tried on the clause's words. A match
+ * gives an event for each source and target; negated and hypothetical verbs are not
+ * coded. Every decision is written to the trace when asked (jirga explain).
+ */
+#include "code.h"
+
+#include "../base/base.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512 };
+
+struct jirga_coder {
+    const jirga_dict *d;
+    jirga_coder_options opts;
+    sbuf clean;
+    text_span *spans;
+    size_t cap_spans;
+    int nsentences;
+    sentence sent;
+    jirga_event *events;
+    size_t nevents, cap_events;
+    sbuf trace;
+    int doc_date;
+    char date_text[11];
+};
+
+int code_parse_date(const char *s)
+{
+    if (!s)
+        return 0;
+    int y, m, d;
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 || sscanf(s, "%4d%2d%2d%c", &y, &m, &d, &extra) == 3)
+        if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+            return y * 10000 + m * 100 + d;
+    return 0;
+}
+
+/* ---- Trace -------------------------------------------------------------------------- */
+
+static void trace(jirga_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace(jirga_coder *c, const char *fmt, ...)
+{
+    if (!c->opts.trace)
+        return;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sbuf_adds(&c->trace, buf);
+}
+
+static void trace_span(jirga_coder *c, int from, int to)
+{
+    const sentence *s = &c->sent;
+    if (from >= to || from < 0) {
+        trace(c, "-");
+        return;
+    }
+    int a = (int)s->tokens[from].start, b = (int)s->tokens[to - 1].end;
+    trace(c, "%.*s", b - a, s->text + a);
+}
+
+static void trace_pattern(jirga_coder *c, const pattern *p)
+{
+    trace(c, "%s:%d  ", p->file, p->line);
+    for (int i = 0; i < p->nelems; i++) {
+        const pattern_elem *e = &p->elems[i];
+        const char *sep = i == 0 ? "" : e->adjacent ? "_" : " ";
+        switch (e->kind) {
+        case E_SOURCE: trace(c, "%s$", sep); break;
+        case E_TARGET: trace(c, "%s+", sep); break;
+        case E_COMPOUND: trace(c, "%s%%", sep); break;
+        case E_SET: trace(c, "%s&%s", sep, c->d->sets[e->set].name); break;
+        default: trace(c, "%s%s", sep, lex_word(c->d->lex, e->word)); break;
+        }
+    }
+    trace(c, " = %s%s%s", p->code, p->code2[0] ? ":" : "", p->code2);
+}
+
+static void trace_parse(jirga_coder *c)
+{
+    const sentence *s = &c->sent;
+    const lexicon *lex = c->d->lex;
+    trace(c, "  tokens:");
+    for (size_t i = 0; i < s->ntokens; i++) {
+        const token *t = &s->tokens[i];
+        trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+        if (t->nlemmas) {
+            trace(c, "/");
+            for (int k = 0; k < t->nlemmas; k++)
+                trace(c, "%s%s", k ? "," : "", lex_word(lex, t->lemmas[k]));
+        }
+    }
+    trace(c, "\n");
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const actor_group *grp = &s->groups[g];
+        trace(c, "  actors %zu: ", g + 1);
+        for (int u = grp->first; u < grp->first + grp->count; u++) {
+            const actor_unit *unit = &s->units[u];
+            trace(c, "%s[", u > grp->first ? " + " : "");
+            trace_span(c, unit->start, unit->end);
+            trace(c, "] %s", unit->code);
+            if (unit->actor)
+                trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
+            if (unit->agent)
+                trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
+        }
+        trace(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
+    }
+    for (size_t k = 0; k < s->nclauses; k++) {
+        const clause *cl = &s->clauses[k];
+        trace(c, "  clause %zu: ", k + 1);
+        trace_span(c, cl->left, cl->right);
+        trace(c, "\n");
+        if (cl->vg >= 0) {
+            const verb_group *vg = &s->vgs[cl->vg];
+            trace(c, "    verb: ");
+            trace_span(c, vg->start, vg->end);
+            trace(c, "%s%s%s\n", vg->passive ? " [passive]" : " [active]", vg->negated ? " [negated]" : "",
+                  vg->hypothetical ? " [hypothetical]" : "");
+        } else {
+            trace(c, "    verb: none (nominal patterns only)\n");
+        }
+        trace(c, "    subject: ");
+        if (cl->subject >= 0)
+            trace_span(c, s->groups[cl->subject].start, s->groups[cl->subject].end);
+        else
+            trace(c, "none");
+        trace(c, "%s\n", cl->subject_inherited ? " (shared with the clause before)" : "");
+        if (cl->agent >= 0) {
+            trace(c, "    by-agent: ");
+            trace_span(c, s->groups[cl->agent].start, s->groups[cl->agent].end);
+            trace(c, "\n");
+        }
+    }
+}
+
+/* ---- Items: a clause seen as words and actor groups ---------------------------------- */
+
+enum { ITEM_TOKEN, ITEM_GROUP };
+
+typedef struct item {
+    int kind, index;
+} item;
+
+typedef struct match_state {
+    const sentence *s;
+    const jirga_dict *d;
+    const item *items;
+    int nitems;
+    int target, compound, source; /* bound groups, -1 */
+    int first_word;               /* token of the first word matched (nominal patterns) */
+} match_state;
+
+static bool word_is_by(const sentence *s, int k)
+{
+    const token *t = &s->tokens[k];
+    return t->end - t->start == 2 && (s->text[t->start] | 0x20) == 'b' && (s->text[t->start + 1] | 0x20) == 'y';
+}
+
+static int push_items(const sentence *s, item *items, int n, int from, int to, int skip_group)
+{
+    for (int k = from; k < to && n < MAX_ITEMS;) {
+        int g = s->group_at[k];
+        if (g >= 0) {
+            if (g != skip_group)
+                items[n++] = (item){ITEM_GROUP, g};
+            k = s->groups[g].end;
+            continue;
+        }
+        if (skip_group >= 0 && word_is_by(s, k)) {
+            int a = k + 1; /* "by the insurgents": drop "by" and its determiners */
+            while (a < to && (s->tokens[a].flags & (W_DET | W_ADJ | W_QUANT)))
+                a++;
+            if (a < to && s->group_at[a] == skip_group) {
+                k = a;
+                continue;
+            }
+        }
+        items[n++] = (item){ITEM_TOKEN, k};
+        k++;
+    }
+    return n;
+}
+
+static bool set_matches_at(const match_state *m, int set, int pos, int *len)
+{
+    const word_set *ws = &m->d->sets[set];
+    for (int i = 0; i < ws->nmembers; i++) {
+        const phrase *p = &ws->members[i];
+        if (pos + p->nwords > m->nitems)
+            continue;
+        bool ok = true;
+        for (int k = 0; k < p->nwords && ok; k++) {
+            const item *it = &m->items[pos + k];
+            ok = it->kind == ITEM_TOKEN && token_is(&m->s->tokens[it->index], p->words[k]);
+        }
+        if (ok) {
+            *len = p->nwords;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
+ * just before (gaps apply only between words). Backtracks over word positions. */
+static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
+{
+    if (e == p->nelems)
+        return true;
+    const pattern_elem *el = &p->elems[e];
+    int limit = anchored || el->adjacent ? pos : pos + (el->kind == E_TARGET ? TARGET_GAP : WORD_GAP);
+    if (limit >= m->nitems)
+        limit = m->nitems - 1;
+    switch (el->kind) {
+    case E_WORD:
+    case E_SET:
+        for (int j = pos; j <= limit; j++) {
+            const item *it = &m->items[j];
+            int len = 1;
+            if (it->kind != ITEM_TOKEN)
+                continue;
+            if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
+                                   : !set_matches_at(m, el->set, j, &len))
+                continue;
+            if (m->first_word < 0)
+                m->first_word = it->index;
+            if (match_from(m, p, e + 1, j + len, false))
+                return true;
+        }
+        return false;
+    case E_TARGET:
+    case E_COMPOUND:
+    case E_SOURCE:
+        for (int j = pos; j <= limit; j++) {
+            const item *it = &m->items[j];
+            if (it->kind != ITEM_GROUP)
+                continue;
+            if (el->kind == E_COMPOUND && m->s->groups[it->index].count < 2)
+                continue;
+            int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
+            int saved = *slot;
+            *slot = it->index;
+            if (match_from(m, p, e + 1, j + 1, false))
+                return true;
+            *slot = saved;
+            break; /* a slot binds the first group it meets */
+        }
+        /* A target at the end of a pattern is optional. */
+        return el->kind == E_TARGET && e == p->nelems - 1;
+    }
+    return false;
+}
+
+/* ---- Events ------------------------------------------------------------------------- */
+
+static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
+{
+    memset(a, 0, sizeof *a);
+    a->start = a->end = -1;
+    if (!u)
+        return;
+    snprintf(a->code, sizeof a->code, "%s", u->code);
+    size_t n = strlen(u->code);
+    if (n >= 6 || (n == 3 && u->actor)) {
+        memcpy(a->country, u->code, 3);
+        snprintf(a->role, sizeof a->role, "%.6s", u->code + 3);
+    } else {
+        snprintf(a->role, sizeof a->role, "%s", u->code); /* a lone agent: no country */
+    }
+    a->start = (int)s->tokens[u->start].start;
+    a->end = (int)s->tokens[u->end - 1].end;
+}
+
+static bool same_event(const jirga_event *a, const jirga_event *b)
+{
+    return a->sentence == b->sentence && strcmp(a->cameo, b->cameo) == 0 &&
+           strcmp(a->source.code, b->source.code) == 0 && strcmp(a->target.code, b->target.code) == 0 &&
+           a->source.start == b->source.start && a->target.start == b->target.start;
+}
+
+static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
+                 const pattern *p, int verb_token, const verb_group *vg)
+{
+    const sentence *s = &c->sent;
+    if (!src) {
+        trace(c, "      no event: no source actor\n");
+        return;
+    }
+    if (tgt && src->start == tgt->start) {
+        trace(c, "      no event: source and target are the same words\n");
+        return;
+    }
+    jirga_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sentence = c->nsentences;
+    ev.sentence_text = s->text;
+    ev.sentence_len = s->len;
+    fill_actor(s, src, &ev.source);
+    fill_actor(s, tgt, &ev.target);
+    snprintf(ev.cameo, sizeof ev.cameo, "%s", code);
+    memcpy(ev.root, code, 2);
+    const cameo_code *cc = dict_cameo(c->d, code);
+    ev.label = cc ? cc->label : "";
+    ev.quad = cc ? cc->quad : 0;
+    ev.goldstein = cc ? cc->goldstein : 0;
+    ev.negated = vg && vg->negated;
+    ev.verb_start = (int)s->tokens[verb_token].start;
+    ev.verb_end = (int)s->tokens[verb_token].end;
+    ev.pattern_file = p->file;
+    ev.pattern_line = p->line;
+    snprintf(ev.event_date, sizeof ev.event_date, "%s", c->date_text);
+    for (size_t i = 0; i < c->nevents; i++)
+        if (same_event(&c->events[i], &ev)) {
+            trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
+            return;
+        }
+    if (ev.negated && !c->opts.keep_negated) {
+        trace(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev.source.code,
+              ev.target.code[0] ? ev.target.code : "(none)");
+        return;
+    }
+    trace(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev.label, ev.root, ev.source.code,
+          ev.target.code[0] ? ev.target.code : "(none)", ev.negated ? " [negated]" : "");
+    GROW(c->events, c->cap_events, c->nevents + 1);
+    c->events[c->nevents++] = ev;
+}
+
+static const actor_unit *unit_of(const sentence *s, int group, int k)
+{
+    return group >= 0 ? &s->units[s->groups[group].first + k] : NULL;
+}
+
+static int group_size(const sentence *s, int group) { return group >= 0 ? s->groups[group].count : 0; }
+
+/* Every source-target pair of a match, and the reversed pair for paired codes. */
+static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, int source_group,
+                       int verb_token, const verb_group *vg)
+{
+    const sentence *s = &c->sent;
+    if (m->compound >= 0 || (p->elems[0].kind == E_COMPOUND)) {
+        int g = m->compound >= 0 ? m->compound : source_group;
+        int n = group_size(s, g);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                if (i != j)
+                    emit(c, p->code, unit_of(s, g, i), unit_of(s, g, j), p, verb_token, vg);
+        return;
+    }
+    int ns = group_size(s, source_group), nt = group_size(s, m->target);
+    if (ns == 0)
+        trace(c, "      no event: no source actor\n");
+    for (int i = 0; i < ns; i++) {
+        if (nt == 0)
+            emit(c, p->code, unit_of(s, source_group, i), NULL, p, verb_token, vg);
+        for (int j = 0; j < nt; j++) {
+            emit(c, p->code, unit_of(s, source_group, i), unit_of(s, m->target, j), p, verb_token, vg);
+            if (p->code2[0])
+                emit(c, p->code2, unit_of(s, m->target, j), unit_of(s, source_group, i), p, verb_token, vg);
+        }
+    }
+}
+
+/* ---- Clauses ------------------------------------------------------------------------ */
+
+/* Verb patterns: the clause in active order, after the verb. Returns true on a match. */
+static bool code_verb_clause(jirga_coder *c, const clause *cl)
+{
+    const sentence *s = &c->sent;
+    const verb_group *vg = &s->vgs[cl->vg];
+    const token *verb = &s->tokens[vg->verb];
+    int subject = vg->passive ? cl->agent : cl->subject;
+    item items[MAX_ITEMS];
+    int n = 0;
+    if (vg->passive && cl->subject >= 0)
+        items[n++] = (item){ITEM_GROUP, cl->subject};
+    n = push_items(s, items, n, vg->end, cl->right, vg->passive ? cl->agent : -1);
+
+    word_id keys[4] = {verb->word};
+    int nkeys = 1;
+    for (int k = 0; k < verb->nlemmas; k++)
+        keys[nkeys++] = verb->lemmas[k];
+    for (int k = 0; k < nkeys; k++) {
+        size_t np;
+        const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
+        for (size_t i = 0; i < np; i++) {
+            const pattern *p = &ps[i];
+            match_state m = {s, c->d, items, n, -1, -1, subject, -1};
+            if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
+                continue;
+            if (!match_from(&m, p, 2, 0, false))
+                continue;
+            trace(c, "    matched ");
+            trace_pattern(c, p);
+            trace(c, "\n");
+            if (strcmp(p->code, "---") == 0) {
+                trace(c, "      no event: the pattern says so\n");
+                return true;
+            }
+            if (vg->hypothetical) {
+                trace(c, "      not coded: hypothetical ('%.*s')\n",
+                      (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+                      s->text + s->tokens[vg->modal_token].start);
+                return true;
+            }
+            emit_match(c, p, &m, subject, vg->verb, vg);
+            return true;
+        }
+        if (np && c->opts.trace)
+            trace(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
+    }
+    return false;
+}
+
+/* Nominal patterns over the clause's words in text order. */
+static bool code_nominal_clause(jirga_coder *c, const clause *cl)
+{
+    const sentence *s = &c->sent;
+    const verb_group *vg = cl->vg >= 0 ? &s->vgs[cl->vg] : NULL;
+    item items[MAX_ITEMS];
+    int n = push_items(s, items, 0, cl->left, cl->right, -1);
+    for (int j = 0; j < n; j++) {
+        if (items[j].kind != ITEM_TOKEN)
+            continue;
+        const token *t = &s->tokens[items[j].index];
+        word_id keys[4] = {t->word};
+        int nkeys = 1;
+        for (int k = 0; k < t->nlemmas; k++)
+            keys[nkeys++] = t->lemmas[k];
+        for (int k = 0; k <= nkeys; k++) {
+            size_t np;
+            const pattern *ps = k < nkeys ? dict_nominal_patterns(c->d, keys[k], &np)
+                                          : dict_set_nominal_patterns(c->d, &np);
+            for (size_t i = 0; i < np; i++) {
+                const pattern *p = &ps[i];
+                int a = 0; /* the anchor element; slots before it bind the items before j */
+                while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
+                    a++;
+                if (j < a)
+                    continue;
+                match_state m = {s, c->d, items, n, -1, -1, -1, -1};
+                bool ok = true;
+                for (int e = 0; e < a && ok; e++) {
+                    const item *it = &items[j - a + e];
+                    if (it->kind != ITEM_GROUP)
+                        ok = false;
+                    else if (p->elems[e].kind == E_TARGET)
+                        m.target = it->index;
+                    else if (p->elems[e].kind == E_SOURCE)
+                        m.source = it->index;
+                    else
+                        m.compound = s->groups[it->index].count >= 2 ? it->index : (ok = false, -1);
+                }
+                if (!ok || !match_from(&m, p, a, j, true))
+                    continue;
+                trace(c, "    matched ");
+                trace_pattern(c, p);
+                trace(c, "\n");
+                if (strcmp(p->code, "---") == 0) {
+                    trace(c, "      no event: the pattern says so\n");
+                    return true;
+                }
+                if (vg && vg->hypothetical) {
+                    trace(c, "      not coded: hypothetical\n");
+                    return true;
+                }
+                int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
+                emit_match(c, p, &m, source, m.first_word >= 0 ? m.first_word : items[j].index, vg);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void code_sentence(jirga_coder *c)
+{
+    const sentence *s = &c->sent;
+    if (c->opts.trace) {
+        trace(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
+        trace_parse(c);
+    }
+    if (s->discard >= 0) {
+        const dict_entry *e = &c->d->discards[s->discard];
+        trace(c, "  discarded by %s:%d\n", e->file, e->line);
+        return;
+    }
+    for (size_t k = 0; k < s->nclauses; k++) {
+        const clause *cl = &s->clauses[k];
+        trace(c, "  coding clause %zu\n", k + 1);
+        if (cl->vg >= 0 && code_verb_clause(c, cl))
+            continue;
+        if (!code_nominal_clause(c, cl))
+            trace(c, "    no pattern matched\n");
+    }
+}
+
+/* ---- The coder ---------------------------------------------------------------------- */
+
+jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *opts)
+{
+    jirga_coder *c = xcalloc(1, sizeof *c);
+    c->d = dict;
+    if (opts)
+        c->opts = *opts;
+    if (!c->opts.max_sentence_bytes)
+        c->opts.max_sentence_bytes = 8192;
+    return c;
+}
+
+void jirga_coder_free(jirga_coder *c)
+{
+    if (!c)
+        return;
+    sbuf_free(&c->clean);
+    free(c->spans);
+    sentence_free(&c->sent);
+    free(c->events);
+    sbuf_free(&c->trace);
+    free(c);
+}
+
+int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
+{
+    sbuf_reset(&c->clean);
+    sbuf_reset(&c->trace);
+    c->nevents = 0;
+    c->nsentences = 0;
+    c->doc_date = code_parse_date(doc->date);
+    c->date_text[0] = 0;
+    if (c->doc_date)
+        snprintf(c->date_text, sizeof c->date_text, "%04d-%02d-%02d", c->doc_date / 10000,
+                 c->doc_date / 100 % 100, c->doc_date % 100);
+    bool title_first = doc->first_line_is_title;
+    if (doc->title && doc->title[0]) {
+        text_clean(doc->title, strlen(doc->title), &c->clean);
+        for (size_t i = 0; i < c->clean.len; i++)
+            if (c->clean.data[i] == '\n')
+                c->clean.data[i] = ' ';
+        sbuf_addc(&c->clean, '\n');
+        title_first = true;
+    }
+    if (doc->text)
+        text_clean(doc->text, doc->text_len, &c->clean);
+    size_t nspans = 0;
+    if (c->clean.len)
+        nspans = text_split(c->clean.data, c->clean.len, title_first, c->opts.max_sentence_bytes, &c->spans,
+                            &c->cap_spans);
+    bool dropped = false;
+    for (size_t i = 0; i < nspans && !dropped; i++) {
+        const text_span *sp = &c->spans[i];
+        c->nsentences++;
+        parse_sentence(c->d, &c->sent, c->clean.data + sp->start, sp->end - sp->start, c->doc_date);
+        if (c->sent.discard >= 0 && c->d->discards[c->sent.discard].whole_document) {
+            const dict_entry *e = &c->d->discards[c->sent.discard];
+            trace(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
+            c->nevents = 0;
+            dropped = true;
+            break;
+        }
+        code_sentence(c);
+    }
+    *events = c->events;
+    return (int)c->nevents;
+}
+
+int jirga_sentence_count(const jirga_coder *c) { return c->nsentences; }
+
+const char *jirga_trace(const jirga_coder *c) { return c->trace.data ? c->trace.data : ""; }

@@ -1,0 +1,909 @@
+/*
+ * dict.c — loads the project's dictionary language into the dictionary model and builds
+ * the lookup tables (phrases and patterns indexed by word id). Any line that cannot be
+ * read stops loading with "file:line: message"; duplicates only warn.
+ */
+#include "dict.h"
+
+#include "../base/base.h"
+#include "../text/text.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct loader {
+    jirga_dict *d;
+    jirga_error *err;
+    const jirga_dict_options *opts;
+    const char *file;
+    int line;
+    token *tokens;
+    size_t cap_tokens;
+} loader;
+
+static bool fail(loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(loader *ld, const char *fmt, ...)
+{
+    int n = snprintf(ld->err->message, sizeof ld->err->message, "%s:%d: ", ld->file, ld->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < sizeof ld->err->message)
+        vsnprintf(ld->err->message + n, sizeof ld->err->message - (size_t)n, fmt, ap);
+    va_end(ap);
+    ld->err->code = 1;
+    return false;
+}
+
+static void warn(loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(loader *ld, const char *fmt, ...)
+{
+    if (!ld->opts || !ld->opts->warn)
+        return;
+    char msg[600];
+    int n = snprintf(msg, sizeof msg, "%s:%d: warning: ", ld->file, ld->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < sizeof msg)
+        vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    ld->opts->warn(ld->opts->warn_ctx, msg);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    return s;
+}
+
+/* ---- CAMEO table -------------------------------------------------------------------- */
+
+static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err->message, sizeof err->message, "%s: cannot open the CAMEO code table: %s", path,
+                 strerror(errno));
+        err->code = 1;
+        return false;
+    }
+    char line[1024];
+    size_t cap = 0;
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (lineno == 1 || line[0] == '\n')
+            continue; /* header */
+        char *fields[4] = {0};
+        char *p = line;
+        for (int i = 0; i < 4 && p; i++) {
+            fields[i] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = 0;
+        }
+        if (!fields[3] || strlen(fields[0]) >= sizeof d->cameo[0].code) {
+            snprintf(err->message, sizeof err->message, "%s:%d: expected code, label, goldstein, quad_class",
+                     path, lineno);
+            err->code = 1;
+            fclose(f);
+            return false;
+        }
+        GROW(d->cameo, cap, d->ncameo + 1);
+        cameo_code *c = &d->cameo[d->ncameo++];
+        memset(c, 0, sizeof *c);
+        strcpy(c->code, fields[0]);
+        c->label = xstrdup(fields[1]);
+        c->goldstein = atof(fields[2]);
+        c->quad = atoi(fields[3]);
+    }
+    fclose(f);
+    return true;
+}
+
+const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
+{
+    size_t lo = 0, hi = d->ncameo;
+    while (lo < hi) { /* the table is sorted by code as a string */
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(d->cameo[mid].code, code);
+        if (c == 0)
+            return &d->cameo[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int cmp_cameo(const void *a, const void *b)
+{
+    return strcmp(((const cameo_code *)a)->code, ((const cameo_code *)b)->code);
+}
+
+/* ---- Words and phrases --------------------------------------------------------------- */
+
+/* Tokenizes text as the coder would and interns each folded token. */
+static int intern_words(loader *ld, const char *text, word_id *out, uint8_t *caps, int max)
+{
+    size_t n = text_tokenize(text, strlen(text), &ld->tokens, &ld->cap_tokens);
+    if ((int)n > max)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const token *t = &ld->tokens[i];
+        char fold[256];
+        size_t len = lex_fold(text + t->start, t->end - t->start, fold, sizeof fold);
+        if (len == 0)
+            return -1;
+        out[i] = lex_intern(ld->d->lex, fold, len);
+        if (caps)
+            caps[i] = (t->shape & T_ALLCAPS) ? 1 : 0;
+    }
+    return (int)n;
+}
+
+static bool add_phrase(loader *ld, const char *text, int kind, int entry)
+{
+    word_id words[32];
+    uint8_t caps[32];
+    int n = intern_words(ld, text, words, caps, 32);
+    if (n <= 0)
+        return fail(ld, "cannot read the name '%s' (empty, or over 32 words)", text);
+    jirga_dict *d = ld->d;
+    GROW(d->phrases, d->cap_phrases, d->nphrases + 1);
+    phrase *p = &d->phrases[d->nphrases++];
+    p->words = xmalloc((size_t)n * sizeof *p->words);
+    p->allcaps = xmalloc((size_t)n);
+    memcpy(p->words, words, (size_t)n * sizeof *words);
+    memcpy(p->allcaps, caps, (size_t)n);
+    p->nwords = n;
+    p->kind = kind;
+    p->entry = entry;
+    return true;
+}
+
+/* ---- Codes -------------------------------------------------------------------------- */
+
+static bool parse_date(const char *s, int *out)
+{
+    int y, m, dd;
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31)
+        return false;
+    *out = y * 10000 + m * 100 + dd;
+    return true;
+}
+
+static bool valid_actor_code(const char *c)
+{
+    size_t n = strlen(c);
+    if (n == 0 || n % 3 != 0 || n >= sizeof ((dated_code *)0)->code)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)c[i]) && !isdigit((unsigned char)c[i]))
+            return false;
+    return true;
+}
+
+/* "AFGINS until 2021-08-14, AFGGOV from 2021-08-15" */
+static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only)
+{
+    char *save = NULL;
+    for (char *part = strtok_r(s, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+        char *words[8];
+        int nw = 0;
+        char *save2 = NULL;
+        for (char *w = strtok_r(part, " \t", &save2); w && nw < 8; w = strtok_r(NULL, " \t", &save2))
+            words[nw++] = w;
+        if (nw == 0)
+            return fail(ld, "empty code between commas");
+        dated_code c = {0};
+        const char *code = words[0];
+        if (role_only && code[0] == '~')
+            code++; /* TABARI habit: ~GOV */
+        if (!valid_actor_code(code))
+            return fail(ld, "bad code '%s': expected groups of three capital letters such as AFG or AFGGOV",
+                        words[0]);
+        strcpy(c.code, code);
+        for (int i = 1; i < nw; i += 2) {
+            int *slot = strcmp(words[i], "from") == 0 ? &c.from : strcmp(words[i], "until") == 0 ? &c.until : NULL;
+            if (!slot)
+                return fail(ld, "unexpected '%s' after code %s: expected 'from DATE' or 'until DATE'", words[i],
+                            c.code);
+            if (i + 1 >= nw || !parse_date(words[i + 1], slot))
+                return fail(ld, "'%s' needs a date written YYYY-MM-DD", words[i]);
+        }
+        if (c.from && c.until && c.from > c.until)
+            return fail(ld, "code %s: 'from' date after 'until' date", c.code);
+        e->codes = xrealloc(e->codes, (size_t)(e->ncodes + 1) * sizeof *e->codes);
+        e->codes[e->ncodes++] = c;
+    }
+    if (e->ncodes == 0)
+        return fail(ld, "no code after ' = '");
+    return true;
+}
+
+const char *dict_code_on(const dict_entry *e, int date)
+{
+    for (int i = 0; i < e->ncodes; i++) {
+        const dated_code *c = &e->codes[i];
+        if (!c->from && !c->until)
+            continue;
+        if (date && (!c->from || date >= c->from) && (!c->until || date <= c->until))
+            return c->code;
+    }
+    for (int i = 0; i < e->ncodes; i++)
+        if (!e->codes[i].from && !e->codes[i].until)
+            return e->codes[i].code;
+    /* Only dated codes and none applies (or no date): the latest one is the best guess. */
+    return e->ncodes ? e->codes[e->ncodes - 1].code : "";
+}
+
+/* ---- Entries ------------------------------------------------------------------------ */
+
+typedef struct split_line {
+    char *alts[256];
+    int nalts;
+    char *codes;
+} split_line;
+
+static bool split_entry(loader *ld, char *body, split_line *out)
+{
+    char *eq = NULL;
+    for (char *p = strstr(body, " = "); p; p = strstr(p + 1, " = "))
+        eq = p;
+    if (!eq)
+        return fail(ld, "expected ' = ' followed by codes");
+    *eq = 0;
+    out->codes = trim(eq + 3);
+    out->nalts = 0;
+    char *save = NULL;
+    for (char *a = strtok_r(body, "|", &save); a; a = strtok_r(NULL, "|", &save)) {
+        if (out->nalts == 256)
+            return fail(ld, "more than 256 alternatives on one line");
+        a = trim(a);
+        if (!*a)
+            return fail(ld, "empty alternative between '|'");
+        out->alts[out->nalts++] = a;
+    }
+    if (out->nalts == 0)
+        return fail(ld, "nothing before ' = '");
+    return true;
+}
+
+static dict_entry *new_entry(loader *ld, dict_entry **arr, size_t *n, size_t *cap)
+{
+    GROW(*arr, *cap, *n + 1);
+    dict_entry *e = &(*arr)[(*n)++];
+    memset(e, 0, sizeof *e);
+    e->file = ld->file;
+    e->line = ld->line;
+    return e;
+}
+
+static bool load_names(loader *ld, char *body, int kind)
+{
+    split_line sl;
+    if (!split_entry(ld, body, &sl))
+        return false;
+    jirga_dict *d = ld->d;
+    dict_entry *e;
+    size_t index;
+    if (kind == PHRASE_ACTOR) {
+        e = new_entry(ld, &d->actors, &d->nactors, &d->cap_actors);
+        index = d->nactors - 1;
+    } else if (kind == PHRASE_AGENT) {
+        e = new_entry(ld, &d->agents, &d->nagents, &d->cap_agents);
+        index = d->nagents - 1;
+    } else {
+        e = new_entry(ld, &d->discards, &d->ndiscards, &d->cap_discards);
+        index = d->ndiscards - 1;
+    }
+    if (kind == PHRASE_DISCARD) {
+        if (strcmp(sl.codes, "sentence") != 0 && strcmp(sl.codes, "document") != 0)
+            return fail(ld, "a discard ends with '= sentence' or '= document', not '%s'", sl.codes);
+        e->whole_document = strcmp(sl.codes, "document") == 0;
+    } else if (!parse_dated_codes(ld, sl.codes, e, kind == PHRASE_AGENT)) {
+        return false;
+    }
+    for (int i = 0; i < sl.nalts; i++)
+        if (!add_phrase(ld, sl.alts[i], kind, (int)index))
+            return false;
+    return true;
+}
+
+static int find_set(const jirga_dict *d, const char *name)
+{
+    for (size_t i = 0; i < d->nsets; i++)
+        if (strcmp(d->sets[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool load_set(loader *ld, char *body)
+{
+    split_line sl;
+    /* "set NAME = a | b": the name is before ' = ', the members after. */
+    char *eq = strstr(body, " = ");
+    if (!eq)
+        return fail(ld, "expected 'set NAME = word | word'");
+    *eq = 0;
+    char *name = trim(body);
+    if (*name == '&')
+        name++;
+    if (!*name || strchr(name, ' '))
+        return fail(ld, "a set name is one word, such as AGREEMENT");
+    jirga_dict *d = ld->d;
+    if (find_set(d, name) >= 0)
+        return fail(ld, "set '%s' is defined twice", name);
+    char *members = eq + 3;
+    char tmp[8192];
+    snprintf(tmp, sizeof tmp, "%s = x", members);
+    if (!split_entry(ld, tmp, &sl))
+        return false;
+    GROW(d->sets, d->cap_sets, d->nsets + 1);
+    word_set *s = &d->sets[d->nsets++];
+    memset(s, 0, sizeof *s);
+    s->name = xstrdup(name);
+    s->file = ld->file;
+    s->line = ld->line;
+    s->members = xcalloc((size_t)sl.nalts, sizeof *s->members);
+    for (int i = 0; i < sl.nalts; i++) {
+        word_id words[16];
+        int n = intern_words(ld, sl.alts[i], words, NULL, 16);
+        if (n <= 0)
+            return fail(ld, "cannot read set member '%s'", sl.alts[i]);
+        s->members[i].words = xmalloc((size_t)n * sizeof *words);
+        memcpy(s->members[i].words, words, (size_t)n * sizeof *words);
+        s->members[i].nwords = n;
+        s->nmembers++;
+    }
+    return true;
+}
+
+static bool load_form(loader *ld, char *body)
+{
+    split_line sl;
+    if (!split_entry(ld, body, &sl))
+        return false;
+    if (strchr(sl.codes, ' '))
+        return fail(ld, "a form's lemma is one word");
+    char lemma[256], form[256];
+    if (!lex_fold(sl.codes, strlen(sl.codes), lemma, sizeof lemma))
+        return fail(ld, "lemma too long");
+    for (int i = 0; i < sl.nalts; i++) {
+        if (strchr(sl.alts[i], ' '))
+            return fail(ld, "a form is one word");
+        if (!lex_fold(sl.alts[i], strlen(sl.alts[i]), form, sizeof form))
+            return fail(ld, "form too long");
+        lex_add_form(ld->d->lex, form, lemma);
+        ld->d->nforms++;
+    }
+    return true;
+}
+
+static bool parse_pattern_code(loader *ld, const char *codes, pattern *p)
+{
+    if (strcmp(codes, "---") == 0) {
+        strcpy(p->code, "---");
+        return true;
+    }
+    char a[16] = {0}, b[16] = {0};
+    const char *colon = strchr(codes, ':');
+    size_t la = colon ? (size_t)(colon - codes) : strlen(codes);
+    if (la >= sizeof a || (colon && strlen(colon + 1) >= sizeof b))
+        return fail(ld, "bad CAMEO code '%s'", codes);
+    memcpy(a, codes, la);
+    if (colon)
+        strcpy(b, colon + 1);
+    if (!dict_cameo(ld->d, a))
+        return fail(ld, "unknown CAMEO code '%s' (see dictionaries/cameo.tsv)", a);
+    if (colon && !dict_cameo(ld->d, b))
+        return fail(ld, "unknown CAMEO code '%s' (see dictionaries/cameo.tsv)", b);
+    strcpy(p->code, a);
+    strcpy(p->code2, b);
+    return true;
+}
+
+static bool parse_pattern(loader *ld, char *text, const char *codes)
+{
+    pattern p = {0};
+    p.anchor_set = -1;
+    p.file = ld->file;
+    p.line = ld->line;
+    p.order = (long)(ld->d->nfiles - 1) * 10000000L + ld->line;
+    if (!parse_pattern_code(ld, codes, &p))
+        return false;
+    pattern_elem elems[64];
+    int n = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        bool first_piece = true;
+        char *save2 = NULL;
+        for (char *piece = strtok_r(w, "_", &save2); piece; piece = strtok_r(NULL, "_", &save2)) {
+            if (n == 64)
+                return fail(ld, "pattern longer than 64 elements");
+            pattern_elem e = {0};
+            e.adjacent = !first_piece;
+            first_piece = false;
+            if (strcmp(piece, "$") == 0)
+                e.kind = E_SOURCE;
+            else if (strcmp(piece, "+") == 0)
+                e.kind = E_TARGET;
+            else if (strcmp(piece, "%") == 0)
+                e.kind = E_COMPOUND;
+            else if (piece[0] == '&') {
+                e.kind = E_SET;
+                e.set = find_set(ld->d, piece + 1);
+                if (e.set < 0)
+                    return fail(ld, "unknown set '%s' (sets must be defined before use, in sets.txt or "
+                                    "earlier in the file)", piece);
+            } else {
+                char fold[256];
+                size_t len = lex_fold(piece, strlen(piece), fold, sizeof fold);
+                if (!len)
+                    return fail(ld, "word too long in pattern");
+                e.kind = E_WORD;
+                e.word = lex_intern(ld->d->lex, fold, len);
+            }
+            elems[n++] = e;
+        }
+    }
+    if (n == 0)
+        return fail(ld, "empty pattern");
+    bool has_source = false;
+    for (int i = 0; i < n; i++) {
+        if (elems[i].kind == E_SOURCE) {
+            if (has_source)
+                return fail(ld, "a pattern has at most one '$'");
+            has_source = true;
+        }
+    }
+    jirga_dict *d = ld->d;
+    if (elems[0].kind == E_SOURCE || elems[0].kind == E_COMPOUND) {
+        if (n < 2 || elems[1].kind != E_WORD)
+            return fail(ld, "after '%s' comes the verb, a word", elems[0].kind == E_SOURCE ? "$" : "%");
+        p.anchor = elems[1].word;
+        lex_add_flags(d->lex, p.anchor, W_VERB);
+    } else {
+        p.nominal = true;
+        int k = 0;
+        while (k < n && elems[k].kind != E_WORD && elems[k].kind != E_SET)
+            k++;
+        if (k == n)
+            return fail(ld, "a pattern needs at least one word");
+        if (elems[k].kind == E_WORD)
+            p.anchor = elems[k].word;
+        else
+            p.anchor_set = elems[k].set;
+    }
+    p.elems = xmalloc((size_t)n * sizeof *p.elems);
+    memcpy(p.elems, elems, (size_t)n * sizeof *elems);
+    p.nelems = n;
+    if (p.nominal) {
+        GROW(d->nominals, d->cap_nominals, d->nnominals + 1);
+        d->nominals[d->nnominals++] = p;
+    } else {
+        GROW(d->patterns, d->cap_patterns, d->npatterns + 1);
+        d->patterns[d->npatterns++] = p;
+    }
+    return true;
+}
+
+static bool load_patterns(loader *ld, char *body)
+{
+    split_line sl;
+    if (!split_entry(ld, body, &sl))
+        return false;
+    for (int i = 0; i < sl.nalts; i++) {
+        char codes[32];
+        snprintf(codes, sizeof codes, "%s", sl.codes);
+        if (!parse_pattern(ld, sl.alts[i], codes))
+            return false;
+    }
+    return true;
+}
+
+/* ---- Files -------------------------------------------------------------------------- */
+
+static bool load_line(loader *ld, char *line)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = 0;
+    char *s = trim(line);
+    if (!*s)
+        return true;
+    char *sp = s;
+    while (*sp && !isspace((unsigned char)*sp))
+        sp++;
+    size_t klen = (size_t)(sp - s);
+    char *body = trim(sp);
+#define KIND(k) (klen == strlen(k) && strncmp(s, k, klen) == 0)
+    if (KIND("actor"))
+        return load_names(ld, body, PHRASE_ACTOR);
+    if (KIND("agent"))
+        return load_names(ld, body, PHRASE_AGENT);
+    if (KIND("discard"))
+        return load_names(ld, body, PHRASE_DISCARD);
+    if (KIND("pattern"))
+        return load_patterns(ld, body);
+    if (KIND("set"))
+        return load_set(ld, body);
+    if (KIND("form"))
+        return load_form(ld, body);
+#undef KIND
+    return fail(ld, "unknown entry '%.*s': expected actor, agent, pattern, set, form or discard", (int)klen, s);
+}
+
+/* Files are named in messages and events by the dictionary directory's last two
+ * components and the path below it ("dictionaries/en/verbs/04.txt"), so output does not
+ * depend on where the repository is. */
+static const char *display_name(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    int slashes = 0;
+    size_t k = n;
+    while (k > 0) {
+        if (dir[k - 1] == '/' && ++slashes == 2)
+            break;
+        k--;
+    }
+    return path + k;
+}
+
+static bool load_file(loader *ld, const char *path, const char *dir)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(ld->err->message, sizeof ld->err->message, "%s: cannot open: %s", path, strerror(errno));
+        ld->err->code = 1;
+        return false;
+    }
+    jirga_dict *d = ld->d;
+    d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof *d->files);
+    d->files[d->nfiles++] = xstrdup(display_name(dir, path));
+    ld->file = d->files[d->nfiles - 1];
+    ld->line = 0;
+    sbuf line = {0};
+    bool ok = true;
+    int c;
+    while (ok) {
+        sbuf_reset(&line);
+        while ((c = fgetc(f)) != EOF && c != '\n')
+            sbuf_addc(&line, (char)c);
+        if (c == EOF && line.len == 0)
+            break;
+        ld->line++;
+        if (line.len == 0)
+            continue;
+        ok = load_line(ld, line.data);
+        if (c == EOF)
+            break;
+    }
+    sbuf_free(&line);
+    fclose(f);
+    return ok;
+}
+
+/* Collects *.txt below dir in sorted order; sets.txt first so patterns may use its sets. */
+static void collect(const char *dir, char ***paths, size_t *n)
+{
+    struct dirent **list = NULL;
+    int count = scandir(dir, &list, NULL, alphasort);
+    if (count < 0)
+        return;
+    for (int i = 0; i < count; i++) {
+        const char *name = list[i]->d_name;
+        if (name[0] == '.') {
+            free(list[i]);
+            continue;
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            collect(path, paths, n);
+        } else {
+            size_t len = strlen(name);
+            if (len > 4 && strcmp(name + len - 4, ".txt") == 0) {
+                *paths = xrealloc(*paths, (*n + 1) * sizeof **paths);
+                (*paths)[(*n)++] = xstrdup(path);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+}
+
+static bool is_sets_file(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, "sets.txt") == 0;
+}
+
+/* ---- Indexes ------------------------------------------------------------------------ */
+
+static int cmp_phrase(const void *a, const void *b)
+{
+    const phrase *x = a, *y = b;
+    if (x->words[0] != y->words[0])
+        return x->words[0] < y->words[0] ? -1 : 1;
+    if (x->nwords != y->nwords)
+        return y->nwords - x->nwords;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return x->entry - y->entry;
+}
+
+static int cmp_pattern(const void *a, const void *b)
+{
+    const pattern *x = a, *y = b;
+    bool xs = x->anchor_set >= 0, ys = y->anchor_set >= 0;
+    if (xs != ys)
+        return xs ? 1 : -1;
+    if (x->anchor != y->anchor)
+        return x->anchor < y->anchor ? -1 : 1;
+    if (x->nelems != y->nelems)
+        return y->nelems - x->nelems;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static uint32_t *build_index(size_t nwords, size_t n, const void *items, size_t size, size_t key_offset,
+                             size_t stop)
+{
+    uint32_t *start = xcalloc(nwords + 2, sizeof *start);
+    /* count per key, then prefix sums: start[w]..start[w+1] */
+    for (size_t i = 0; i < stop && i < n; i++) {
+        word_id w;
+        memcpy(&w, (const char *)items + i * size + key_offset, sizeof w);
+        start[w + 1]++;
+    }
+    for (size_t w = 1; w < nwords + 2; w++)
+        start[w] += start[w - 1];
+    return start;
+}
+
+static void warn_duplicates(loader *ld)
+{
+    jirga_dict *d = ld->d;
+    for (size_t i = 1; i < d->nphrases; i++) {
+        const phrase *a = &d->phrases[i - 1], *b = &d->phrases[i];
+        if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD)
+            continue;
+        if (memcmp(a->words, b->words, (size_t)a->nwords * sizeof *a->words) != 0 || a->entry == b->entry)
+            continue;
+        const dict_entry *ea = a->kind == PHRASE_ACTOR ? &d->actors[a->entry] : &d->agents[a->entry];
+        const dict_entry *eb = b->kind == PHRASE_ACTOR ? &d->actors[b->entry] : &d->agents[b->entry];
+        ld->file = eb->file;
+        ld->line = eb->line;
+        sbuf name = {0};
+        for (int k = 0; k < a->nwords; k++)
+            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, a->words[k]));
+        warn(ld, "'%s' is also defined at %s:%d; the first definition is used", name.data, ea->file, ea->line);
+        sbuf_free(&name);
+    }
+}
+
+static void build_indexes(loader *ld)
+{
+    jirga_dict *d = ld->d;
+    size_t nwords = lex_size(d->lex) + 1;
+    qsort(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
+    warn_duplicates(ld);
+    d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
+    for (size_t i = 0; i < d->nphrases; i++)
+        d->phrase_start[d->phrases[i].words[0] + 1]++;
+    for (size_t w = 1; w < nwords + 2; w++)
+        d->phrase_start[w] += d->phrase_start[w - 1];
+
+    qsort(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
+    qsort(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
+    d->verb_start = build_index(nwords, d->npatterns, d->patterns, sizeof(pattern), offsetof(pattern, anchor),
+                                d->npatterns);
+    d->nominal_set_from = d->nnominals;
+    for (size_t i = 0; i < d->nnominals; i++)
+        if (d->nominals[i].anchor_set >= 0) {
+            d->nominal_set_from = i;
+            break;
+        }
+    d->nominal_start = build_index(nwords, d->nnominals, d->nominals, sizeof(pattern),
+                                   offsetof(pattern, anchor), d->nominal_set_from);
+    for (size_t i = 0; i < d->npatterns; i++) {
+        cameo_code *c = (cameo_code *)dict_cameo(d, d->patterns[i].code);
+        if (c)
+            c->patterns++;
+    }
+    for (size_t i = 0; i < d->nnominals; i++) {
+        cameo_code *c = (cameo_code *)dict_cameo(d, d->nominals[i].code);
+        if (c)
+            c->patterns++;
+    }
+}
+
+const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
+{
+    if (!w || w > lex_size(d->lex) || !d->phrase_start) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->phrase_start[w + 1] - d->phrase_start[w];
+    return d->phrases + d->phrase_start[w];
+}
+
+const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count)
+{
+    if (!verb || verb > lex_size(d->lex) || !d->verb_start) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->verb_start[verb + 1] - d->verb_start[verb];
+    return d->patterns + d->verb_start[verb];
+}
+
+const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count)
+{
+    if (!first || first > lex_size(d->lex) || !d->nominal_start) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->nominal_start[first + 1] - d->nominal_start[first];
+    return d->nominals + d->nominal_start[first];
+}
+
+const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count)
+{
+    *count = d->nnominals - d->nominal_set_from;
+    return d->nominals + d->nominal_set_from;
+}
+
+/* ---- Public API --------------------------------------------------------------------- */
+
+jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jirga_error *err)
+{
+    jirga_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    jirga_dict *d = xcalloc(1, sizeof *d);
+    d->lex = lex_new();
+    lex_load_wordnet(d->lex, opts && opts->wordnet_dir ? opts->wordnet_dir : "/usr/share/wordnet");
+
+    char cameo_path[4096];
+    if (opts && opts->cameo_table)
+        snprintf(cameo_path, sizeof cameo_path, "%s", opts->cameo_table);
+    else
+        snprintf(cameo_path, sizeof cameo_path, "%s/../cameo.tsv", dir);
+    if (!load_cameo(d, cameo_path, err)) {
+        jirga_dict_free(d);
+        return NULL;
+    }
+    qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err->message, sizeof err->message, "%s: not a dictionary directory", dir);
+        err->code = 1;
+        jirga_dict_free(d);
+        return NULL;
+    }
+    char **paths = NULL;
+    size_t npaths = 0;
+    collect(dir, &paths, &npaths);
+    loader ld = {.d = d, .err = err, .opts = opts};
+    bool ok = true;
+    for (int pass = 0; pass < 2 && ok; pass++) /* sets.txt first */
+        for (size_t i = 0; i < npaths && ok; i++)
+            if (is_sets_file(paths[i]) == (pass == 0))
+                ok = load_file(&ld, paths[i], dir);
+    for (size_t i = 0; i < npaths; i++)
+        free(paths[i]);
+    free(paths);
+    free(ld.tokens);
+    if (!ok) {
+        jirga_dict_free(d);
+        return NULL;
+    }
+    if (npaths == 0) {
+        snprintf(err->message, sizeof err->message, "%s: no dictionary files (*.txt) found", dir);
+        err->code = 1;
+        jirga_dict_free(d);
+        return NULL;
+    }
+    build_indexes(&ld);
+    return d;
+}
+
+static void free_phrase_words(phrase *p)
+{
+    free(p->words);
+    free(p->allcaps);
+}
+
+static void free_entries(dict_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].codes);
+    free(e);
+}
+
+void jirga_dict_free(jirga_dict *d)
+{
+    if (!d)
+        return;
+    lex_free(d->lex);
+    for (size_t i = 0; i < d->nfiles; i++)
+        free(d->files[i]);
+    free(d->files);
+    free_entries(d->actors, d->nactors);
+    free_entries(d->agents, d->nagents);
+    free_entries(d->discards, d->ndiscards);
+    for (size_t i = 0; i < d->nphrases; i++)
+        free_phrase_words(&d->phrases[i]);
+    free(d->phrases);
+    free(d->phrase_start);
+    for (size_t i = 0; i < d->npatterns; i++)
+        free(d->patterns[i].elems);
+    free(d->patterns);
+    free(d->verb_start);
+    for (size_t i = 0; i < d->nnominals; i++)
+        free(d->nominals[i].elems);
+    free(d->nominals);
+    free(d->nominal_start);
+    for (size_t i = 0; i < d->nsets; i++) {
+        for (int k = 0; k < d->sets[i].nmembers; k++)
+            free(d->sets[i].members[k].words);
+        free(d->sets[i].members);
+        free(d->sets[i].name);
+    }
+    free(d->sets);
+    for (size_t i = 0; i < d->ncameo; i++)
+        free(d->cameo[i].label);
+    free(d->cameo);
+    free(d);
+}
+
+void jirga_dict_get_stats(const jirga_dict *d, jirga_dict_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->actors = d->nactors;
+    s->agents = d->nagents;
+    for (size_t i = 0; i < d->nphrases; i++)
+        if (d->phrases[i].kind == PHRASE_ACTOR)
+            s->actor_names++;
+    s->patterns = d->npatterns + d->nnominals;
+    s->nominal_patterns = d->nnominals;
+    s->sets = d->nsets;
+    s->discards = d->ndiscards;
+    s->forms = d->nforms;
+    s->cameo_codes = d->ncameo;
+    for (size_t i = 0; i < d->ncameo; i++)
+        if (d->cameo[i].patterns == 0 && s->uncovered_codes < sizeof s->uncovered / sizeof s->uncovered[0])
+            s->uncovered[s->uncovered_codes++] = d->cameo[i].code;
+}
+
+bool jirga_cameo_info(const jirga_dict *d, const char *code, const char **label, int *quad, double *goldstein)
+{
+    const cameo_code *c = dict_cameo(d, code);
+    if (!c)
+        return false;
+    if (label)
+        *label = c->label;
+    if (quad)
+        *quad = c->quad;
+    if (goldstein)
+        *goldstein = c->goldstein;
+    return true;
+}

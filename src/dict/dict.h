@@ -1,0 +1,120 @@
+/*
+ * dict.h — the dictionary model: actors, agents, patterns, word sets, discards, and the
+ * CAMEO code table; and the loader of the project's own text format
+ * (docs/dictionary-language.md). A loaded dictionary is immutable and shared by threads.
+ */
+#ifndef JIRGA_DICT_H
+#define JIRGA_DICT_H
+
+#include "../../include/jirga.h"
+#include "../lexicon/lexicon.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct dated_code {
+    char code[24];
+    int from, until; /* YYYYMMDD, 0 when open */
+} dated_code;
+
+enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD };
+
+/* A name, an agent phrase or a discard phrase: adjacent words. */
+typedef struct phrase {
+    word_id *words;     /* owned by the dictionary */
+    uint8_t *allcaps;   /* per word: the text must be in capitals */
+    int nwords;
+    int kind;           /* enum phrase_kind */
+    int entry;          /* index into actors, agents or discards */
+} phrase;
+
+typedef struct dict_entry {
+    dated_code *codes; /* in the order written; first that applies wins */
+    int ncodes;
+    const char *file;  /* borrowed from the dictionary's file name table */
+    int line;
+    bool whole_document; /* discards: drop the document, not the sentence */
+} dict_entry;
+
+enum elem_kind { E_SOURCE, E_TARGET, E_COMPOUND, E_WORD, E_SET };
+
+typedef struct pattern_elem {
+    uint8_t kind;     /* enum elem_kind */
+    bool adjacent;    /* joined to the previous word with '_' */
+    word_id word;     /* E_WORD */
+    int set;          /* E_SET: index into sets */
+} pattern_elem;
+
+typedef struct pattern {
+    pattern_elem *elems;
+    int nelems;
+    char code[8];     /* "040"; "---" for no event */
+    char code2[8];    /* reversed pair's code, "" when none */
+    bool nominal;     /* does not start with $ or % */
+    word_id anchor;   /* verb lemma, or first word of a nominal pattern (0 if a set) */
+    int anchor_set;   /* nominal pattern starting with a set: its index, else -1 */
+    const char *file;
+    int line;
+    long order; /* file order, then line: ties between equally long patterns */
+} pattern;
+
+typedef struct word_set {
+    char *name;
+    phrase *members; /* kind unused */
+    int nmembers;
+    const char *file;
+    int line;
+} word_set;
+
+typedef struct cameo_code {
+    char code[8];
+    char *label;
+    double goldstein;
+    int quad;
+    int patterns; /* how many patterns code it */
+} cameo_code;
+
+struct jirga_dict {
+    lexicon *lex;
+    char **files; /* every file name loaded, owned */
+    size_t nfiles;
+
+    dict_entry *actors, *agents, *discards;
+    size_t nactors, nagents, ndiscards, cap_actors, cap_agents, cap_discards;
+
+    /* Phrases sorted by first word, longest first; phrase_start[w]..phrase_start[w+1]. */
+    phrase *phrases;
+    size_t nphrases, cap_phrases;
+    uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
+
+    /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
+    pattern *patterns;
+    size_t npatterns, cap_patterns;
+    uint32_t *verb_start;
+    /* Nominal patterns, sorted by anchor word (anchor_set ones kept at the end). */
+    pattern *nominals;
+    size_t nnominals, cap_nominals;
+    uint32_t *nominal_start;
+    size_t nominal_set_from; /* index of the first set-anchored nominal */
+
+    word_set *sets;
+    size_t nsets, cap_sets;
+
+    cameo_code *cameo;
+    size_t ncameo;
+    size_t nforms;
+};
+
+/* Returns the code of entry e that applies on date (YYYYMMDD, 0 when unknown). */
+const char *dict_code_on(const dict_entry *e, int date);
+
+/* Finds a CAMEO code; NULL when unknown. */
+const cameo_code *dict_cameo(const jirga_dict *d, const char *code);
+
+/* Phrases whose first word is w (longest first). */
+const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count);
+const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count);
+const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count);
+const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count);
+
+#endif

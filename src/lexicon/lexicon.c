@@ -1,0 +1,390 @@
+/*
+ * lexicon.c — word interning (open addressing over a string pool), word classes, and
+ * WordNet-style morphology. The grammar word list at the end is the only English the C
+ * code knows; everything else comes from dictionaries/.
+ */
+#include "lexicon.h"
+
+#include "../base/base.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+enum { MAX_FORM_LEMMAS = 2 };
+#define GRAMMAR_FLAGS (W_DET | W_PREP | W_CONJ | W_PRON | W_POSS | W_BE | W_HAVE | W_DO | W_MODAL | W_NEG)
+
+typedef struct word_entry {
+    uint32_t offset; /* into the string pool */
+    uint32_t len;
+    uint32_t flags;
+    word_id irregular[MAX_FORM_LEMMAS]; /* lemmas when this is an irregular form */
+} word_entry;
+
+struct lexicon {
+    sbuf pool;          /* NUL-separated words */
+    word_entry *words;  /* index = word id; words[0] unused */
+    size_t count, cap;
+    uint32_t *slots;    /* hash slots holding word ids, 0 = empty */
+    size_t nslots;
+};
+
+lexicon *lex_new(void)
+{
+    lexicon *lex = xcalloc(1, sizeof *lex);
+    GROW(lex->words, lex->cap, 1);
+    memset(&lex->words[0], 0, sizeof lex->words[0]);
+    lex->count = 1;
+    lex->nslots = 1024;
+    lex->slots = xcalloc(lex->nslots, sizeof *lex->slots);
+    sbuf_addc(&lex->pool, 0); /* offset 0 is the empty word */
+    lex_load_grammar(lex);
+    return lex;
+}
+
+void lex_free(lexicon *lex)
+{
+    if (!lex)
+        return;
+    sbuf_free(&lex->pool);
+    free(lex->words);
+    free(lex->slots);
+    free(lex);
+}
+
+size_t lex_fold(const char *s, size_t n, char *out, size_t cap)
+{
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            ascii = false;
+            break;
+        }
+    if (ascii) {
+        if (n >= cap)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)tolower((unsigned char)s[i]);
+        out[n] = 0;
+        return n;
+    }
+    utf8proc_uint8_t *folded = NULL;
+    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
+                                        UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    size_t got = 0;
+    if (len >= 0 && (size_t)len < cap) {
+        memcpy(out, folded, (size_t)len);
+        out[len] = 0;
+        got = (size_t)len;
+    }
+    free(folded);
+    /* Typographic apostrophes fold to ASCII so "Kabul’s" and "Kabul's" agree. */
+    for (size_t i = 0; got >= 3 && i + 2 < got; i++) {
+        if ((unsigned char)out[i] == 0xE2 && (unsigned char)out[i + 1] == 0x80 &&
+            (unsigned char)out[i + 2] == 0x99) {
+            out[i] = '\'';
+            memmove(out + i + 1, out + i + 3, got - i - 3);
+            got -= 2;
+            out[got] = 0;
+        }
+    }
+    return got;
+}
+
+static size_t slot_of(const lexicon *lex, const char *s, size_t n)
+{
+    size_t mask = lex->nslots - 1;
+    size_t i = (size_t)hash_bytes(s, n) & mask;
+    for (;;) {
+        uint32_t id = lex->slots[i];
+        if (!id)
+            return i;
+        const word_entry *w = &lex->words[id];
+        if (w->len == n && memcmp(lex->pool.data + w->offset, s, n) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+}
+
+word_id lex_find(const lexicon *lex, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    return lex->slots[slot_of(lex, s, n)];
+}
+
+static void rehash(lexicon *lex)
+{
+    size_t n = lex->nslots * 2;
+    free(lex->slots);
+    lex->slots = xcalloc(n, sizeof *lex->slots);
+    lex->nslots = n;
+    for (size_t id = 1; id < lex->count; id++) {
+        const word_entry *w = &lex->words[id];
+        lex->slots[slot_of(lex, lex->pool.data + w->offset, w->len)] = (uint32_t)id;
+    }
+}
+
+word_id lex_intern(lexicon *lex, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t slot = slot_of(lex, s, n);
+    if (lex->slots[slot])
+        return lex->slots[slot];
+    GROW(lex->words, lex->cap, lex->count + 1);
+    word_entry *w = &lex->words[lex->count];
+    memset(w, 0, sizeof *w);
+    w->offset = (uint32_t)lex->pool.len;
+    w->len = (uint32_t)n;
+    sbuf_add(&lex->pool, s, n);
+    sbuf_addc(&lex->pool, 0);
+    word_id id = (word_id)lex->count++;
+    lex->slots[slot] = id;
+    if (lex->count * 2 > lex->nslots)
+        rehash(lex);
+    return id;
+}
+
+const char *lex_word(const lexicon *lex, word_id id)
+{
+    if (id == 0 || id >= lex->count)
+        return "";
+    return lex->pool.data + lex->words[id].offset;
+}
+
+size_t lex_size(const lexicon *lex) { return lex->count - 1; }
+
+uint32_t lex_flags(const lexicon *lex, word_id id) { return id && id < lex->count ? lex->words[id].flags : 0; }
+
+void lex_add_flags(lexicon *lex, word_id id, uint32_t flags)
+{
+    if (id && id < lex->count)
+        lex->words[id].flags |= flags;
+}
+
+void lex_add_form(lexicon *lex, const char *form, const char *lemma)
+{
+    if (strcmp(form, lemma) == 0)
+        return;
+    word_id l = lex_intern(lex, lemma, strlen(lemma));
+    word_id f = lex_intern(lex, form, strlen(form));
+    word_entry *w = &lex->words[f];
+    for (int i = 0; i < MAX_FORM_LEMMAS; i++) {
+        if (w->irregular[i] == l)
+            return;
+        if (!w->irregular[i]) {
+            w->irregular[i] = l;
+            return;
+        }
+    }
+}
+
+/* ---- WordNet ------------------------------------------------------------------------ */
+
+static void load_exceptions(lexicon *lex, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char form[128], lemma[128];
+        if (sscanf(line, "%127s %127s", form, lemma) != 2)
+            continue;
+        /* WordNet joins multi-word entries with '_'; jirga's forms are single words. */
+        if (strchr(form, '_') || strchr(lemma, '_'))
+            continue;
+        lex_add_form(lex, form, lemma);
+    }
+    fclose(f);
+}
+
+static void load_verb_index(lexicon *lex, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == ' ')
+            continue; /* licence header */
+        char *sp = strchr(line, ' ');
+        if (!sp || strchr(line, '_') < sp)
+            continue;
+        word_id id = lex_intern(lex, line, (size_t)(sp - line));
+        lex_add_flags(lex, id, W_VERB);
+    }
+    fclose(f);
+}
+
+void lex_load_wordnet(lexicon *lex, const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/verb.exc", dir);
+    load_exceptions(lex, path);
+    snprintf(path, sizeof path, "%s/noun.exc", dir);
+    load_exceptions(lex, path);
+    snprintf(path, sizeof path, "%s/index.verb", dir);
+    load_verb_index(lex, path);
+}
+
+/* ---- Morphology --------------------------------------------------------------------- */
+
+typedef struct suffix_rule {
+    const char *suffix, *replace;
+} suffix_rule;
+
+/* WordNet's morphy rules for nouns and verbs. */
+static const suffix_rule rules[] = {
+    {"ies", "y"}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"}, {"ches", "ch"}, {"shes", "sh"},
+    {"men", "man"}, {"es", "e"}, {"es", ""},  {"s", ""},    {"ed", "e"},    {"ed", ""},
+    {"ing", "e"},  {"ing", ""},
+};
+
+static int add_unique(word_id *out, int count, int max, word_id id)
+{
+    if (!id || count >= max)
+        return count;
+    for (int i = 0; i < count; i++)
+        if (out[i] == id)
+            return count;
+    out[count] = id;
+    return count + 1;
+}
+
+int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max)
+{
+    int count = 0;
+    word_id self = lex_find(lex, fold, n);
+    if (self)
+        for (int i = 0; i < MAX_FORM_LEMMAS; i++)
+            count = add_unique(out, count, max, lex->words[self].irregular[i]);
+    char buf[128];
+    if (n + 4 >= sizeof buf || (self && (lex->words[self].flags & GRAMMAR_FLAGS)))
+        return count; /* grammar words have no lemmas of their own: "was" is not "wa" */
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        size_t sl = strlen(rules[r].suffix), rl = strlen(rules[r].replace);
+        if (n < sl + 3 || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
+            continue;
+        size_t stem = n - sl;
+        memcpy(buf, fold, stem);
+        memcpy(buf + stem, rules[r].replace, rl);
+        size_t len = stem + rl;
+        word_id id = lex_find(lex, buf, len);
+        if (id && id != self)
+            count = add_unique(out, count, max, id);
+        /* "stopped" -> "stopp" -> "stop": undo the doubled final consonant. */
+        if (rl == 0 && len >= 3 && buf[len - 1] == buf[len - 2] && !strchr("aeiousl", buf[len - 1]))
+            count = add_unique(out, count, max, lex_find(lex, buf, len - 1));
+    }
+    return count;
+}
+
+/* ---- Grammar words -------------------------------------------------------------------- */
+
+typedef struct grammar_word {
+    const char *word;
+    uint32_t flags;
+} grammar_word;
+
+static const grammar_word grammar[] = {
+    {"the", W_DET}, {"a", W_DET}, {"an", W_DET}, {"this", W_DET}, {"these", W_DET},
+    {"those", W_DET}, {"another", W_DET}, {"each", W_DET | W_QUANT}, {"every", W_DET},
+    {"all", W_QUANT}, {"both", W_QUANT}, {"some", W_QUANT}, {"several", W_QUANT},
+    {"many", W_QUANT}, {"few", W_QUANT}, {"two", W_QUANT}, {"three", W_QUANT},
+    {"his", W_POSS}, {"her", W_POSS | W_PRON}, {"its", W_POSS}, {"their", W_POSS},
+    {"our", W_POSS}, {"my", W_POSS}, {"your", W_POSS},
+    {"of", W_PREP}, {"in", W_PREP}, {"on", W_PREP}, {"at", W_PREP}, {"with", W_PREP},
+    {"between", W_PREP}, {"by", W_PREP}, {"for", W_PREP}, {"from", W_PREP}, {"to", W_PREP},
+    {"into", W_PREP}, {"against", W_PREP}, {"over", W_PREP}, {"about", W_PREP},
+    {"toward", W_PREP}, {"towards", W_PREP}, {"through", W_PREP}, {"during", W_PREP},
+    {"near", W_PREP}, {"across", W_PREP}, {"under", W_PREP}, {"via", W_PREP},
+    {"amid", W_PREP}, {"among", W_PREP}, {"without", W_PREP}, {"within", W_PREP},
+    {"upon", W_PREP}, {"onto", W_PREP}, {"outside", W_PREP}, {"inside", W_PREP},
+    {"despite", W_PREP}, {"including", W_PREP}, {"like", W_PREP}, {"per", W_PREP},
+    {"and", W_CONJ}, {"or", W_CONJ}, {"nor", W_CONJ}, {"&", W_CONJ},
+    {"but", W_CONJ | W_BOUNDARY}, {"yet", W_CONJ},
+    {"he", W_PRON}, {"she", W_PRON}, {"it", W_PRON}, {"they", W_PRON}, {"we", W_PRON},
+    {"i", W_PRON}, {"you", W_PRON}, {"him", W_PRON}, {"them", W_PRON}, {"us", W_PRON},
+    {"me", W_PRON}, {"there", W_PRON}, {"itself", W_PRON}, {"themselves", W_PRON},
+    {"be", W_BE}, {"is", W_BE}, {"are", W_BE}, {"was", W_BE}, {"were", W_BE},
+    {"been", W_BE}, {"being", W_BE}, {"'s", W_BE}, {"'re", W_BE}, {"get", W_BE},
+    {"got", W_BE}, {"gets", W_BE},
+    {"have", W_HAVE}, {"has", W_HAVE}, {"had", W_HAVE}, {"having", W_HAVE}, {"'ve", W_HAVE},
+    {"do", W_DO}, {"does", W_DO}, {"did", W_DO},
+    {"will", W_MODAL}, {"would", W_MODAL}, {"could", W_MODAL}, {"may", W_MODAL},
+    {"might", W_MODAL}, {"should", W_MODAL}, {"can", W_MODAL}, {"must", W_MODAL},
+    {"shall", W_MODAL}, {"'ll", W_MODAL}, {"'d", W_MODAL}, {"cannot", W_MODAL | W_NEG},
+    {"not", W_NEG}, {"n't", W_NEG}, {"never", W_NEG}, {"no", W_NEG | W_DET},
+    {"that", W_BOUNDARY}, {"which", W_BOUNDARY}, {"who", W_BOUNDARY}, {"whom", W_BOUNDARY},
+    {"whose", W_BOUNDARY}, {"where", W_BOUNDARY}, {"while", W_BOUNDARY},
+    {"whereas", W_BOUNDARY}, {"because", W_BOUNDARY}, {"although", W_BOUNDARY},
+    {"though", W_BOUNDARY}, {"if", W_BOUNDARY}, {"unless", W_BOUNDARY},
+    {"whether", W_BOUNDARY}, {"when", W_BOUNDARY}, {"as", W_BOUNDARY},
+    {"after", W_BOUNDARY | W_PREP}, {"before", W_BOUNDARY | W_PREP},
+    {"since", W_BOUNDARY | W_PREP}, {"until", W_BOUNDARY | W_PREP},
+    {"saying", W_BOUNDARY}, {"adding", W_BOUNDARY}, {"so", W_BOUNDARY},
+    {"also", W_ADV}, {"reportedly", W_ADV}, {"jointly", W_ADV}, {"still", W_ADV},
+    {"already", W_ADV}, {"again", W_ADV}, {"later", W_ADV}, {"then", W_ADV},
+    {"just", W_ADV}, {"recently", W_ADV}, {"previously", W_ADV}, {"finally", W_ADV},
+    {"now", W_ADV}, {"once", W_ADV}, {"repeatedly", W_ADV}, {"strongly", W_ADV},
+    {"formally", W_ADV}, {"officially", W_ADV}, {"publicly", W_ADV}, {"fully", W_ADV},
+    {"possibly", W_ADV}, {"allegedly", W_ADV}, {"briefly", W_ADV}, {"quickly", W_ADV},
+    {"swiftly", W_ADV}, {"sharply", W_ADV}, {"firmly", W_ADV}, {"even", W_ADV},
+    {"mr", W_TITLE}, {"mrs", W_TITLE}, {"ms", W_TITLE}, {"dr", W_TITLE}, {"gen", W_TITLE},
+    {"col", W_TITLE}, {"lt", W_TITLE}, {"sgt", W_TITLE}, {"capt", W_TITLE},
+    {"prof", W_TITLE}, {"sen", W_TITLE}, {"rep", W_TITLE}, {"gov", W_TITLE},
+    {"sheikh", W_TITLE}, {"shaykh", W_TITLE}, {"mullah", W_TITLE}, {"mulla", W_TITLE},
+    {"mawlawi", W_TITLE}, {"mowlavi", W_TITLE}, {"maulvi", W_TITLE}, {"sir", W_TITLE},
+    {"top", W_ADJ}, {"senior", W_ADJ}, {"high-ranking", W_ADJ}, {"former", W_ADJ},
+    {"new", W_ADJ}, {"local", W_ADJ}, {"foreign", W_ADJ}, {"visiting", W_ADJ},
+    {"esteemed", W_ADJ}, {"unnamed", W_ADJ}, {"unidentified", W_ADJ}, {"armed", W_ADJ},
+    {"monday", W_TIME}, {"tuesday", W_TIME}, {"wednesday", W_TIME}, {"thursday", W_TIME},
+    {"friday", W_TIME}, {"saturday", W_TIME}, {"sunday", W_TIME}, {"today", W_TIME},
+    {"yesterday", W_TIME}, {"tomorrow", W_TIME}, {"tonight", W_TIME},
+    {"january", W_TIME}, {"february", W_TIME}, {"march", W_TIME}, {"april", W_TIME},
+    {"june", W_TIME}, {"july", W_TIME}, {"august", W_TIME}, {"september", W_TIME},
+    {"october", W_TIME}, {"november", W_TIME}, {"december", W_TIME},
+    {"say", W_SPEECH}, {"tell", W_SPEECH}, {"announce", W_SPEECH}, {"state", W_SPEECH},
+    {"add", W_SPEECH}, {"claim", W_SPEECH}, {"insist", W_SPEECH}, {"warn", W_SPEECH},
+    {"declare", W_SPEECH}, {"report", W_SPEECH}, {"confirm", W_SPEECH}, {"deny", W_SPEECH},
+    {"stress", W_SPEECH}, {"note", W_SPEECH}, {"argue", W_SPEECH}, {"believe", W_SPEECH},
+};
+
+void lex_load_grammar(lexicon *lex)
+{
+    for (size_t i = 0; i < sizeof grammar / sizeof grammar[0]; i++) {
+        word_id id = lex_intern(lex, grammar[i].word, strlen(grammar[i].word));
+        lex_add_flags(lex, id, grammar[i].flags);
+    }
+}
+
+/* ---- Annotating tokens ---------------------------------------------------------------- */
+
+void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_t n)
+{
+    char fold[256];
+    for (size_t i = 0; i < n; i++) {
+        token *t = &tokens[i];
+        t->word = 0;
+        t->nlemmas = 0;
+        t->flags = 0;
+        if (t->shape & T_PUNCT)
+            continue;
+        size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof fold);
+        if (!len)
+            continue;
+        t->word = lex_find(lex, fold, len);
+        t->flags = lex_flags(lex, t->word);
+        word_id lemmas[3];
+        int k = lex_lemmas(lex, fold, len, lemmas, 3);
+        for (int j = 0; j < k; j++) {
+            t->lemmas[t->nlemmas++] = lemmas[j];
+            /* A form inherits verbness from its lemma ("met" from "meet"). */
+            t->flags |= lex_flags(lex, lemmas[j]) & (W_VERB | W_SPEECH);
+        }
+    }
+}

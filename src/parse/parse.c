@@ -1,0 +1,539 @@
+/*
+ * parse.c — shallow parse of one sentence, in four steps:
+ *   1. mentions: the longest dictionary name or agent phrase at each token;
+ *   2. units: a name and an agent next to each other become one actor ("US officials",
+ *      "Qatar's foreign minister", "the spokesman for the Taliban");
+ *   3. groups: units joined by "and" or a list become a compound; a unit in apposition
+ *      ("Abdullah Abdullah, the chairman") stays one actor;
+ *   4. verb groups and clauses: the main verb with its auxiliaries (voice, negation,
+ *      modality), the clause around it, its subject and, in the passive, its "by" agent.
+ */
+#include "parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool token_is(const token *t, word_id w)
+{
+    if (!w)
+        return false;
+    if (t->word == w)
+        return true;
+    for (int i = 0; i < t->nlemmas; i++)
+        if (t->lemmas[i] == w)
+            return true;
+    return false;
+}
+
+static bool word_eq(const sentence *s, int i, const char *w)
+{
+    const token *t = &s->tokens[i];
+    size_t n = strlen(w);
+    if (t->end - t->start != n)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = s->text[t->start + k];
+        if ((c | 0x20) != w[k])
+            return false;
+    }
+    return true;
+}
+
+/* ---- 1. Mentions -------------------------------------------------------------------- */
+
+typedef struct mention {
+    int start, end;
+    const phrase *phrase;
+} mention;
+
+static bool phrase_matches(const sentence *s, int i, const phrase *p)
+{
+    if (i + p->nwords > (int)s->ntokens)
+        return false;
+    for (int k = 0; k < p->nwords; k++) {
+        const token *t = &s->tokens[i + k];
+        if (t->shape & (T_PUNCT | T_DATELINE))
+            return false;
+        if (!token_is(t, p->words[k]))
+            return false;
+        if (p->allcaps[k] && !(t->shape & T_ALLCAPS))
+            return false;
+    }
+    return true;
+}
+
+/* The longest phrase starting at token i; among equals, actors before agents. */
+static const phrase *longest_phrase(const jirga_dict *d, const sentence *s, int i, int kind_mask)
+{
+    const token *t = &s->tokens[i];
+    word_id keys[4] = {t->word};
+    int nkeys = 1;
+    for (int k = 0; k < t->nlemmas; k++)
+        keys[nkeys++] = t->lemmas[k];
+    const phrase *best = NULL;
+    for (int k = 0; k < nkeys; k++) {
+        size_t n;
+        const phrase *ps = dict_phrases(d, keys[k], &n);
+        for (size_t j = 0; j < n; j++) {
+            const phrase *p = &ps[j];
+            if (!(kind_mask & (1 << p->kind)))
+                continue;
+            if (best && (p->nwords < best->nwords || (p->nwords == best->nwords && p->kind >= best->kind)))
+                continue;
+            if (phrase_matches(s, i, p))
+                best = p;
+        }
+    }
+    return best;
+}
+
+/* ---- 2. Units ----------------------------------------------------------------------- */
+
+static bool is_country_level(const char *code) { return strlen(code) == 3; }
+
+/* Tokens that may stand between a name and its agent: "Afghan peace negotiators" is not
+ * allowed, "US top officials" and "Qatar's foreign minister" are. */
+static bool is_modifier(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    return (t->flags & (W_ADJ | W_QUANT)) != 0;
+}
+
+static void add_unit(sentence *s, int start, int end, const char *code, const dict_entry *actor,
+                     const dict_entry *agent)
+{
+    GROW(s->units, s->cap_units, s->nunits + 1);
+    actor_unit *u = &s->units[s->nunits++];
+    memset(u, 0, sizeof *u);
+    u->start = start;
+    u->end = end;
+    snprintf(u->code, sizeof u->code, "%s", code);
+    u->actor = actor;
+    u->agent = agent;
+}
+
+static const char *entry_code(const jirga_dict *d, const mention *m, int date)
+{
+    const dict_entry *e = m->phrase->kind == PHRASE_ACTOR ? &d->actors[m->phrase->entry] : &d->agents[m->phrase->entry];
+    return dict_code_on(e, date);
+}
+
+static const dict_entry *mention_entry(const jirga_dict *d, const mention *m)
+{
+    return m->phrase->kind == PHRASE_ACTOR ? &d->actors[m->phrase->entry] : &d->agents[m->phrase->entry];
+}
+
+/* Skips determiners and modifiers from token i onward; returns the first other token. */
+static int skip_determiners(const sentence *s, int i, int limit)
+{
+    while (i < limit && (s->tokens[i].flags & (W_DET | W_POSS | W_ADJ | W_QUANT)) &&
+           !(s->tokens[i].flags & W_NEG))
+        i++;
+    return i;
+}
+
+static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int nm)
+{
+    s->nunits = 0;
+    for (int i = 0; i < nm; i++) {
+        const mention *m = &ms[i];
+        bool is_actor = m->phrase->kind == PHRASE_ACTOR;
+        const char *code = entry_code(d, m, s->date);
+        int start = m->start, end = m->end;
+        const dict_entry *actor = is_actor ? mention_entry(d, m) : NULL;
+        const dict_entry *agent = is_actor ? NULL : mention_entry(d, m);
+        char combined[24];
+        snprintf(combined, sizeof combined, "%s", code);
+        if (i + 1 < nm) {
+            const mention *n = &ms[i + 1];
+            bool next_actor = n->phrase->kind == PHRASE_ACTOR;
+            int gap = m->end;
+            bool possessive = gap < n->start && word_eq(s, gap, "'s");
+            if (possessive)
+                gap++;
+            while (gap < n->start && is_modifier(s, gap))
+                gap++;
+            if (is_actor && !next_actor && gap == n->start) {
+                /* "US officials", "Qatar's foreign minister" */
+                if (is_country_level(code))
+                    snprintf(combined, sizeof combined, "%s%s", code, entry_code(d, n, s->date));
+                agent = mention_entry(d, n);
+                end = n->end;
+                i++;
+            } else if (!is_actor && next_actor && m->end < n->start &&
+                       (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "in") ||
+                        word_eq(s, m->end, "from")) &&
+                       skip_determiners(s, m->end + 1, n->start) == n->start) {
+                /* "the foreign minister of Qatar", "spokesman for the Taliban" */
+                const char *ncode = entry_code(d, n, s->date);
+                if (is_country_level(ncode))
+                    snprintf(combined, sizeof combined, "%s%s", ncode, code);
+                else
+                    snprintf(combined, sizeof combined, "%s", ncode);
+                actor = mention_entry(d, n);
+                end = n->end;
+                i++;
+            }
+        }
+        /* A name right after the unit, with only titles between ("the special
+         * representative of the U.S. Dr. Zalmay Khalilzad"), is the same person. */
+        while (i + 1 < nm) {
+            const mention *n = &ms[i + 1];
+            int k = end;
+            while (k < n->start && ((s->tokens[k].flags & W_TITLE) || word_eq(s, k, ".")))
+                k++;
+            if (k != n->start || n->phrase->kind != PHRASE_ACTOR || k == end)
+                break;
+            if (!actor) { /* the named person is more precise than a lone agent */
+                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                actor = mention_entry(d, n);
+            }
+            end = n->end;
+            i++;
+        }
+        add_unit(s, start, end, combined, actor, agent);
+    }
+}
+
+/* ---- 3. Groups ---------------------------------------------------------------------- */
+
+static bool unit_has_country(const actor_unit *u) { return u->actor != NULL; }
+
+static bool is_conj(const sentence *s, int i) { return word_eq(s, i, "and") || word_eq(s, i, "or"); }
+
+/* What joins unit a to unit b: 0 nothing, 1 a conjunction (compound), 2 a comma only. */
+static int join_kind(const sentence *s, const actor_unit *a, const actor_unit *b)
+{
+    int conj = 0, comma = 0;
+    for (int k = a->end; k < b->start; k++) {
+        const token *t = &s->tokens[k];
+        if (is_conj(s, k))
+            conj++;
+        else if (t->shape & T_COMMA)
+            comma++;
+        else if (word_eq(s, k, "as") && k + 2 < b->start && word_eq(s, k + 1, "well") && word_eq(s, k + 2, "as")) {
+            conj++;
+            k += 2;
+        } else if (!(t->flags & (W_DET | W_POSS | W_ADJ | W_QUANT)) || (t->flags & W_NEG))
+            return 0;
+    }
+    if (conj)
+        return 1;
+    return comma == 1 ? 2 : 0;
+}
+
+static void build_groups(sentence *s)
+{
+    s->ngroups = 0;
+    GROW(s->group_at, s->cap_group_at, s->ntokens + 1);
+    for (size_t i = 0; i < s->ntokens; i++)
+        s->group_at[i] = -1;
+    size_t i = 0;
+    while (i < s->nunits) {
+        size_t j = i + 1;
+        while (j < s->nunits) {
+            int kind = join_kind(s, &s->units[j - 1], &s->units[j]);
+            if (kind == 1) {
+                j++;
+                continue;
+            }
+            if (kind == 2) {
+                /* A list "A, B and C" continues; otherwise a comma is apposition:
+                 * "Abdullah Abdullah, the chairman", merged into one unit. */
+                bool list = j + 1 < s->nunits && join_kind(s, &s->units[j], &s->units[j + 1]) != 0;
+                if (list) {
+                    j++;
+                    continue;
+                }
+                actor_unit *a = &s->units[j - 1], *b = &s->units[j];
+                if (!unit_has_country(a) && unit_has_country(b)) {
+                    memcpy(a->code, b->code, sizeof a->code);
+                    a->actor = b->actor;
+                }
+                a->end = b->end;
+                memmove(&s->units[j], &s->units[j + 1], (s->nunits - j - 1) * sizeof *s->units);
+                s->nunits--;
+                continue;
+            }
+            break;
+        }
+        GROW(s->groups, s->cap_groups, s->ngroups + 1);
+        actor_group *g = &s->groups[s->ngroups];
+        g->first = (int)i;
+        g->count = (int)(j - i);
+        g->start = s->units[i].start;
+        g->end = s->units[j - 1].end;
+        for (int k = g->start; k < g->end; k++)
+            s->group_at[k] = (int)s->ngroups;
+        s->ngroups++;
+        i = j;
+    }
+}
+
+/* ---- 4. Verb groups and clauses ---------------------------------------------------------- */
+
+static bool ends_with(const sentence *s, int i, const char *suffix)
+{
+    const token *t = &s->tokens[i];
+    size_t n = strlen(suffix), len = t->end - t->start;
+    if (len <= n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if ((s->text[t->end - n + k] | 0x20) != suffix[k])
+            return false;
+    return true;
+}
+
+/* A past form: "-ed", or an irregular form whose lemma differs ("held", "met"). */
+static bool is_past_form(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    if (ends_with(s, i, "ed") || ends_with(s, i, "en"))
+        return true;
+    return t->nlemmas > 0 && !ends_with(s, i, "ing") && !ends_with(s, i, "s");
+}
+
+
+/* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
+static bool is_main_verb(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    if (!(t->flags & W_VERB) || (t->shape & (T_PUNCT | T_NUM)) || s->group_at[i] >= 0)
+        return false;
+    if (t->flags & (W_TIME | W_DET | W_PREP | W_PRON | W_BOUNDARY | W_CONJ | W_BE | W_HAVE | W_DO | W_MODAL))
+        return false;
+    if (i > 0 && (t->shape & T_CAP) && !(s->tokens[i - 1].shape & T_QUOTE))
+        return false; /* a capitalised word inside a sentence is a name */
+    int p = i - 1;
+    while (p >= 0 && (s->tokens[p].flags & W_ADV))
+        p--;
+    if (p < 0)
+        return false; /* the sentence starts with it: a noun ("Meeting took place") */
+    const token *prev = &s->tokens[p];
+    if (prev->flags & (W_DET | W_POSS | W_QUANT) && !(prev->flags & W_NEG))
+        return false;
+    if (word_eq(s, p, "to"))
+        return false; /* an infinitive belongs to the verb before it */
+    if ((prev->flags & W_PREP) && !(prev->flags & W_BOUNDARY))
+        return false;
+    if (word_eq(s, p, "'s") && p > 0 && s->group_at[p - 1] >= 0)
+        return false; /* possessive */
+    if (prev->flags & (W_MODAL | W_DO | W_NEG | W_HAVE))
+        return true;
+    if (prev->flags & W_BE)
+        return ends_with(s, i, "ing") || is_past_form(s, i);
+    if (prev->flags & W_ADJ)
+        return false;
+    if (ends_with(s, i, "ing"))
+        return false; /* a gerund or participle, not a finite verb */
+    if (is_past_form(s, i))
+        return !(prev->shape & T_NUM);
+    bool subject_before = s->group_at[p] >= 0 || (prev->flags & W_PRON);
+    return subject_before; /* "they meet", "Kabul seeks" */
+}
+
+static void build_verb_groups(sentence *s)
+{
+    s->nvgs = 0;
+    for (int i = 0; i < (int)s->ntokens; i++) {
+        if (!is_main_verb(s, i))
+            continue;
+        verb_group vg = {.start = i, .end = i + 1, .verb = i, .neg_token = -1, .modal_token = -1};
+        bool be_before = false;
+        int k = i - 1;
+        while (k >= 0) {
+            const token *t = &s->tokens[k];
+            if (t->flags & W_NEG) {
+                vg.negated = true;
+                vg.neg_token = k;
+            } else if (t->flags & W_MODAL) {
+                vg.hypothetical = true;
+                vg.modal_token = k;
+            } else if (t->flags & W_BE) {
+                if (word_eq(s, k, "'s") && k > 0 && s->group_at[k - 1] >= 0)
+                    break;
+                if (k == i - 1 || !be_before)
+                    be_before = be_before || k >= i - 3;
+            } else if (!(t->flags & (W_HAVE | W_DO | W_ADV))) {
+                break;
+            }
+            vg.start = k;
+            k--;
+        }
+        if (vg.modal_token >= 0 && word_eq(s, vg.modal_token, "cannot")) {
+            vg.negated = true;
+            vg.neg_token = vg.modal_token;
+        }
+        /* be + past participle: passive ("was held", "have been postponed") */
+        for (int j = vg.start; j < i; j++)
+            if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && is_past_form(s, i))
+                vg.passive = true;
+        /* "never" and "not" right after the verb ("met not with X") are rare; ignore. */
+        GROW(s->vgs, s->cap_vgs, s->nvgs + 1);
+        s->vgs[s->nvgs++] = vg;
+    }
+}
+
+static bool is_boundary(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    if (t->shape & (T_QUOTE | T_CLAUSE_PUNCT))
+        return true;
+    if (word_eq(s, i, "as") && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "well"))
+        return false;
+    if (word_eq(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
+        !(s->tokens[i + 1].flags & (W_DET | W_PRON | W_QUANT)) && !(s->tokens[i + 1].shape & T_CAP))
+        return false; /* "that meeting": a determiner */
+    return (t->flags & W_BOUNDARY) != 0;
+}
+
+/* The subject of a clause: the first group with a named actor in [from, to), else the
+ * first group. */
+static int find_subject(const sentence *s, int from, int to)
+{
+    int first = -1;
+    for (int k = from; k < to; k++) {
+        int g = s->group_at[k];
+        if (g < 0 || s->groups[g].start < from)
+            continue;
+        if (first < 0)
+            first = g;
+        const actor_group *grp = &s->groups[g];
+        for (int u = grp->first; u < grp->first + grp->count; u++)
+            if (s->units[u].actor)
+                return g;
+        k = grp->end - 1;
+    }
+    return first;
+}
+
+static void build_clauses(sentence *s)
+{
+    s->nclauses = 0;
+    int n = (int)s->ntokens;
+    int prev_end = 0;
+    for (size_t v = 0; v < s->nvgs; v++) {
+        const verb_group *vg = &s->vgs[v];
+        clause c = {.vg = (int)v, .subject = -1, .agent = -1};
+        int left = vg->start;
+        while (left > prev_end && !is_boundary(s, left - 1))
+            left--;
+        c.left = left;
+        int next_start = v + 1 < s->nvgs ? s->vgs[v + 1].start : n;
+        int right = vg->end;
+        while (right < next_start && !is_boundary(s, right))
+            right++;
+        /* The next clause's subject belongs to the next clause: stop before it. */
+        if (right == next_start && v + 1 < s->nvgs) {
+            int k = next_start;
+            while (k > vg->end && (s->tokens[k - 1].flags & (W_ADV)))
+                k--;
+            if (k > vg->end && s->group_at[k - 1] >= 0 && !is_conj(s, k - 1)) {
+                int g = s->group_at[k - 1];
+                /* only when something else stands between verb and that group */
+                if (s->groups[g].start > vg->end)
+                    right = s->groups[g].start;
+            }
+        }
+        c.right = right;
+        c.subject = find_subject(s, left, vg->start);
+        if (c.subject < 0 && s->nclauses > 0) {
+            /* "X met Y and discussed Z": a verb after "and" shares the subject. */
+            int p = vg->start - 1;
+            if (p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || word_eq(s, p, "but"))) {
+                c.subject = s->clauses[s->nclauses - 1].subject;
+                if (s->clauses[s->nclauses - 1].vg >= 0 && s->vgs[s->clauses[s->nclauses - 1].vg].passive)
+                    c.subject = s->clauses[s->nclauses - 1].agent >= 0 ? s->clauses[s->nclauses - 1].agent : -1;
+                c.subject_inherited = c.subject >= 0;
+            } else if (left > 0 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which")) && left >= 2 &&
+                       s->group_at[left - 2] >= 0) {
+                /* "X, who met Y": the relative pronoun's antecedent */
+                c.subject = s->group_at[left - 2];
+                c.subject_inherited = true;
+            }
+        }
+        if (vg->passive)
+            for (int k = vg->end; k + 1 < right; k++) {
+                if (!word_eq(s, k, "by"))
+                    continue;
+                int a = skip_determiners(s, k + 1, right);
+                if (a < right && s->group_at[a] >= 0)
+                    c.agent = s->group_at[a];
+                break;
+            }
+        GROW(s->clauses, s->cap_clauses, s->nclauses + 1);
+        s->clauses[s->nclauses++] = c;
+        prev_end = vg->end;
+    }
+    if (s->nclauses == 0) { /* a headline or a phrase without a verb */
+        GROW(s->clauses, s->cap_clauses, 1);
+        s->clauses[0] = (clause){.vg = -1, .left = 0, .right = n, .subject = find_subject(s, 0, n), .agent = -1};
+        s->nclauses = 1;
+    }
+}
+
+/* ---- Discards ----------------------------------------------------------------------- */
+
+static int find_discard(const jirga_dict *d, const sentence *s)
+{
+    for (size_t i = 0; i < s->ntokens; i++) {
+        const phrase *p = longest_phrase(d, s, (int)i, 1 << PHRASE_DISCARD);
+        if (p)
+            return p->entry;
+    }
+    return -1;
+}
+
+/* ---- The parse ---------------------------------------------------------------------- */
+
+void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date)
+{
+    s->text = text;
+    s->len = len;
+    s->date = date;
+    s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
+    lex_annotate(d->lex, text, s->tokens, s->ntokens);
+    s->discard = find_discard(d, s);
+
+    mention ms_small[64];
+    mention *ms = ms_small;
+    size_t cap = 64;
+    int nm = 0;
+    bool heap = false;
+    for (int i = 0; i < (int)s->ntokens;) {
+        const phrase *p = longest_phrase(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
+        if (!p) {
+            i++;
+            continue;
+        }
+        if ((size_t)nm == cap) {
+            mention *bigger = xmalloc(cap * 2 * sizeof *bigger);
+            memcpy(bigger, ms, cap * sizeof *ms);
+            if (heap)
+                free(ms);
+            ms = bigger;
+            cap *= 2;
+            heap = true;
+        }
+        ms[nm++] = (mention){i, i + p->nwords, p};
+        i += p->nwords;
+    }
+    build_units(d, s, ms, nm);
+    if (heap)
+        free(ms);
+    build_groups(s);
+    build_verb_groups(s);
+    build_clauses(s);
+}
+
+void sentence_free(sentence *s)
+{
+    free(s->tokens);
+    free(s->units);
+    free(s->groups);
+    free(s->group_at);
+    free(s->vgs);
+    free(s->clauses);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,70 @@
+/*
+ * parse.h — the shallow parse of one sentence: actor mentions combined into actor units
+ * ("Qatar's foreign minister"), units joined into compound groups ("the Taliban and top US
+ * officials"), verb groups with voice, negation and modality, and clauses with their
+ * subject and object regions. Reads tokens annotated by the lexicon stage.
+ */
+#ifndef JIRGA_PARSE_H
+#define JIRGA_PARSE_H
+
+#include "../dict/dict.h"
+#include "../text/text.h"
+
+#include <stdbool.h>
+
+/* One actor reference: a name, an agent, or both combined. */
+typedef struct actor_unit {
+    int start, end;           /* token range */
+    char code[24];            /* "AFGGOV"; a lone agent gives its role alone: "GOV" */
+    const dict_entry *actor;  /* the named actor, or NULL */
+    const dict_entry *agent;  /* the agent, or NULL */
+} actor_unit;
+
+/* Units joined by "and", "," or "as well as": each unit acts. */
+typedef struct actor_group {
+    int first, count; /* units[first .. first+count) */
+    int start, end;   /* token range */
+} actor_group;
+
+typedef struct verb_group {
+    int start, end; /* token range: auxiliaries, negation, adverbs and the verb */
+    int verb;       /* the main verb's token */
+    bool passive, negated, hypothetical;
+    int neg_token, modal_token; /* token that negates / makes it hypothetical, or -1 */
+} verb_group;
+
+typedef struct clause {
+    int vg;           /* verb group, -1 for a clause without a verb */
+    int left, right;  /* token range of the whole clause */
+    int subject;      /* actor group, -1 when none */
+    bool subject_inherited;
+    int agent;        /* passive: the "by" group, -1 when none */
+} clause;
+
+typedef struct sentence {
+    const char *text; /* borrowed */
+    size_t len;
+    int date;         /* article date YYYYMMDD, 0 when unknown */
+    token *tokens;
+    size_t ntokens, cap_tokens;
+    actor_unit *units;
+    size_t nunits, cap_units;
+    actor_group *groups;
+    size_t ngroups, cap_groups;
+    int *group_at;    /* per token: the group covering it, -1 if none */
+    size_t cap_group_at;
+    verb_group *vgs;
+    size_t nvgs, cap_vgs;
+    clause *clauses;
+    size_t nclauses, cap_clauses;
+    int discard;      /* index of a discard entry that matched, -1 */
+} sentence;
+
+/* Tokenizes and parses text into s, reusing s's buffers. */
+void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date);
+void sentence_free(sentence *s);
+
+/* Does the word id w match token t (surface form or one of its lemmas)? */
+bool token_is(const token *t, word_id w);
+
+#endif

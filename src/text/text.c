@@ -1,0 +1,420 @@
+/*
+ * text.c — cleaning (UTF-8 repair, NFC), sentence splitting and tokenizing.
+ *
+ * Bad input: invalid UTF-8 bytes become U+FFFD one byte at a time, NUL bytes and a BOM
+ * are dropped, so every later stage may assume valid UTF-8 without NULs.
+ */
+#include "text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- Cleaning --------------------------------------------------------------------- */
+
+size_t text_clean(const char *in, size_t n, sbuf *out)
+{
+    sbuf valid = {0};
+    size_t repaired = 0;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0;
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        i = 3;
+    GROW(valid.data, valid.cap, n + 16);
+    while (i < n) {
+        if (s[i] == 0) {
+            i++;
+            repaired++;
+            continue;
+        }
+        if (s[i] == '\r') {
+            i++;
+            if (i < n && s[i] == '\n')
+                continue;
+            sbuf_addc(&valid, '\n');
+            continue;
+        }
+        if (s[i] < 0x80) {
+            sbuf_addc(&valid, (char)s[i++]);
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (len <= 0) {
+            sbuf_add(&valid, "\xEF\xBF\xBD", 3);
+            i++;
+            repaired++;
+            continue;
+        }
+        sbuf_add(&valid, (const char *)s + i, (size_t)len);
+        i += (size_t)len;
+    }
+    if (!valid.data) {
+        sbuf_add(out, "", 0);
+        return repaired;
+    }
+    bool ascii = true;
+    for (size_t k = 0; k < valid.len; k++)
+        if ((unsigned char)valid.data[k] >= 0x80) {
+            ascii = false;
+            break;
+        }
+    if (ascii) {
+        sbuf_add(out, valid.data, valid.len);
+    } else {
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)valid.data,
+                                            (utf8proc_ssize_t)valid.len, &nfc,
+                                            UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+        if (len >= 0)
+            sbuf_add(out, (const char *)nfc, (size_t)len);
+        else
+            sbuf_add(out, valid.data, valid.len);
+        free(nfc);
+    }
+    sbuf_free(&valid);
+    return repaired;
+}
+
+/* ---- Characters --------------------------------------------------------------------- */
+
+static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+    if (len <= 0) {
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
+    *cp = c;
+    return (size_t)len;
+}
+
+static bool is_letter(int32_t c)
+{
+    if (c < 0x80)
+        return isalpha(c);
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+           cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
+           cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_MN ||
+           cat == UTF8PROC_CATEGORY_MC;
+}
+
+static bool is_upper(int32_t c)
+{
+    if (c < 0x80)
+        return isupper(c);
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+}
+
+static bool is_space(int32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == 0xA0 ||
+           c == 0x2009 || c == 0x200A || c == 0x202F || c == 0x3000 || c == 0x2028 || c == 0x2029;
+}
+
+static bool is_quote(int32_t c)
+{
+    return c == '"' || c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0xAB ||
+           c == 0xBB || c == '\'' || c == 0x201E;
+}
+
+static bool is_apostrophe(int32_t c) { return c == '\'' || c == 0x2019; }
+
+/* ---- Sentences ---------------------------------------------------------------------- */
+
+/* Words after which a full stop does not end a sentence. */
+static const char *const abbreviations[] = {
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "prof",
+    "sen", "rep", "gov", "pres", "st", "rev", "jr", "sr", "inc", "corp", "ltd", "co", "no",
+    "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mt", "ft", "fig", "approx", "dept", "est", "gov't", "messrs", "brig", "cpl",
+    "pvt", "supt", "insp", "sgt", "hon", "amb", "sec", "ph.d", "e.g", "i.e", "a.m", "p.m",
+};
+
+/* Words that start a new sentence after an initialism such as "U.S.". */
+static const char *const sentence_starters[] = {
+    "the", "he", "she", "it", "they", "we", "but", "in", "this", "that", "there", "a",
+    "an", "on", "his", "her", "their", "its", "after", "meanwhile", "however", "i",
+};
+
+static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Does the full stop at s[dot] end a sentence? Looks at the word before and after. */
+static bool stop_ends_sentence(const char *s, size_t n, size_t dot, size_t next_word)
+{
+    size_t w = dot;
+    while (w > 0 && !isspace((unsigned char)s[w - 1]) && s[w - 1] != '(' && s[w - 1] != '"')
+        w--;
+    size_t len = dot - w;
+    if (len == 0)
+        return true;
+    const char *word = s + w;
+    if (in_list(abbreviations, sizeof abbreviations / sizeof abbreviations[0], word, len))
+        return false;
+    if (len == 1 && isupper((unsigned char)word[0]))
+        return false; /* an initial: "J. Smith" */
+    if (memchr(word, '.', len)) {
+        /* "U.S." at the end of a sentence: only before a word that starts sentences. */
+        size_t e = next_word;
+        while (e < n && isalpha((unsigned char)s[e]))
+            e++;
+        return in_list(sentence_starters, sizeof sentence_starters / sizeof sentence_starters[0],
+                       s + next_word, e - next_word);
+    }
+    return true;
+}
+
+static void push_span(text_span **spans, size_t *cap, size_t *count, const char *s, size_t a,
+                      size_t b, size_t max_bytes)
+{
+    while (a < b && isspace((unsigned char)s[a]))
+        a++;
+    while (b > a && isspace((unsigned char)s[b - 1]))
+        b--;
+    while (a < b) {
+        size_t end = b;
+        if (end - a > max_bytes) {
+            end = a + max_bytes;
+            size_t cut = end;
+            while (cut > a + max_bytes / 2 && s[cut] != ' ')
+                cut--;
+            if (s[cut] == ' ')
+                end = cut;
+            while (end > a && ((unsigned char)s[end] & 0xC0) == 0x80)
+                end--; /* never cut inside a character */
+        }
+        GROW(*spans, *cap, *count + 1);
+        (*spans)[(*count)++] = (text_span){a, end};
+        a = end;
+        while (a < b && isspace((unsigned char)s[a]))
+            a++;
+    }
+}
+
+size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_bytes,
+                  text_span **spans, size_t *cap)
+{
+    size_t count = 0, i = 0;
+    if (max_bytes < 64)
+        max_bytes = 64;
+    if (first_line_is_title) {
+        while (i < n && isspace((unsigned char)s[i]))
+            i++;
+        size_t e = i;
+        while (e < n && s[e] != '\n')
+            e++;
+        push_span(spans, cap, &count, s, i, e, max_bytes);
+        i = e;
+    }
+    size_t start = i;
+    while (i < n) {
+        int32_t c;
+        size_t len = decode(s, n, i, &c);
+        if (c == '\n') {
+            /* A blank line ends the paragraph and the sentence. */
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r'))
+                j++;
+            if (j < n && s[j] == '\n') {
+                push_span(spans, cap, &count, s, start, i, max_bytes);
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        if (c == '.' || c == '!' || c == '?' || c == 0x2026) {
+            size_t e = i + len;
+            while (e < n && (s[e] == '.' || s[e] == '!' || s[e] == '?'))
+                e++;
+            for (;;) { /* closing quotes and brackets belong to this sentence */
+                int32_t q;
+                if (e >= n)
+                    break;
+                size_t ql = decode(s, n, e, &q);
+                if (q == '"' || q == 0x201D || q == 0x2019 || q == ')' || q == '\'' || q == 0xBB)
+                    e += ql;
+                else
+                    break;
+            }
+            size_t k = e;
+            while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+                k++;
+            if (k == e && e < n) { /* "3.5", "U.S.-led": no space, no end */
+                i += len;
+                continue;
+            }
+            bool next_starts = k >= n;
+            if (k < n) {
+                int32_t nc;
+                size_t nl = decode(s, n, k, &nc);
+                if (is_quote(nc) || nc == '(') {
+                    size_t k2 = k + nl;
+                    if (k2 < n)
+                        decode(s, n, k2, &nc);
+                }
+                next_starts = is_upper(nc) || (nc >= '0' && nc <= '9') || is_quote(nc);
+            }
+            if (next_starts && (c != '.' || stop_ends_sentence(s, n, i, k))) {
+                push_span(spans, cap, &count, s, start, e, max_bytes);
+                start = k;
+                i = k;
+                continue;
+            }
+        }
+        i += len;
+    }
+    push_span(spans, cap, &count, s, start, n, max_bytes);
+    return count;
+}
+
+/* ---- Tokens ------------------------------------------------------------------------- */
+
+static void push_token(token **tokens, size_t *cap, size_t *count, uint32_t a, uint32_t b, uint32_t shape)
+{
+    GROW(*tokens, *cap, *count + 1);
+    token *t = &(*tokens)[(*count)++];
+    memset(t, 0, sizeof *t);
+    t->start = a;
+    t->end = b;
+    t->shape = shape;
+}
+
+static uint32_t word_shape(const char *s, size_t a, size_t b)
+{
+    uint32_t shape = T_WORD;
+    int letters = 0, upper = 0;
+    bool first = true;
+    for (size_t i = a; i < b;) {
+        int32_t c;
+        i += decode(s, b, i, &c);
+        if (is_letter(c)) {
+            letters++;
+            if (is_upper(c)) {
+                upper++;
+                if (first)
+                    shape |= T_CAP;
+            }
+            first = false;
+        } else if (c >= '0' && c <= '9') {
+            first = false;
+        }
+    }
+    if (letters >= 2 && upper == letters)
+        shape |= T_ALLCAPS;
+    return shape;
+}
+
+/* Length of a final "n't" (or "n’t") on the word s[a..e), 0 if none. */
+static size_t negation_suffix(const char *s, size_t a, size_t e)
+{
+    if (e - a > 3 && (s[e - 1] == 't' || s[e - 1] == 'T') && s[e - 2] == '\'' &&
+        (s[e - 3] == 'n' || s[e - 3] == 'N'))
+        return 3;
+    if (e - a > 5 && (s[e - 1] == 't' || s[e - 1] == 'T') && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0 &&
+        (s[e - 5] == 'n' || s[e - 5] == 'N'))
+        return 5;
+    return 0;
+}
+
+size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
+{
+    size_t count = 0, i = 0;
+    while (i < n) {
+        int32_t c;
+        size_t len = decode(s, n, i, &c);
+        if (is_space(c)) {
+            i += len;
+            continue;
+        }
+        if (c >= '0' && c <= '9') { /* numbers keep inner , and . : 2,500 and 3.5 */
+            size_t e = i + 1;
+            while (e < n && (isdigit((unsigned char)s[e]) ||
+                             ((s[e] == ',' || s[e] == '.') && e + 1 < n && isdigit((unsigned char)s[e + 1]))))
+                e++;
+            while (e < n && isalpha((unsigned char)s[e])) /* 1st, 10th, 5km */
+                e++;
+            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, T_NUM);
+            i = e;
+            continue;
+        }
+        if (is_letter(c)) {
+            size_t e = i + len;
+            for (;;) {
+                if (e >= n)
+                    break;
+                int32_t d;
+                size_t dl = decode(s, n, e, &d);
+                if (is_letter(d) || (d >= '0' && d <= '9')) {
+                    e += dl;
+                    continue;
+                }
+                /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
+                if ((d == '-' || d == '.' || d == '&' || is_apostrophe(d)) && e + dl < n) {
+                    int32_t f;
+                    decode(s, n, e + dl, &f);
+                    if (is_letter(f) || (f >= '0' && f <= '9')) {
+                        /* "Kabul's": the possessive is its own token */
+                        if (is_apostrophe(d) && (f == 's' || f == 'S')) {
+                            size_t after = e + dl + 1;
+                            if (after >= n || !isalpha((unsigned char)s[after]))
+                                break;
+                        }
+                        e += dl;
+                        continue;
+                    }
+                }
+                break;
+            }
+            /* Initialisms keep their final stop: U.S. U.N. */
+            if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
+                e++;
+            /* "didn't" -> "did" "n't" */
+            size_t neg = negation_suffix(s, i, e);
+            if (neg) {
+                push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
+                push_token(tokens, cap, &count, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
+                i = e;
+                continue;
+            }
+            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, word_shape(s, i, e));
+            i = e;
+            continue;
+        }
+        if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
+            (i + len + 1 >= n || !isalpha((unsigned char)s[i + len + 1])) && count > 0 &&
+            (*tokens)[count - 1].end == i) {
+            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
+            i += len + 1;
+            continue;
+        }
+        uint32_t shape = T_PUNCT;
+        if (is_quote(c))
+            shape |= T_QUOTE;
+        else if (c == ',')
+            shape |= T_COMMA;
+        else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
+            shape |= T_CLAUSE_PUNCT;
+        push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len), shape);
+        i += len;
+    }
+    /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
+    if (count >= 2) {
+        size_t k = 0;
+        while (k < count && ((*tokens)[k].shape & T_ALLCAPS))
+            k++;
+        if (k > 0 && k < count && ((*tokens)[k].shape & T_CLAUSE_PUNCT) &&
+            (s[(*tokens)[k].start] == ':' || (unsigned char)s[(*tokens)[k].start] == 0xE2 || s[(*tokens)[k].start] == '-'))
+            for (size_t j = 0; j <= k; j++)
+                (*tokens)[j].shape |= T_DATELINE;
+    }
+    return count;
+}
