@@ -51,12 +51,17 @@ unit: $(UNIT_BIN)
 setup:
 	./scripts/setup.sh
 
-demo: all
-	./jirga code --date 2021-01-17 examples/afghan-talks.txt
+# The README's first command: install what is missing, build, code an example article.
+demo:
+	./scripts/setup.sh
+	$(MAKE) all
+	./jirga code --date 2021-03-09 examples/afghan-talks.txt
 
 # Runs every test: unit tests, golden tests, the seed article, and the same under
 # AddressSanitizer + UndefinedBehaviorSanitizer. Last line: "N passed, N failed".
-test: all unit
+test:
+	./scripts/setup.sh
+	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
 	./tests/run.sh
 

@@ -212,8 +212,9 @@ static void load_verb_index(lexicon *lex, const char *path)
         if (line[0] == ' ')
             continue; /* licence header */
         char *sp = strchr(line, ' ');
-        if (!sp || strchr(line, '_') < sp)
-            continue;
+        char *underscore = strchr(line, '_');
+        if (!sp || (underscore && underscore < sp))
+            continue; /* multi-word verbs are written as patterns */
         word_id id = lex_intern(lex, line, (size_t)(sp - line));
         lex_add_flags(lex, id, W_VERB);
     }
@@ -372,12 +373,12 @@ void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_
         t->word = 0;
         t->nlemmas = 0;
         t->flags = 0;
-        if (t->shape & T_PUNCT)
-            continue;
         size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof fold);
         if (!len)
             continue;
         t->word = lex_find(lex, fold, len);
+        if (t->shape & T_PUNCT)
+            continue; /* known only as part of a name: "Workers' Party" */
         t->flags = lex_flags(lex, t->word);
         word_id lemmas[3];
         int k = lex_lemmas(lex, fold, len, lemmas, 3);

@@ -53,7 +53,7 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
         return false;
     for (int k = 0; k < p->nwords; k++) {
         const token *t = &s->tokens[i + k];
-        if (t->shape & (T_PUNCT | T_DATELINE))
+        if (t->shape & T_DATELINE)
             return false;
         if (!token_is(t, p->words[k]))
             return false;
@@ -438,6 +438,14 @@ static void build_clauses(sentence *s)
         }
         c.right = right;
         c.subject = find_subject(s, left, vg->start);
+        if (c.subject < 0 && s->nclauses > 0 && left == prev_end && left > 0 && !is_boundary(s, left - 1) &&
+            !is_conj(s, vg->start - 1)) {
+            /* No boundary since the last verb and no subject of its own: the last "verb"
+             * was a participle ("the troops deployed in Kunar attacked ...", "the Qatar
+             * based office, X said"), so both share the subject. */
+            c.subject = s->clauses[s->nclauses - 1].subject;
+            c.subject_inherited = c.subject >= 0;
+        }
         if (c.subject < 0 && s->nclauses > 0) {
             /* "X met Y and discussed Z": a verb after "and" shares the subject. */
             int p = vg->start - 1;
