@@ -28,6 +28,7 @@ struct jirga_coder {
     sbuf trace;
     int doc_date;
     char date_text[11];
+    const clause *current; /* the clause being coded: its date applies to its events */
 };
 
 int code_parse_date(const char *s)
@@ -319,6 +320,16 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     ev.pattern_file = p->file;
     ev.pattern_line = p->line;
     snprintf(ev.event_date, sizeof ev.event_date, "%s", c->date_text);
+    if (c->current) {
+        char stated[11];
+        int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
+        if (at < 0 && s->nclauses == 1)
+            at = date_find(s, 0, (int)s->ntokens, c->doc_date, stated);
+        if (at >= 0) {
+            memcpy(ev.event_date, stated, sizeof ev.event_date);
+            ev.date_stated = true;
+        }
+    }
     for (size_t i = 0; i < c->nevents; i++)
         if (same_event(&c->events[i], &ev)) {
             trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
@@ -497,11 +508,13 @@ static void code_sentence(jirga_coder *c)
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
         trace(c, "  coding clause %zu\n", k + 1);
+        c->current = cl;
         if (cl->vg >= 0 && code_verb_clause(c, cl))
             continue;
         if (!code_nominal_clause(c, cl))
             trace(c, "    no pattern matched\n");
     }
+    c->current = NULL;
 }
 
 /* ---- The coder ---------------------------------------------------------------------- */

@@ -11,4 +11,9 @@
 /* YYYY-MM-DD (or YYYYMMDD) to YYYYMMDD; 0 when s is NULL or malformed. */
 int code_parse_date(const char *s);
 
+/* Finds a date expression in tokens [from, to) of s and resolves it against doc_date
+ * (YYYYMMDD): writes YYYY-MM-DD, YYYY-MM or YYYY into out and returns the token where it
+ * starts, or -1 when there is none (dates.c). */
+int date_find(const sentence *s, int from, int to, int doc_date, char out[11]);
+
 #endif

@@ -1,0 +1,188 @@
+/*
+ * dates.c — the date an event happened, read from its clause and resolved against the
+ * article date: "yesterday", "on Monday", "last week", "last February", "earlier this
+ * month", "in 2019", "on January 5", "5 January 2020". News reports the past, so a bare
+ * weekday or month means the latest one before the article, not the next.
+ */
+#include "code.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const months[] = {"january", "february", "march", "april", "may", "june", "july",
+                                     "august", "september", "october", "november", "december"};
+static const char *const month_abbr[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                         "aug", "sep", "oct", "nov", "dec"};
+static const char *const weekdays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long yy = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (*m <= 2));
+}
+
+static bool tok_eq(const sentence *s, int i, const char *w)
+{
+    if (i < 0 || i >= (int)s->ntokens)
+        return false;
+    const token *t = &s->tokens[i];
+    size_t n = strlen(w);
+    if (t->end - t->start != n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if ((s->text[t->start + k] | 0x20) != w[k])
+            return false;
+    return true;
+}
+
+static int month_at(const sentence *s, int i)
+{
+    for (int m = 0; m < 12; m++) {
+        if (tok_eq(s, i, months[m]))
+            return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
+        if (tok_eq(s, i, month_abbr[m]) && (s->tokens[i].shape & T_CAP) && m != 4)
+            return m + 1;
+    }
+    if (tok_eq(s, i, "sept") && (s->tokens[i].shape & T_CAP))
+        return 9;
+    return 0;
+}
+
+static int number_at(const sentence *s, int i, int lo, int hi)
+{
+    if (i < 0 || i >= (int)s->ntokens || !(s->tokens[i].shape & T_NUM))
+        return 0;
+    const token *t = &s->tokens[i];
+    int v = 0;
+    for (uint32_t k = t->start; k < t->end; k++) {
+        char c = s->text[k];
+        if (c < '0' || c > '9')
+            break; /* "5th" */
+        v = v * 10 + (c - '0');
+        if (v > 9999)
+            return 0;
+    }
+    return v >= lo && v <= hi ? v : 0;
+}
+
+static void put_day(char out[11], long days)
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+}
+
+/* Finds a date expression in tokens [from, to) and resolves it against doc_date
+ * (YYYYMMDD). Writes YYYY-MM-DD, YYYY-MM or YYYY into out; returns the token where the
+ * expression starts, or -1. */
+int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
+{
+    if (!doc_date)
+        return -1;
+    int ay = doc_date / 10000, am = doc_date / 100 % 100, ad = doc_date % 100;
+    long today = days_from_civil(ay, am, ad);
+    for (int i = from; i < to; i++) {
+        if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) && !tok_eq(s, i, "last") &&
+            !tok_eq(s, i, "earlier") && !tok_eq(s, i, "this") && !month_at(s, i))
+            continue;
+        if (tok_eq(s, i, "yesterday")) {
+            put_day(out, today - 1);
+            return i;
+        }
+        if (tok_eq(s, i, "today")) {
+            put_day(out, today);
+            return i;
+        }
+        for (int w = 0; w < 7; w++)
+            if (tok_eq(s, i, weekdays[w]) && (s->tokens[i].shape & T_CAP)) {
+                long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
+                long back = (dow - w + 7) % 7;
+                if (tok_eq(s, i - 1, "last") && back == 0)
+                    back = 7;
+                put_day(out, today - back);
+                return i - (tok_eq(s, i - 1, "last") || tok_eq(s, i - 1, "on"));
+            }
+        if ((tok_eq(s, i, "last") || tok_eq(s, i, "this") || tok_eq(s, i, "earlier")) && i + 1 < to) {
+            int start = i;
+            if (tok_eq(s, i, "earlier") && tok_eq(s, i + 1, "this"))
+                i++;
+            bool last = tok_eq(s, start, "last");
+            if (tok_eq(s, i + 1, "week")) {
+                put_day(out, last ? today - 7 : today);
+                return start;
+            }
+            if (tok_eq(s, i + 1, "month")) {
+                int y = ay, m = am;
+                if (last && --m == 0) {
+                    m = 12;
+                    y--;
+                }
+                snprintf(out, 11, "%04d-%02d", y, m);
+                return start;
+            }
+            if (tok_eq(s, i + 1, "year")) {
+                snprintf(out, 11, "%04d", last ? ay - 1 : ay);
+                return start;
+            }
+            int m = month_at(s, i + 1);
+            if (m && last) { /* the latest such month before the article's month */
+                snprintf(out, 11, "%04d-%02d", m < am ? ay : ay - 1, m);
+                return start;
+            }
+            i = start;
+            continue;
+        }
+        int m = month_at(s, i);
+        if (m) {
+            int after = tok_eq(s, i + 1, ".") ? i + 2 : i + 1; /* "Feb. 29" */
+            int day = number_at(s, after, 1, 31), year = 0;
+            int k = day ? after + 1 : i + 1;
+            if (tok_eq(s, k, ","))
+                k++;
+            year = number_at(s, k, 1900, 2200);
+            int start = i;
+            if (!day && (day = number_at(s, i - 1, 1, 31)) != 0) { /* "5 January 2020" */
+                start = i - 1;
+                year = number_at(s, i + 1, 1900, 2200);
+            }
+            if (!year) { /* the latest such date not after the article */
+                year = ay;
+                if (m > am || (m == am && day > ad))
+                    year--;
+            }
+            if (day)
+                snprintf(out, 11, "%04d-%02d-%02d", year, m, day);
+            else
+                snprintf(out, 11, "%04d-%02d", year, m);
+            return start;
+        }
+        if (tok_eq(s, i - 1, "in")) {
+            int year = number_at(s, i, 1900, 2200);
+            if (year && !(s->tokens[i].end - s->tokens[i].start != 4)) {
+                snprintf(out, 11, "%04d", year);
+                return i - 1;
+            }
+        }
+    }
+    return -1;
+}
