@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512 };
 
@@ -29,6 +30,10 @@ struct jirga_coder {
     int doc_date;
     char date_text[11];
     const clause *current; /* the clause being coded: its date applies to its events */
+    /* Named actors seen so far in the document, latest last: antecedents for "the
+     * insurgents", "the ministry". */
+    char (*seen)[24];
+    size_t nseen, cap_seen;
 };
 
 int code_parse_date(const char *s)
@@ -493,6 +498,39 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     return false;
 }
 
+/* ---- Document pass: definite descriptions ---------------------------------------- */
+
+/* "the insurgents", "the ministry": an agent alone after "the" refers back to the latest
+ * named actor of the same role in the document. Named actors are remembered. */
+static void resolve_references(jirga_coder *c)
+{
+    sentence *s = &c->sent;
+    for (size_t u = 0; u < s->nunits; u++) {
+        actor_unit *unit = &s->units[u];
+        if (unit->actor) {
+            GROW(c->seen, c->cap_seen, c->nseen + 1);
+            memcpy(c->seen[c->nseen++], unit->code, sizeof unit->code);
+            continue;
+        }
+        int before = unit->start - 1;
+        while (before >= 0 && (s->tokens[before].flags & W_ADJ))
+            before--;
+        if (before < 0 || s->tokens[before].end - s->tokens[before].start != 3 ||
+            strncasecmp(s->text + s->tokens[before].start, "the", 3) != 0)
+            continue; /* only "the": "a spokesman" introduces someone new */
+        for (size_t k = c->nseen; k-- > 0;) {
+            const char *code = c->seen[k];
+            if (strlen(code) >= 6 && strcmp(code + 3, unit->code) == 0) {
+                trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+                      (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
+                      s->text + s->tokens[unit->start].start, code);
+                memcpy(unit->code, code, sizeof unit->code);
+                break;
+            }
+        }
+    }
+}
+
 static void code_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
@@ -538,6 +576,7 @@ void jirga_coder_free(jirga_coder *c)
     free(c->spans);
     sentence_free(&c->sent);
     free(c->events);
+    free(c->seen);
     sbuf_free(&c->trace);
     free(c);
 }
@@ -548,6 +587,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     sbuf_reset(&c->trace);
     c->nevents = 0;
     c->nsentences = 0;
+    c->nseen = 0;
     c->doc_date = code_parse_date(doc->date);
     c->date_text[0] = 0;
     if (c->doc_date)
@@ -580,6 +620,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
             dropped = true;
             break;
         }
+        resolve_references(c);
         code_sentence(c);
     }
     *events = c->events;
