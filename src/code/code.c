@@ -163,6 +163,7 @@ typedef struct match_state {
     const item *items;
     int nitems;
     int target, compound, source; /* bound groups, -1 */
+    int compound_last;            /* the last group of a compound list */
     int first_word;               /* token of the first word matched (nominal patterns) */
 } match_state;
 
@@ -254,9 +255,26 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
             if (el->kind == E_COMPOUND && m->s->groups[it->index].count < 2)
                 continue;
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
-            int saved = *slot;
+            int saved = *slot, next = j + 1;
             *slot = it->index;
-            if (match_from(m, p, e + 1, j + 1, false))
+            if (el->kind == E_COMPOUND) {
+                /* "between A, head of B, and the delegation with them, C and D": a
+                 * list goes on while a comma or "and" leads to the next group. */
+                m->compound_last = it->index;
+                while (next < m->nitems && e == p->nelems - 1) {
+                    int k = next, seps = 0;
+                    while (k < m->nitems && k - next < 6 && m->items[k].kind == ITEM_TOKEN) {
+                        const token *t = &m->s->tokens[m->items[k].index];
+                        seps += (t->shape & T_COMMA) || (t->flags & W_CONJ);
+                        k++;
+                    }
+                    if (k >= m->nitems || m->items[k].kind != ITEM_GROUP || !seps)
+                        break;
+                    m->compound_last = m->items[k].index;
+                    next = k + 1;
+                }
+            }
+            if (match_from(m, p, e + 1, next, false))
                 return true;
             *slot = saved;
             break; /* a slot binds the first group it meets */
@@ -290,8 +308,7 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
 static bool same_event(const jirga_event *a, const jirga_event *b)
 {
     return a->sentence == b->sentence && strcmp(a->cameo, b->cameo) == 0 &&
-           strcmp(a->source.code, b->source.code) == 0 && strcmp(a->target.code, b->target.code) == 0 &&
-           a->source.start == b->source.start && a->target.start == b->target.start;
+           strcmp(a->source.code, b->source.code) == 0 && strcmp(a->target.code, b->target.code) == 0;
 }
 
 static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
@@ -365,11 +382,23 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     const sentence *s = &c->sent;
     if (m->compound >= 0 || (p->elems[0].kind == E_COMPOUND)) {
         int g = m->compound >= 0 ? m->compound : source_group;
-        int n = group_size(s, g);
+        int last = m->compound >= 0 ? m->compound_last : g;
+        /* Every named party meets every other; an agent alone ("their team", "the
+         * delegation") is counted only when fewer than two named parties take part. */
+        const actor_unit *parties[64];
+        int n = 0, named = 0;
+        for (int k = s->groups[g].first; k < s->groups[last].first + s->groups[last].count && n < 64; k++) {
+            parties[n++] = &s->units[k];
+            named += s->units[k].actor != NULL;
+        }
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                if (i != j)
-                    emit(c, p->code, unit_of(s, g, i), unit_of(s, g, j), p, verb_token, vg);
+            for (int j = 0; j < n; j++) {
+                if (i == j || strcmp(parties[i]->code, parties[j]->code) == 0)
+                    continue;
+                if (named >= 2 && (!parties[i]->actor || !parties[j]->actor))
+                    continue;
+                emit(c, p->code, parties[i], parties[j], p, verb_token, vg);
+            }
         return;
     }
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
@@ -401,6 +430,10 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         items[n++] = (item){ITEM_GROUP, cl->subject};
     n = push_items(s, items, n, vg->end, cl->right, vg->passive ? cl->agent : -1);
 
+    if (subject < 0) {
+        trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
+        return false;
+    }
     word_id keys[4] = {verb->word};
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
@@ -410,7 +443,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
         for (size_t i = 0; i < np; i++) {
             const pattern *p = &ps[i];
-            match_state m = {s, c->d, items, n, -1, -1, subject, -1};
+            match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1};
             if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                 continue;
             if (!match_from(&m, p, 2, 0, false))
@@ -463,7 +496,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                     a++;
                 if (j < a)
                     continue;
-                match_state m = {s, c->d, items, n, -1, -1, -1, -1};
+                match_state m = {s, c->d, items, n, -1, -1, -1, -1, -1};
                 bool ok = true;
                 for (int e = 0; e < a && ok; e++) {
                     const item *it = &items[j - a + e];
@@ -473,8 +506,10 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                         m.target = it->index;
                     else if (p->elems[e].kind == E_SOURCE)
                         m.source = it->index;
+                    else if (s->groups[it->index].count >= 2)
+                        m.compound = m.compound_last = it->index;
                     else
-                        m.compound = s->groups[it->index].count >= 2 ? it->index : (ok = false, -1);
+                        ok = false;
                 }
                 if (!ok || !match_from(&m, p, a, j, true))
                     continue;
