@@ -28,5 +28,6 @@ const char *cli_dict_dir(const dict_choice *choice, char *buf, size_t cap);
 int cmd_code(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif
