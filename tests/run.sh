@@ -77,6 +77,12 @@ deterministic() {
         ./jirga code tests/golden/sentences.jsonl tests/golden/documents.jsonl >"$TMP/b" && cmp "$TMP/a" "$TMP/b"
 }
 check "deterministic output" deterministic
+threads_same() { # -j 2 prints exactly what -j 1 prints
+    ./jirga code -j 1 tests/golden/sentences.jsonl tests/golden/documents.jsonl >"$TMP/a" &&
+        build-san/jirga code -j 2 tests/golden/sentences.jsonl tests/golden/documents.jsonl >"$TMP/b" &&
+        cmp "$TMP/a" "$TMP/b"
+}
+check "-j 2 output identical to -j 1 (asan+ubsan)" threads_same
 
 # ---- bad input ------------------------------------------------------------------------------
 bad_input() { # bad_input JIRGA
