@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
 
-.PHONY: all test demo clean setup golden-update unit
+.PHONY: all test demo clean setup golden-update unit bench eval
 
 all: $(BIN)
 
@@ -50,6 +50,14 @@ unit: $(UNIT_BIN)
 
 setup:
 	./scripts/setup.sh
+
+# Throughput benchmark (bench/): sentences/s, MB/s, events/s, load time, peak RSS.
+bench: all
+	python3 bench/run.py
+
+# Accuracy on the development gold set (tests/gold/).
+eval: all
+	./jirga eval --gold tests/gold/dev.jsonl
 
 # The README's first command: install what is missing, build, code an example article.
 demo:

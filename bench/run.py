@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""The throughput benchmark (make bench): codes a generated news-like corpus with one
+thread and with -j N, and reports sentences/s, MB/s, events/s, dictionary load time and
+peak resident memory of each run; `wc -w` over the same file is the memory-speed
+reference, and jirga's throughput is given as a fraction of it."""
+import os, subprocess, sys, time
+
+def run(cmd, stdout):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench: %s failed: %s" % (" ".join(cmd), err))
+    return wall, usage.ru_maxrss / 1024.0
+
+def main():
+    jirga = os.environ.get("JIRGA", "./jirga")
+    n = int(os.environ.get("BENCH_SENTENCES", "1000000"))
+    threads = int(os.environ.get("BENCH_THREADS", str(os.cpu_count() or 2)))
+    corpus = "build/bench-corpus-%d.jsonl" % n
+    if not os.path.exists(corpus):
+        subprocess.run([sys.executable, "bench/gen.py", corpus, str(n), "dictionaries/en"], check=True)
+    size_mb = os.path.getsize(corpus) / 1e6
+    loads = [run([jirga, "dict", "stats"], subprocess.DEVNULL)[0] for _ in range(5)]
+    print("corpus: %s, %d sentences, %.1f MB" % (corpus, n, size_mb))
+    print("dictionary load (jirga dict stats, whole process, best of 5): %.0f ms" % (min(loads) * 1000))
+    wc_wall, _ = run(["wc", "-w", corpus], subprocess.DEVNULL)
+    print("wc -w: %.2f s, %.0f MB/s" % (wc_wall, size_mb / wc_wall))
+    out = "build/bench-events.jsonl"
+    for j in sorted({1, threads}):
+        with open(out, "wb") as f:
+            wall, rss = run([jirga, "code", "-j", str(j), corpus], f)
+        events = sum(1 for _ in open(out, "rb"))
+        print("jirga code -j %d: %.2f s, %.0f sentences/s, %.1f MB/s, %.0f events/s, peak RSS %.0f MB, "
+              "%.1f%% of wc -w speed" % (j, wall, n / wall, size_mb / wall, events / wall, rss,
+                                         100.0 * wc_wall / wall))
+    os.remove(out)
+
+main()
