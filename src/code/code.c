@@ -198,6 +198,23 @@ static int push_items(const sentence *s, item *items, int n, int from, int to, i
     return n;
 }
 
+static uint64_t token_bits(const token *t)
+{
+    uint64_t bits = t->word ? dict_word_bit(t->word) : 0;
+    for (int k = 0; k < t->nlemmas; k++)
+        bits |= dict_word_bit(t->lemmas[k]);
+    return bits;
+}
+
+static uint64_t items_bits(const sentence *s, const item *items, int n)
+{
+    uint64_t bits = 0;
+    for (int i = 0; i < n; i++)
+        if (items[i].kind == ITEM_TOKEN)
+            bits |= token_bits(&s->tokens[items[i].index]);
+    return bits;
+}
+
 static bool set_matches_at(const match_state *m, int set, int pos, int *len)
 {
     const word_set *ws = &m->d->sets[set];
@@ -434,6 +451,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
         return false;
     }
+    uint64_t have = token_bits(verb) | items_bits(s, items, n);
     word_id keys[4] = {verb->word};
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
@@ -443,6 +461,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
         for (size_t i = 0; i < np; i++) {
             const pattern *p = &ps[i];
+            if (p->need & ~have)
+                continue; /* a word of the pattern is not in the clause */
             match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1};
             if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                 continue;
@@ -477,6 +497,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     const verb_group *vg = cl->vg >= 0 ? &s->vgs[cl->vg] : NULL;
     item items[MAX_ITEMS];
     int n = push_items(s, items, 0, cl->left, cl->right, -1);
+    uint64_t have = items_bits(s, items, n);
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;
@@ -491,6 +512,8 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                                           : dict_set_nominal_patterns(c->d, &np);
             for (size_t i = 0; i < np; i++) {
                 const pattern *p = &ps[i];
+                if (p->need & ~have)
+                    continue;
                 int a = 0; /* the anchor element; slots before it bind the items before j */
                 while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
                     a++;

@@ -56,7 +56,11 @@ typedef struct pattern {
     const char *file;
     int line;
     long order; /* file order, then line: ties between equally long patterns */
+    uint64_t need; /* Bloom bits of the pattern's words: a cheap test before matching */
 } pattern;
+
+/* The Bloom bit of a word id (dict_word_bit), for pattern prefilters. */
+static inline uint64_t dict_word_bit(uint32_t w) { return 1ULL << ((w * 0x9E3779B1u) >> 26); }
 
 typedef struct word_set {
     char *name;

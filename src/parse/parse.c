@@ -183,8 +183,17 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             int k = end;
             while (k < n->start && ((s->tokens[k].flags & W_TITLE) || word_eq(s, k, ".")))
                 k++;
-            if (k != n->start || n->phrase->kind != PHRASE_ACTOR || k == end)
+            /* Only titles between, or nothing after a title-like agent ("Turkish President
+             * Tayyip Erdogan", "Hamas political leader Ismail Haniyeh"). */
+            if (k != n->start || n->phrase->kind != PHRASE_ACTOR || (k == end && !agent))
                 break;
+            if (k == end && agent && actor) { /* the named holder of the title is more precise */
+                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                actor = mention_entry(d, n);
+                end = n->end;
+                i++;
+                continue;
+            }
             if (!actor) { /* the named person is more precise than a lone agent */
                 snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
