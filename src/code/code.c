@@ -269,8 +269,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
             const item *it = &m->items[j];
             if (it->kind != ITEM_GROUP)
                 continue;
-            if (el->kind == E_COMPOUND && m->s->groups[it->index].count < 2)
-                continue;
+
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
             int saved = *slot, next = j + 1;
             *slot = it->index;
@@ -290,6 +289,12 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                     m->compound_last = m->items[k].index;
                     next = k + 1;
                 }
+            }
+            if (el->kind == E_COMPOUND &&
+                m->s->groups[m->compound_last].first + m->s->groups[m->compound_last].count -
+                        m->s->groups[it->index].first < 2) {
+                *slot = saved; /* a compound needs two parties */
+                break;
             }
             if (match_from(m, p, e + 1, next, false))
                 return true;
@@ -570,6 +575,10 @@ static void resolve_references(jirga_coder *c)
             memcpy(c->seen[c->nseen++], unit->code, sizeof unit->code);
             continue;
         }
+        int after = unit->end;
+        if (after < (int)s->ntokens && ((s->tokens[after].flags & (W_PREP | W_CONJ)) || s->group_at[after] >= 0 ||
+                                        (s->tokens[after].flags & W_BE && s->text[s->tokens[after].start] == '\'')))
+            continue; /* "the deputy prime minister and Foreign Minister of Qatar": not a reference */
         int before = unit->start - 1;
         while (before >= 0 && (s->tokens[before].flags & W_ADJ))
             before--;

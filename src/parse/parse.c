@@ -250,12 +250,13 @@ static void build_groups(sentence *s)
             if (kind == 2) {
                 /* A list "A, B and C" continues; otherwise a comma is apposition:
                  * "Abdullah Abdullah, the chairman", merged into one unit. */
-                bool list = j + 1 < s->nunits && join_kind(s, &s->units[j], &s->units[j + 1]) != 0;
-                if (list) {
+                actor_unit *a = &s->units[j - 1], *b = &s->units[j];
+                bool list = (j + 1 < s->nunits && join_kind(s, &s->units[j], &s->units[j + 1]) != 0) ||
+                            (a->actor && b->actor);
+                if (list) { /* two names: "Baradar, Haqqani" are two people */
                     j++;
                     continue;
                 }
-                actor_unit *a = &s->units[j - 1], *b = &s->units[j];
                 if (!unit_has_country(a) && unit_has_country(b)) {
                     memcpy(a->code, b->code, sizeof a->code);
                     a->actor = b->actor;
