@@ -123,5 +123,17 @@ bad_dicts() { # each tests/bad-dict/CASE/ must fail to load with CASE.stderr's m
 check "bad dictionaries" bad_dicts
 check "project dictionary loads clean" ./jirga dict check
 
+# ---- accuracy on the development gold set ------------------------------------------------------
+accuracy() { # loose F1 may not drop more than 0.02 below the recorded baseline
+    ./jirga eval --gold tests/gold/dev.jsonl >"$TMP/eval" || return 1
+    head -5 "$TMP/eval"
+    local f1 base
+    f1=$(awk '$1 == "loose" { print $7 }' "$TMP/eval")
+    base=$(awk '$1 == "loose_f1" { print $2 }' tests/gold/baseline.txt)
+    echo "loose F1 $f1, baseline $base"
+    awk -v f="$f1" -v b="$base" 'BEGIN { exit !(f >= b - 0.02) }'
+}
+check "accuracy on tests/gold/dev.jsonl (loose F1 within 0.02 of baseline)" accuracy
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

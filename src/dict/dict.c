@@ -430,7 +430,9 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
     for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         bool first_piece = true;
         char *save2 = NULL;
-        for (char *piece = strtok_r(w, "_", &save2); piece; piece = strtok_r(NULL, "_", &save2)) {
+        /* '_' joins adjacent words; a set name may contain '_' itself (&R01_STATEMENT) */
+        const char *joiner = w[0] == '&' ? "" : "_";
+        for (char *piece = strtok_r(w, joiner, &save2); piece; piece = strtok_r(NULL, joiner, &save2)) {
             if (n == 64)
                 return fail(ld, "pattern longer than 64 elements");
             pattern_elem e = {0};
@@ -892,9 +894,17 @@ void jirga_dict_get_stats(const jirga_dict *d, jirga_dict_stats *s)
     s->discards = d->ndiscards;
     s->forms = d->nforms;
     s->cameo_codes = d->ncameo;
-    for (size_t i = 0; i < d->ncameo; i++)
-        if (d->cameo[i].patterns == 0 && s->uncovered_codes < sizeof s->uncovered / sizeof s->uncovered[0])
-            s->uncovered[s->uncovered_codes++] = d->cameo[i].code;
+    for (size_t i = 0; i < d->ncameo; i++) {
+        const cameo_code *c = &d->cameo[i];
+        bool covered = c->patterns > 0;
+        /* A root (two digits) is covered when any code under it is. */
+        for (size_t k = i + 1; !covered && strlen(c->code) == 2 && k < d->ncameo &&
+                               strncmp(d->cameo[k].code, c->code, 2) == 0;
+             k++)
+            covered = d->cameo[k].patterns > 0;
+        if (!covered && s->uncovered_codes < sizeof s->uncovered / sizeof s->uncovered[0])
+            s->uncovered[s->uncovered_codes++] = c->code;
+    }
 }
 
 bool jirga_cameo_info(const jirga_dict *d, const char *code, const char **label, int *quad, double *goldstein)
