@@ -235,6 +235,18 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
     return false;
 }
 
+/* Is the group at item j introduced by a preposition (skipping determiners) that the
+ * pattern did not match itself (items before pos are the pattern's)? */
+static bool after_preposition(const match_state *m, int j, int pos)
+{
+    int k = j - 1;
+    while (k >= 0 && m->items[k].kind == ITEM_TOKEN &&
+           (m->s->tokens[m->items[k].index].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)))
+        k--;
+    return k >= pos && m->items[k].kind == ITEM_TOKEN && (m->s->tokens[m->items[k].index].flags & W_PREP) &&
+           !(m->s->tokens[m->items[k].index].flags & W_BOUNDARY);
+}
+
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
  * just before (gaps apply only between words). Backtracks over word positions. */
 static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
@@ -268,6 +280,10 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
         for (int j = pos; j <= limit; j++) {
             const item *it = &m->items[j];
             if (it->kind != ITEM_GROUP)
+                continue;
+            /* "met in Hanoi", "attacked a convoy near Kandahar": a place after a
+             * preposition the pattern did not name is not the target. */
+            if (el->kind == E_TARGET && after_preposition(m, j, pos))
                 continue;
 
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;

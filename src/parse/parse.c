@@ -339,8 +339,16 @@ static bool is_main_verb(const sentence *s, int i)
         return false; /* a gerund or participle, not a finite verb */
     if (is_past_form(s, i))
         return !(prev->shape & T_NUM);
-    bool subject_before = s->group_at[p] >= 0 || (prev->flags & W_PRON);
-    return subject_before; /* "they meet", "Kabul seeks" */
+    if (prev->flags & W_PRON)
+        return true; /* "they meet" */
+    if (s->group_at[p] < 0)
+        return false;
+    if (ends_with(s, i, "s"))
+        return true; /* "Kabul seeks" */
+    /* A bare form needs a plural subject: "the two sides meet", "officials say", but
+     * not "the Afghan war parties". */
+    const actor_group *g = &s->groups[s->group_at[p]];
+    return g->count > 1 || ends_with(s, g->end - 1, "s");
 }
 
 static void build_verb_groups(sentence *s)
@@ -418,6 +426,17 @@ static int find_subject(const sentence *s, int from, int to)
     return first;
 }
 
+/* The group that ends last in [from, to), when only adverbs, commas and titles follow it. */
+static int last_group_before(const sentence *s, int from, int to)
+{
+    int k = to;
+    while (k > from && (s->tokens[k - 1].flags & W_ADV))
+        k--;
+    if (k > from && s->group_at[k - 1] >= 0 && s->groups[s->group_at[k - 1]].start >= from)
+        return s->group_at[k - 1];
+    return -1;
+}
+
 static void build_clauses(sentence *s)
 {
     s->nclauses = 0;
@@ -447,7 +466,12 @@ static void build_clauses(sentence *s)
             }
         }
         c.right = right;
-        c.subject = find_subject(s, left, vg->start);
+        /* A clause that starts the sentence or follows a boundary reads its subject from
+         * the front ("The U.S. ministry of defense in a statement announced"); a clause
+         * that follows another verb's words takes the actor right before its verb
+         * ("... struck Hamas targets overnight, the Israeli military said"). */
+        c.subject = left == prev_end && v > 0 ? last_group_before(s, left, vg->start)
+                                              : find_subject(s, left, vg->start);
         if (c.subject < 0 && s->nclauses > 0 && left == prev_end && left > 0 && !is_boundary(s, left - 1) &&
             !is_conj(s, vg->start - 1)) {
             /* No boundary since the last verb and no subject of its own: the last "verb"
