@@ -90,7 +90,30 @@ static const phrase *longest_phrase(const jirga_dict *d, const sentence *s, int 
 
 /* ---- 2. Units ----------------------------------------------------------------------- */
 
-static bool is_country_level(const char *code) { return strlen(code) == 3; }
+
+/* The code of an actor with an agent's role: a country takes the role ("AFG" + "GOV");
+ * a capital standing for the government gives way to a more specific role ("court in
+ * Islamabad" is PAKJUD, "Kabul police" AFGCOP); a group keeps its own code ("Taliban
+ * spokesman" stays AFGINS, "UN peacekeepers" IGOUNO). */
+static void combine(char out[24], const char *actor, const char *role)
+{
+    size_t n = strlen(actor);
+    if (n == 3)
+        snprintf(out, 24, "%s%s", actor, role);
+    else if (n == 6 && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)
+        snprintf(out, 24, "%.3s%s", actor, role);
+    else
+        snprintf(out, 24, "%s", actor);
+}
+
+/* A lower-case word that is neither a verb nor a grammar word. */
+static bool is_plain_word(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    return (t->shape & T_WORD) && !(t->shape & T_CAP) && !(t->flags & (W_VERB | W_DET | W_PREP | W_CONJ | W_PRON |
+                                                                      W_BE | W_HAVE | W_DO | W_MODAL | W_NEG |
+                                                                      W_BOUNDARY | W_TIME));
+}
 
 /* Tokens that may stand between a name and its agent: "Afghan peace negotiators" is not
  * allowed, "US top officials" and "Qatar's foreign minister" are. */
@@ -152,12 +175,14 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             bool possessive = gap < n->start && word_eq(s, gap, "'s");
             if (possessive)
                 gap++;
-            while (gap < n->start && is_modifier(s, gap))
+            int loose = 0; /* lower-case words that are not verbs: "Russia's deputy defence minister" */
+            while (gap < n->start && (is_modifier(s, gap) || (loose < 2 && is_plain_word(s, gap)))) {
+                loose += !is_modifier(s, gap);
                 gap++;
+            }
             if (is_actor && !next_actor && gap == n->start) {
-                /* "US officials", "Qatar's foreign minister" */
-                if (is_country_level(code))
-                    snprintf(combined, sizeof combined, "%s%s", code, entry_code(d, n, s->date));
+                /* "US officials", "Qatar's foreign minister", "Kabul police" */
+                combine(combined, code, entry_code(d, n, s->date));
                 agent = mention_entry(d, n);
                 end = n->end;
                 i++;
@@ -166,11 +191,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                         word_eq(s, m->end, "from")) &&
                        skip_determiners(s, m->end + 1, n->start) == n->start) {
                 /* "the foreign minister of Qatar", "spokesman for the Taliban" */
-                const char *ncode = entry_code(d, n, s->date);
-                if (is_country_level(ncode))
-                    snprintf(combined, sizeof combined, "%s%s", ncode, code);
-                else
-                    snprintf(combined, sizeof combined, "%s", ncode);
+                combine(combined, entry_code(d, n, s->date), code);
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
@@ -251,6 +272,9 @@ static void build_groups(sentence *s)
                 /* A list "A, B and C" continues; otherwise a comma is apposition:
                  * "Abdullah Abdullah, the chairman", merged into one unit. */
                 actor_unit *a = &s->units[j - 1], *b = &s->units[j];
+                if (b->end < (int)s->ntokens && (s->tokens[b->end].flags & W_VERB) &&
+                    !(s->tokens[b->end].shape & T_CAP))
+                    break; /* "... border with China, Indian officials said": a new clause */
                 bool list = (j + 1 < s->nunits && join_kind(s, &s->units[j], &s->units[j + 1]) != 0) ||
                             (a->actor && b->actor);
                 if (list) { /* two names: "Baradar, Haqqani" are two people */
