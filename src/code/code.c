@@ -198,21 +198,19 @@ static int push_items(const sentence *s, item *items, int n, int from, int to, i
     return n;
 }
 
-static uint64_t token_bits(const token *t)
+static void filter_token(word_filter *f, const token *t)
 {
-    uint64_t bits = t->word ? dict_word_bit(t->word) : 0;
+    if (t->word)
+        word_filter_add(f, t->word);
     for (int k = 0; k < t->nlemmas; k++)
-        bits |= dict_word_bit(t->lemmas[k]);
-    return bits;
+        word_filter_add(f, t->lemmas[k]);
 }
 
-static uint64_t items_bits(const sentence *s, const item *items, int n)
+static void filter_items(word_filter *f, const sentence *s, const item *items, int n)
 {
-    uint64_t bits = 0;
     for (int i = 0; i < n; i++)
         if (items[i].kind == ITEM_TOKEN)
-            bits |= token_bits(&s->tokens[items[i].index]);
-    return bits;
+            filter_token(f, &s->tokens[items[i].index]);
 }
 
 static bool set_matches_at(const match_state *m, int set, int pos, int *len)
@@ -259,8 +257,9 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
         limit = m->nitems - 1;
     switch (el->kind) {
     case E_WORD:
-    case E_SET:
-        for (int j = pos; j <= limit; j++) {
+    case E_SET: {
+        int tries = 0; /* at most two places per word: matching stays linear in practice */
+        for (int j = pos; j <= limit && tries < 2; j++) {
             const item *it = &m->items[j];
             int len = 1;
             if (it->kind != ITEM_TOKEN)
@@ -270,10 +269,12 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 continue;
             if (m->first_word < 0)
                 m->first_word = it->index;
+            tries++;
             if (match_from(m, p, e + 1, j + len, false))
                 return true;
         }
         return false;
+    }
     case E_TARGET:
     case E_COMPOUND:
     case E_SOURCE:
@@ -472,7 +473,9 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
         return false;
     }
-    uint64_t have = token_bits(verb) | items_bits(s, items, n);
+    word_filter have = {{0}};
+    filter_token(&have, verb);
+    filter_items(&have, s, items, n);
     word_id keys[4] = {verb->word};
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
@@ -482,7 +485,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
         for (size_t i = 0; i < np; i++) {
             const pattern *p = &ps[i];
-            if (p->need & ~have)
+            if (!word_filter_passes(&have, p))
                 continue; /* a word of the pattern is not in the clause */
             match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1};
             if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
@@ -518,7 +521,8 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     const verb_group *vg = cl->vg >= 0 ? &s->vgs[cl->vg] : NULL;
     item items[MAX_ITEMS];
     int n = push_items(s, items, 0, cl->left, cl->right, -1);
-    uint64_t have = items_bits(s, items, n);
+    word_filter have = {{0}};
+    filter_items(&have, s, items, n);
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;
@@ -533,7 +537,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                                           : dict_set_nominal_patterns(c->d, &np);
             for (size_t i = 0; i < np; i++) {
                 const pattern *p = &ps[i];
-                if (p->need & ~have)
+                if (!word_filter_passes(&have, p))
                     continue;
                 int a = 0; /* the anchor element; slots before it bind the items before j */
                 while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)

@@ -102,8 +102,8 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
     int ay = doc_date / 10000, am = doc_date / 100 % 100, ad = doc_date % 100;
     long today = days_from_civil(ay, am, ad);
     for (int i = from; i < to; i++) {
-        if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) && !tok_eq(s, i, "last") &&
-            !tok_eq(s, i, "earlier") && !tok_eq(s, i, "this") && !month_at(s, i))
+        if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) &&
+            !(s->tokens[i].flags & W_MODAL)) /* "May" is a month too */
             continue;
         if (tok_eq(s, i, "yesterday")) {
             put_day(out, today - 1);

@@ -489,9 +489,9 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         else
             p.anchor_set = elems[k].set;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = n - 1; i >= 0 && p.nneed < 4; i--) /* later words are the rarer ones */
         if (elems[i].kind == E_WORD)
-            p.need |= dict_word_bit(elems[i].word);
+            p.need[p.nneed++] = dict_word_bit(elems[i].word);
     p.elems = xmalloc((size_t)n * sizeof *p.elems);
     memcpy(p.elems, elems, (size_t)n * sizeof *elems);
     p.nelems = n;

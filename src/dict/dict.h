@@ -56,11 +56,30 @@ typedef struct pattern {
     const char *file;
     int line;
     long order; /* file order, then line: ties between equally long patterns */
-    uint64_t need; /* Bloom bits of the pattern's words: a cheap test before matching */
+    uint16_t need[4]; /* bit positions of up to 4 of its words in a clause's word filter */
+    uint8_t nneed;
 } pattern;
 
-/* The Bloom bit of a word id (dict_word_bit), for pattern prefilters. */
-static inline uint64_t dict_word_bit(uint32_t w) { return 1ULL << ((w * 0x9E3779B1u) >> 26); }
+/* A clause's word filter: 1024 bits, one per hashed word id. A pattern is tried only
+ * when the bits of its words are all set, which skips most patterns of a frequent verb
+ * without matching them. */
+typedef struct word_filter {
+    uint64_t bits[16];
+} word_filter;
+
+static inline uint16_t dict_word_bit(uint32_t w) { return (uint16_t)((w * 0x9E3779B1u) >> 22); }
+static inline void word_filter_add(word_filter *f, uint32_t w)
+{
+    uint16_t b = dict_word_bit(w);
+    f->bits[b >> 6] |= 1ULL << (b & 63);
+}
+static inline bool word_filter_passes(const word_filter *f, const pattern *p)
+{
+    for (int i = 0; i < p->nneed; i++)
+        if (!(f->bits[p->need[i] >> 6] & (1ULL << (p->need[i] & 63))))
+            return false;
+    return true;
+}
 
 typedef struct word_set {
     char *name;

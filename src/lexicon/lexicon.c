@@ -236,14 +236,17 @@ void lex_load_wordnet(lexicon *lex, const char *dir)
 
 typedef struct suffix_rule {
     const char *suffix, *replace;
+    size_t suffix_len, replace_len;
 } suffix_rule;
 
 /* WordNet's morphy rules for nouns and verbs. */
+#define RULE(a, b) {a, b, sizeof a - 1, sizeof b - 1}
 static const suffix_rule rules[] = {
-    {"ies", "y"}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"}, {"ches", "ch"}, {"shes", "sh"},
-    {"men", "man"}, {"es", "e"}, {"es", ""},  {"s", ""},    {"ed", "e"},    {"ed", ""},
-    {"ing", "e"},  {"ing", ""},
+    RULE("ies", "y"), RULE("ses", "s"), RULE("xes", "x"), RULE("zes", "z"), RULE("ches", "ch"),
+    RULE("shes", "sh"), RULE("men", "man"), RULE("es", "e"), RULE("es", ""), RULE("s", ""),
+    RULE("ed", "e"), RULE("ed", ""), RULE("ing", "e"), RULE("ing", ""),
 };
+#undef RULE
 
 static int add_unique(word_id *out, int count, int max, word_id id)
 {
@@ -267,7 +270,7 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
     if (n + 4 >= sizeof buf || (self && (lex->words[self].flags & GRAMMAR_FLAGS)))
         return count; /* grammar words have no lemmas of their own: "was" is not "wa" */
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
-        size_t sl = strlen(rules[r].suffix), rl = strlen(rules[r].replace);
+        size_t sl = rules[r].suffix_len, rl = rules[r].replace_len;
         if (n < sl + 3 || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
             continue;
         size_t stem = n - sl;
@@ -292,7 +295,7 @@ typedef struct grammar_word {
 } grammar_word;
 
 static const grammar_word grammar[] = {
-    {"the", W_DET}, {"a", W_DET}, {"an", W_DET}, {"this", W_DET}, {"these", W_DET},
+    {"the", W_DET}, {"a", W_DET}, {"an", W_DET}, {"these", W_DET},
     {"those", W_DET}, {"another", W_DET}, {"each", W_DET | W_QUANT}, {"every", W_DET},
     {"all", W_QUANT}, {"both", W_QUANT}, {"some", W_QUANT}, {"several", W_QUANT},
     {"many", W_QUANT}, {"few", W_QUANT}, {"two", W_QUANT}, {"three", W_QUANT},
@@ -349,6 +352,9 @@ static const grammar_word grammar[] = {
     {"january", W_TIME}, {"february", W_TIME}, {"march", W_TIME}, {"april", W_TIME},
     {"june", W_TIME}, {"july", W_TIME}, {"august", W_TIME}, {"september", W_TIME},
     {"october", W_TIME}, {"november", W_TIME}, {"december", W_TIME},
+    {"jan", W_TIME}, {"feb", W_TIME}, {"mar", W_TIME}, {"apr", W_TIME}, {"jun", W_TIME},
+    {"jul", W_TIME}, {"aug", W_TIME}, {"sep", W_TIME}, {"sept", W_TIME}, {"oct", W_TIME},
+    {"nov", W_TIME}, {"dec", W_TIME}, {"last", W_TIME}, {"earlier", W_TIME}, {"this", W_TIME | W_DET},
     {"say", W_SPEECH}, {"tell", W_SPEECH}, {"announce", W_SPEECH}, {"state", W_SPEECH},
     {"add", W_SPEECH}, {"claim", W_SPEECH}, {"insist", W_SPEECH}, {"warn", W_SPEECH},
     {"declare", W_SPEECH}, {"report", W_SPEECH}, {"confirm", W_SPEECH}, {"deny", W_SPEECH},
