@@ -186,6 +186,19 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 agent = mention_entry(d, n);
                 end = n->end;
                 i++;
+            } else if (is_actor && next_actor && possessive && gap == n->start) {
+                /* "Russia's Wagner Group": the possessed names the actor */
+                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                actor = mention_entry(d, n);
+                end = n->end;
+                i++;
+            } else if (!is_actor && !next_actor && gap == n->start && !possessive) {
+                /* "opposition negotiators", "government troops", "army spokesman": the
+                 * first role unless it is the generic GOV */
+                if (strcmp(code, "GOV") == 0)
+                    snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                end = n->end;
+                i++;
             } else if (!is_actor && next_actor && m->end < n->start &&
                        (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "in") ||
                         word_eq(s, m->end, "from")) &&
@@ -292,6 +305,18 @@ static void build_groups(sentence *s)
             }
             break;
         }
+        /* "Venezuelan government and opposition negotiators": a role word alone after
+         * "and" shares the country of the unit before it. */
+        for (size_t k = i + 1; k < j; k++) {
+            actor_unit *prev = &s->units[k - 1], *u = &s->units[k];
+            if (!u->actor && prev->actor && prev->agent && strlen(prev->code) == 6 && strlen(u->code) == 3 &&
+                u->start == prev->end + 1 && is_conj(s, prev->end)) {
+                char code[24];
+                snprintf(code, sizeof code, "%.3s%s", prev->code, u->code);
+                memcpy(u->code, code, sizeof u->code);
+                u->actor = prev->actor;
+            }
+        }
         GROW(s->groups, s->cap_groups, s->ngroups + 1);
         actor_group *g = &s->groups[s->ngroups];
         g->first = (int)i;
@@ -344,6 +369,8 @@ static bool is_main_verb(const sentence *s, int i)
         p--;
     if (p < 0)
         return false; /* the sentence starts with it: a noun ("Meeting took place") */
+    if (s->tokens[p].end == t->start && (s->tokens[p].shape & T_PUNCT))
+        return false; /* "U.S.-brokered talks": part of a compound adjective */
     const token *prev = &s->tokens[p];
     if (prev->flags & (W_DET | W_POSS | W_QUANT) && !(prev->flags & W_NEG))
         return false;
