@@ -34,7 +34,12 @@ struct jirga_coder {
      * insurgents", "the ministry". */
     char (*seen)[24];
     size_t nseen, cap_seen;
+    doc_context ctx;   /* names learned and antecedents, for the next sentence */
+    doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
 };
+
+enum { MAX_DOC_NAMES = 256 };
+static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
 
 int code_parse_date(const char *s)
 {
@@ -114,7 +119,9 @@ static void trace_parse(jirga_coder *c)
             trace(c, "%s[", u > grp->first ? " + " : "");
             trace_span(c, unit->start, unit->end);
             trace(c, "] %s", unit->code);
-            if (unit->actor)
+            if (unit->actor && unit->actor->file == LEARNED)
+                trace(c, " (%s %d)", LEARNED, unit->actor->line);
+            else if (unit->actor)
                 trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
             if (unit->agent)
                 trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
@@ -581,6 +588,58 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     return false;
 }
 
+/* ---- Document pass: names and antecedents ------------------------------------------ */
+
+/* Learns the names that titles introduced in this sentence, and remembers the latest
+ * person and group for "he", "she" and "they" in the next sentences. */
+static void learn_from_sentence(jirga_coder *c)
+{
+    const sentence *s = &c->sent;
+    for (size_t u = 0; u < s->nunits; u++) {
+        const actor_unit *unit = &s->units[u];
+        const dict_entry *entry = unit->actor;
+        if (unit->name_start >= 0 && strlen(unit->code) >= 3 && c->ctx.nnames < MAX_DOC_NAMES &&
+            (unit->actor || strlen(unit->code) >= 6)) {
+            doc_name *nm = &c->names[c->ctx.nnames];
+            memset(nm, 0, sizeof *nm);
+            for (int k = unit->name_start; k < unit->name_end && nm->nwords < 4; k++) {
+                const token *t = &s->tokens[k];
+                if (!lex_fold(s->text + t->start, t->end - t->start, nm->words[nm->nwords], sizeof nm->words[0]))
+                    break;
+                nm->nwords++;
+            }
+            if (nm->nwords == unit->name_end - unit->name_start) {
+                snprintf(nm->code.code, sizeof nm->code.code, "%s", unit->code);
+                nm->entry.codes = &nm->code;
+                nm->entry.ncodes = 1;
+                nm->entry.file = LEARNED;
+                nm->entry.line = c->nsentences;
+                nm->entry.person = true;
+                c->ctx.nnames++;
+                entry = &nm->entry;
+                trace(c, "  learned: '%.*s' is %s for the rest of the document\n",
+                      (int)(s->tokens[unit->name_end - 1].end - s->tokens[unit->name_start].start),
+                      s->text + s->tokens[unit->name_start].start, unit->code);
+            }
+        }
+        if (unit->pronoun) {
+            trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+                  (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
+                  s->text + s->tokens[unit->start].start, unit->code);
+            continue;
+        }
+        if (!entry || strlen(unit->code) < 3)
+            continue;
+        if (unit->person) {
+            c->ctx.person = entry;
+            memcpy(c->ctx.person_code, unit->code, sizeof c->ctx.person_code);
+        } else {
+            c->ctx.group = entry;
+            memcpy(c->ctx.group_code, unit->code, sizeof c->ctx.group_code);
+        }
+    }
+}
+
 /* ---- Document pass: definite descriptions ---------------------------------------- */
 
 /* "the insurgents", "the ministry": an agent alone after "the" refers back to the latest
@@ -652,6 +711,7 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
         c->opts = *opts;
     if (!c->opts.max_sentence_bytes)
         c->opts.max_sentence_bytes = 8192;
+    c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     return c;
 }
 
@@ -664,6 +724,7 @@ void jirga_coder_free(jirga_coder *c)
     sentence_free(&c->sent);
     free(c->events);
     free(c->seen);
+    free(c->names);
     sbuf_free(&c->trace);
     free(c);
 }
@@ -675,6 +736,8 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     c->nevents = 0;
     c->nsentences = 0;
     c->nseen = 0;
+    memset(&c->ctx, 0, sizeof c->ctx);
+    c->ctx.names = c->names;
     c->doc_date = code_parse_date(doc->date);
     c->date_text[0] = 0;
     if (c->doc_date)
@@ -699,7 +762,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     for (size_t i = 0; i < nspans && !dropped; i++) {
         const text_span *sp = &c->spans[i];
         c->nsentences++;
-        parse_sentence(c->d, &c->sent, c->clean.data + sp->start, sp->end - sp->start, c->doc_date);
+        parse_sentence(c->d, &c->sent, c->clean.data + sp->start, sp->end - sp->start, c->doc_date, &c->ctx);
         if (c->sent.discard >= 0 && c->d->discards[c->sent.discard].whole_document) {
             const dict_entry *e = &c->d->discards[c->sent.discard];
             trace(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
@@ -709,6 +772,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
         }
         resolve_references(c);
         code_sentence(c);
+        learn_from_sentence(c);
     }
     *events = c->events;
     return (int)c->nevents;

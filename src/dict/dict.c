@@ -537,6 +537,12 @@ static bool load_line(loader *ld, char *line)
 #define KIND(k) (klen == strlen(k) && strncmp(s, k, klen) == 0)
     if (KIND("actor"))
         return load_names(ld, body, PHRASE_ACTOR);
+    if (KIND("person")) {
+        if (!load_names(ld, body, PHRASE_ACTOR))
+            return false;
+        ld->d->actors[ld->d->nactors - 1].person = true;
+        return true;
+    }
     if (KIND("agent"))
         return load_names(ld, body, PHRASE_AGENT);
     if (KIND("discard"))
@@ -548,7 +554,8 @@ static bool load_line(loader *ld, char *line)
     if (KIND("form"))
         return load_form(ld, body);
 #undef KIND
-    return fail(ld, "unknown entry '%.*s': expected actor, agent, pattern, set, form or discard", (int)klen, s);
+    return fail(ld, "unknown entry '%.*s': expected actor, person, agent, pattern, set, form or discard", (int)klen,
+                s);
 }
 
 /* Files are named in messages and events by the dictionary directory's last two

@@ -34,6 +34,7 @@ typedef struct dict_entry {
     const char *file;  /* borrowed from the dictionary's file name table */
     int line;
     bool whole_document; /* discards: drop the document, not the sentence */
+    bool person;         /* actors: one human being ("person" lines) */
 } dict_entry;
 
 enum elem_kind { E_SOURCE, E_TARGET, E_COMPOUND, E_WORD, E_SET };

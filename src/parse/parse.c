@@ -44,7 +44,9 @@ static bool word_eq(const sentence *s, int i, const char *w)
 
 typedef struct mention {
     int start, end;
-    const phrase *phrase;
+    bool is_actor;
+    const dict_entry *entry; /* the dictionary's, or a name learned in this document */
+    bool pronoun;            /* entry is the antecedent of a pronoun */
 } mention;
 
 static bool phrase_matches(const sentence *s, int i, const phrase *p)
@@ -86,6 +88,69 @@ static const phrase *longest_phrase(const jirga_dict *d, const sentence *s, int 
         }
     }
     return best;
+}
+
+/* ---- Names learned in the document, and pronouns ------------------------------------ */
+
+static bool token_folds_to(const sentence *s, int i, const char *folded)
+{
+    char buf[64];
+    const token *t = &s->tokens[i];
+    size_t n = lex_fold(s->text + t->start, t->end - t->start, buf, sizeof buf);
+    return n && strcmp(buf, folded) == 0;
+}
+
+/* A learned name at token i: the whole name, or its last word alone (a surname). */
+static int doc_name_at(const sentence *s, int i, const dict_entry **entry)
+{
+    const doc_context *ctx = s->ctx;
+    if (!ctx || !(s->tokens[i].shape & T_CAP))
+        return 0;
+    for (size_t k = ctx->nnames; k-- > 0;) { /* latest first */
+        const doc_name *nm = &ctx->names[k];
+        bool full = i + nm->nwords <= (int)s->ntokens;
+        for (int w = 0; full && w < nm->nwords; w++)
+            full = token_folds_to(s, i + w, nm->words[w]);
+        if (full) {
+            *entry = &nm->entry;
+            return nm->nwords;
+        }
+        if (nm->nwords > 1 && token_folds_to(s, i, nm->words[nm->nwords - 1])) {
+            *entry = &nm->entry;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "he", "she" and "they" as the subject of a verb stand for the latest person or group
+ * of the sentences before. */
+static const dict_entry *pronoun_at(const sentence *s, int i, const char **code)
+{
+    const doc_context *ctx = s->ctx;
+    if (!ctx || !(s->tokens[i].flags & W_PRON))
+        return NULL;
+    if ((word_eq(s, i, "he") || word_eq(s, i, "she")) && ctx->person) {
+        *code = ctx->person_code;
+        return ctx->person;
+    }
+    if (word_eq(s, i, "they") && ctx->group) {
+        *code = ctx->group_code;
+        return ctx->group;
+    }
+    return NULL;
+}
+
+/* After a title ("Taliban spokesman", "Qatar's foreign minister") the capitalised words
+ * up to the next mention are the holder's name: returns how many (0 to 4). */
+static int name_after(const sentence *s, int from, int limit)
+{
+    int k = from;
+    while (k < limit && k < from + 4 && (s->tokens[k].shape & T_CAP) && (s->tokens[k].shape & T_WORD) &&
+           !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_POSS | W_BE | W_HAVE | W_DO | W_MODAL |
+                                   W_NEG | W_BOUNDARY | W_TIME | W_QUANT | W_ADV | W_VERB)))
+        k++;
+    return k - from;
 }
 
 /* ---- 2. Units ----------------------------------------------------------------------- */
@@ -138,13 +203,14 @@ static void add_unit(sentence *s, int start, int end, const char *code, const di
 
 static const char *entry_code(const jirga_dict *d, const mention *m, int date)
 {
-    const dict_entry *e = m->phrase->kind == PHRASE_ACTOR ? &d->actors[m->phrase->entry] : &d->agents[m->phrase->entry];
-    return dict_code_on(e, date);
+    (void)d;
+    return dict_code_on(m->entry, date);
 }
 
 static const dict_entry *mention_entry(const jirga_dict *d, const mention *m)
 {
-    return m->phrase->kind == PHRASE_ACTOR ? &d->actors[m->phrase->entry] : &d->agents[m->phrase->entry];
+    (void)d;
+    return m->entry;
 }
 
 /* Skips determiners and modifiers from token i onward; returns the first other token. */
@@ -161,7 +227,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
     s->nunits = 0;
     for (int i = 0; i < nm; i++) {
         const mention *m = &ms[i];
-        bool is_actor = m->phrase->kind == PHRASE_ACTOR;
+        bool is_actor = m->is_actor;
         const char *code = entry_code(d, m, s->date);
         int start = m->start, end = m->end;
         const dict_entry *actor = is_actor ? mention_entry(d, m) : NULL;
@@ -170,7 +236,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         snprintf(combined, sizeof combined, "%s", code);
         if (i + 1 < nm) {
             const mention *n = &ms[i + 1];
-            bool next_actor = n->phrase->kind == PHRASE_ACTOR;
+            bool next_actor = n->is_actor;
             int gap = m->end;
             bool possessive = gap < n->start && word_eq(s, gap, "'s");
             if (possessive)
@@ -219,7 +285,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 k++;
             /* Only titles between, or nothing after a title-like agent ("Turkish President
              * Tayyip Erdogan", "Hamas political leader Ismail Haniyeh"). */
-            if (k != n->start || n->phrase->kind != PHRASE_ACTOR || (k == end && !agent))
+            if (k != n->start || !n->is_actor || (k == end && !agent))
                 break;
             if (k == end && agent && actor) { /* the named holder of the title is more precise */
                 snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
@@ -235,7 +301,40 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             end = n->end;
             i++;
         }
+        int name_start = -1, name_end = -1;
+        if (agent && !m->pronoun) {
+            /* "Taliban spokesman Mohammad Naeem", "Qatar's foreign minister X" */
+            int k = end;
+            while (k < (int)s->ntokens && ((s->tokens[k].flags & W_TITLE) || word_eq(s, k, ".")))
+                k++;
+            int limit = i + 1 < nm ? ms[i + 1].start : (int)s->ntokens;
+            int n = name_after(s, k, limit);
+            if (n > 0 && (k + n >= (int)s->ntokens || !(s->tokens[k + n].shape & T_CAP))) {
+                name_start = k;
+                name_end = end = k + n;
+            } else if (start >= 3 && (s->tokens[start - 1].flags & W_DET) && (s->tokens[start - 2].shape & T_COMMA)) {
+                /* "Mohammad Naeem, the Taliban spokesman" */
+                int e = start - 2, b = e;
+                int floor = s->nunits ? s->units[s->nunits - 1].end : 0;
+                while (b > floor && e - b < 4 && name_after(s, b - 1, e) == e - b + 1)
+                    b--;
+                if (b < e && (b == 0 || !(s->tokens[b - 1].shape & T_CAP))) {
+                    name_start = b;
+                    name_end = e;
+                    start = b;
+                }
+            }
+        }
         add_unit(s, start, end, combined, actor, agent);
+        actor_unit *u = &s->units[s->nunits - 1];
+        u->name_start = name_start;
+        u->name_end = name_end;
+        u->pronoun = m->pronoun;
+        u->person = name_start >= 0 || (actor && actor->person) ||
+                    (m->pronoun && s->ctx && actor == s->ctx->person);
+        if (m->pronoun)
+            snprintf(u->code, sizeof u->code, "%s",
+                     actor == s->ctx->person ? s->ctx->person_code : s->ctx->group_code);
     }
 }
 
@@ -580,8 +679,10 @@ static int find_discard(const jirga_dict *d, const sentence *s)
 
 /* ---- The parse ---------------------------------------------------------------------- */
 
-void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date)
+void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date,
+                    const doc_context *ctx)
 {
+    s->ctx = ctx;
     s->text = text;
     s->len = len;
     s->date = date;
@@ -596,7 +697,12 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     bool heap = false;
     for (int i = 0; i < (int)s->ntokens;) {
         const phrase *p = longest_phrase(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
-        if (!p) {
+        const dict_entry *learned = NULL, *antecedent = NULL;
+        const char *pronoun_code = NULL;
+        int learned_len = p ? 0 : doc_name_at(s, i, &learned);
+        if (!p && !learned_len)
+            antecedent = pronoun_at(s, i, &pronoun_code);
+        if (!p && !learned_len && !antecedent) {
             i++;
             continue;
         }
@@ -609,8 +715,17 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
             cap *= 2;
             heap = true;
         }
-        ms[nm++] = (mention){i, i + p->nwords, p};
-        i += p->nwords;
+        if (p) {
+            const dict_entry *e = p->kind == PHRASE_ACTOR ? &d->actors[p->entry] : &d->agents[p->entry];
+            ms[nm++] = (mention){i, i + p->nwords, p->kind == PHRASE_ACTOR, e, false};
+            i += p->nwords;
+        } else if (learned_len) {
+            ms[nm++] = (mention){i, i + learned_len, true, learned, false};
+            i += learned_len;
+        } else {
+            ms[nm++] = (mention){i, i + 1, true, antecedent, true};
+            i++;
+        }
     }
     build_units(d, s, ms, nm);
     if (heap)

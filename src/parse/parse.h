@@ -18,7 +18,27 @@ typedef struct actor_unit {
     char code[24];            /* "AFGGOV"; a lone agent gives its role alone: "GOV" */
     const dict_entry *actor;  /* the named actor, or NULL */
     const dict_entry *agent;  /* the agent, or NULL */
+    int name_start, name_end; /* a name no dictionary knows, titled by the agent; -1 */
+    bool person;              /* one human being: "he" and "she" may refer to it */
+    bool pronoun;             /* a pronoun standing for an earlier actor */
 } actor_unit;
+
+/* A name learned in the document: "Taliban spokesman Mohammad Naeem" teaches "Mohammad
+ * Naeem", and "Naeem" alone, the code AFGINS for the rest of the document. */
+typedef struct doc_name {
+    char words[4][48]; /* folded */
+    int nwords;
+    dated_code code;
+    dict_entry entry; /* entry.codes points to code; entry.line is the sentence */
+} doc_name;
+
+/* What the earlier sentences of a document tell the next one (owned by the coder). */
+typedef struct doc_context {
+    const doc_name *names;
+    size_t nnames;
+    const dict_entry *person, *group; /* antecedents of he/she and of they; NULL if none */
+    char person_code[24], group_code[24];
+} doc_context;
 
 /* Units joined by "and", "," or "as well as": each unit acts. */
 typedef struct actor_group {
@@ -58,10 +78,12 @@ typedef struct sentence {
     clause *clauses;
     size_t nclauses, cap_clauses;
     int discard;      /* index of a discard entry that matched, -1 */
+    const doc_context *ctx; /* borrowed; NULL outside a document */
 } sentence;
 
 /* Tokenizes and parses text into s, reusing s's buffers. */
-void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date);
+void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date,
+                    const doc_context *ctx);
 void sentence_free(sentence *s);
 
 /* Does the word id w match token t (surface form or one of its lemmas)? */
