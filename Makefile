@@ -24,10 +24,22 @@ CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
+PLACES := dictionaries/gen/places.tsv
 
 .PHONY: all test demo clean setup golden-update unit bench eval
 
-all: $(BIN)
+all: $(BIN) $(PLACES)
+
+# The gazetteer is generated from Debian's libgeonames and iso-codes (tools/gazetteer.c).
+ISO3166 := /usr/share/iso-codes/json/iso_3166-1.json
+build/tools/gazetteer: tools/gazetteer.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $$(pkg-config --cflags geonames) $< -o $@ \
+		$$(pkg-config --libs geonames) -ljansson
+
+$(PLACES): build/tools/gazetteer
+	@mkdir -p $(dir $@)
+	build/tools/gazetteer $(ISO3166) $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -78,6 +90,6 @@ golden-update: all
 	./tests/golden-update.sh
 
 clean:
-	rm -rf build build-san jirga
+	rm -rf build build-san jirga dictionaries/gen
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -30,6 +30,7 @@ typedef struct jirga_dict jirga_dict;
 typedef struct jirga_dict_options {
     const char *wordnet_dir; /* WordNet exception lists; NULL: /usr/share/wordnet */
     const char *cameo_table; /* CAMEO codes table; NULL: <dict dir>/../cameo.tsv */
+    const char *places;      /* gazetteer; NULL: <dict dir>/../gen/places.tsv (built by make) */
     /* Called for each warning (a duplicate entry, say); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *warn_ctx;
@@ -69,6 +70,14 @@ typedef struct jirga_actor {
     int start, end;  /* byte offsets in the sentence; both -1 when no actor */
 } jirga_actor;
 
+typedef struct jirga_place {
+    char name[64];    /* "" when the event has no place */
+    char country[4];  /* ISO alpha-3 */
+    double lat, lon;
+    bool has_coords;  /* false for a country alone */
+    int start, end;   /* byte offsets of the place name in the sentence */
+} jirga_place;
+
 typedef struct jirga_event {
     int sentence;         /* 1-based index of the sentence in the document */
     const char *sentence_text; /* borrowed; not NUL-terminated, see sentence_len */
@@ -85,6 +94,7 @@ typedef struct jirga_event {
     int pattern_line;
     char event_date[11]; /* YYYY-MM-DD, or YYYY-MM, or "" when the document has no date */
     bool date_stated;    /* the date was stated in the sentence, not the article date */
+    jirga_place place;
 } jirga_event;
 
 typedef struct jirga_coder jirga_coder;

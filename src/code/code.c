@@ -351,6 +351,99 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     a->end = (int)s->tokens[u->end - 1].end;
 }
 
+/* ---- Places ------------------------------------------------------------------------- */
+
+static bool is_place_preposition(const sentence *s, int k)
+{
+    static const char *const words[] = {"in", "near", "at", "outside", "around", "inside"};
+    const token *t = &s->tokens[k];
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (t->end - t->start == strlen(words[i]) && strncasecmp(s->text + t->start, words[i], strlen(words[i])) == 0)
+            return true;
+    return false;
+}
+
+static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *name, const char *country,
+                      const place_entry *pl)
+{
+    snprintf(out->name, sizeof out->name, "%s", name);
+    memcpy(out->country, country, 3);
+    out->country[3] = 0;
+    out->has_coords = pl != NULL;
+    out->lat = pl ? pl->lat : 0;
+    out->lon = pl ? pl->lon : 0;
+    out->start = (int)s->tokens[from].start;
+    out->end = (int)s->tokens[to - 1].end;
+}
+
+/* The place of an event: "in Doha", "near Kandahar", "in the capital" (of the source's
+ * country), "in Afghanistan" (a country, without coordinates), the first in its clause. */
+static bool find_place(const jirga_coder *c, const clause *cl, const char *source_country, jirga_place *out)
+{
+    const sentence *s = &c->sent;
+    for (int k = cl->left; k + 1 < cl->right; k++) {
+        if (!is_place_preposition(s, k))
+            continue;
+        int j = k + 1;
+        if (j < cl->right && s->tokens[j].end - s->tokens[j].start == 3 &&
+            strncasecmp(s->text + s->tokens[j].start, "the", 3) == 0)
+            j++;
+        if (j >= cl->right)
+            continue;
+        const token *t = &s->tokens[j];
+        if (t->end - t->start == 7 && strncasecmp(s->text + t->start, "capital", 7) == 0 && source_country[0]) {
+            const place_entry *cap = dict_capital(c->d, source_country);
+            if (cap) {
+                set_place(s, out, j, j + 1, cap->name, cap->country, cap);
+                return true;
+            }
+            continue;
+        }
+        if (!(t->shape & T_CAP))
+            continue;
+        for (int len = 4; len >= 1; len--) {
+            if (j + len > cl->right)
+                continue;
+            char folded[256];
+            size_t n = 0;
+            bool ok = true;
+            for (int w = 0; w < len && ok; w++) {
+                const token *tw = &s->tokens[j + w];
+                ok = (tw->shape & T_WORD) && n + (tw->end - tw->start) * 2 + 2 < sizeof folded;
+                if (!ok)
+                    break;
+                if (w)
+                    folded[n++] = ' ';
+                size_t got = lex_fold(s->text + tw->start, tw->end - tw->start, folded + n, sizeof folded - n);
+                ok = got > 0;
+                n += got;
+            }
+            if (!ok)
+                continue;
+            folded[n] = 0;
+            int g = s->group_at[j];
+            const actor_unit *u = g >= 0 ? &s->units[s->groups[g].first] : NULL;
+            const place_entry *pl = dict_place(c->d, folded);
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(s->tokens[j + len - 1].end - t->start), s->text + t->start);
+            if (u && u->start == j && u->end == j + len && strlen(u->code) >= 3 && u->actor &&
+                (!pl || strncmp(pl->country, u->code, 3) != 0)) {
+                if (strlen(u->code) == 3) { /* a country: "in Afghanistan" */
+                    set_place(s, out, j, j + len, name, u->code, NULL);
+                    return true;
+                }
+                if (!pl)
+                    continue;
+            }
+            if (pl) {
+                set_place(s, out, j, j + len, name, pl->country, pl);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static bool same_event(const jirga_event *a, const jirga_event *b)
 {
     return a->sentence == b->sentence && strcmp(a->cameo, b->cameo) == 0 &&
@@ -398,6 +491,8 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
             ev.date_stated = true;
         }
     }
+    if (c->current)
+        find_place(c, c->current, ev.source.country, &ev.place);
     for (size_t i = 0; i < c->nevents; i++)
         if (same_event(&c->events[i], &ev)) {
             trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);

@@ -131,6 +131,118 @@ static int cmp_cameo(const void *a, const void *b)
     return strcmp(((const cameo_code *)a)->code, ((const cameo_code *)b)->code);
 }
 
+/* ---- Gazetteer ------------------------------------------------------------------------ */
+
+typedef struct place_row {
+    place_entry e;
+    unsigned long population;
+} place_row;
+
+static int cmp_place_row(const void *a, const void *b)
+{
+    const place_row *x = a, *y = b;
+    int c = strcmp(x->e.folded, y->e.folded);
+    if (c)
+        return c;
+    return x->population > y->population ? -1 : x->population < y->population;
+}
+
+/* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
+static void load_places(jirga_dict *d, const char *path, const jirga_dict_options *opts)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (opts && opts->warn) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s: no gazetteer (run make to build it): events get no coordinates", path);
+            opts->warn(opts->warn_ctx, msg);
+        }
+        return;
+    }
+    place_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char name[256], country[8];
+        double lat, lon;
+        unsigned long pop;
+        if (sscanf(line, "%255[^\t]\t%7[^\t]\t%lf\t%lf\t%lu", name, country, &lat, &lon, &pop) != 5 ||
+            strlen(country) != 3)
+            continue;
+        char folded[256];
+        if (!lex_fold(name, strlen(name), folded, sizeof folded))
+            continue;
+        GROW(rows, cap, n + 1);
+        place_row *r = &rows[n++];
+        r->e.name = xstrdup(name);
+        r->e.folded = xstrdup(folded);
+        memcpy(r->e.country, country, 4);
+        r->e.lat = lat;
+        r->e.lon = lon;
+        r->population = pop;
+    }
+    fclose(f);
+    qsort(rows, n, sizeof *rows, cmp_place_row);
+    d->places = xcalloc(n + 1, sizeof *d->places);
+    for (size_t i = 0; i < n; i++) {
+        if (d->nplaces && strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) == 0) {
+            free(rows[i].e.name);
+            free(rows[i].e.folded);
+            continue; /* a smaller town of the same name */
+        }
+        d->places[d->nplaces++] = rows[i].e;
+    }
+    free(rows);
+}
+
+const place_entry *dict_place(const jirga_dict *d, const char *folded)
+{
+    size_t lo = 0, hi = d->nplaces;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(d->places[mid].folded, folded);
+        if (c == 0)
+            return &d->places[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const place_entry *dict_capital(const jirga_dict *d, const char *country)
+{
+    for (size_t i = 0; i < d->ncapitals; i++)
+        if (strcmp(d->capitals[i], country) == 0)
+            return &d->places[d->capital_of[i]];
+    return NULL;
+}
+
+/* A capital is a city the gazetteer knows that the actors name as a government. */
+static void find_capitals(jirga_dict *d)
+{
+    for (size_t i = 0; i < d->nphrases; i++) {
+        const phrase *p = &d->phrases[i];
+        if (p->kind != PHRASE_ACTOR)
+            continue;
+        const char *code = dict_code_on(&d->actors[p->entry], 0);
+        if (strlen(code) != 6 || strcmp(code + 3, "GOV") != 0)
+            continue;
+        sbuf name = {0};
+        for (int k = 0; k < p->nwords; k++)
+            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, p->words[k]));
+        const place_entry *pl = dict_place(d, name.data);
+        sbuf_free(&name);
+        if (!pl || strncmp(pl->country, code, 3) != 0 || dict_capital(d, pl->country))
+            continue;
+        d->capitals = xrealloc(d->capitals, (d->ncapitals + 1) * sizeof *d->capitals);
+        d->capital_of = xrealloc(d->capital_of, (d->ncapitals + 1) * sizeof *d->capital_of);
+        memcpy(d->capitals[d->ncapitals], pl->country, 4);
+        d->capital_of[d->ncapitals++] = (size_t)(pl - d->places);
+    }
+}
+
 /* ---- Words and phrases --------------------------------------------------------------- */
 
 /* Tokenizes text as the coder would and interns each folded token. */
@@ -835,6 +947,13 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         return NULL;
     }
     build_indexes(&ld);
+    char places_path[4096];
+    if (opts && opts->places)
+        snprintf(places_path, sizeof places_path, "%s", opts->places);
+    else
+        snprintf(places_path, sizeof places_path, "%s/../gen/places.tsv", dir);
+    load_places(d, places_path, opts);
+    find_capitals(d);
     return d;
 }
 
@@ -884,6 +1003,13 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->ncameo; i++)
         free(d->cameo[i].label);
     free(d->cameo);
+    for (size_t i = 0; i < d->nplaces; i++) {
+        free(d->places[i].name);
+        free(d->places[i].folded);
+    }
+    free(d->places);
+    free(d->capitals);
+    free(d->capital_of);
     free(d);
 }
 

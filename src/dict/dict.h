@@ -98,6 +98,14 @@ typedef struct cameo_code {
     int patterns; /* how many patterns code it */
 } cameo_code;
 
+/* A gazetteer entry (dictionaries/gen/places.tsv, from libgeonames). */
+typedef struct place_entry {
+    char *name;     /* as written in the gazetteer */
+    char *folded;   /* folded, words separated by one space */
+    char country[4];
+    double lat, lon;
+} place_entry;
+
 struct jirga_dict {
     lexicon *lex;
     char **files; /* every file name loaded, owned */
@@ -126,6 +134,11 @@ struct jirga_dict {
 
     cameo_code *cameo;
     size_t ncameo;
+    place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
+    size_t nplaces;
+    char (*capitals)[4];  /* country codes with a capital: capital_of[i] is places index */
+    size_t *capital_of;
+    size_t ncapitals;
     size_t nforms;
 };
 
@@ -134,6 +147,11 @@ const char *dict_code_on(const dict_entry *e, int date);
 
 /* Finds a CAMEO code; NULL when unknown. */
 const cameo_code *dict_cameo(const jirga_dict *d, const char *code);
+
+/* The gazetteer entry for a folded name ("kandahar", "mazar-i-sharif"); NULL if none. */
+const place_entry *dict_place(const jirga_dict *d, const char *folded);
+/* The capital of a country (from the actors coded XXXGOV that the gazetteer knows). */
+const place_entry *dict_capital(const jirga_dict *d, const char *country);
 
 /* Phrases whose first word is w (longest first). */
 const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count);

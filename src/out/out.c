@@ -67,7 +67,20 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
     sbuf_printf(&b2, "%s:%d", e->pattern_file, e->pattern_line);
     out_json_string(b, b2.data, b2.len);
     sbuf_free(&b2);
-    sbuf_adds(b, ",\"place\":null,\"text\":");
+    sbuf_adds(b, ",\"place\":");
+    if (e->place.name[0]) {
+        sbuf_adds(b, "{\"name\":");
+        out_json_string(b, e->place.name, strlen(e->place.name));
+        sbuf_printf(b, ",\"country\":\"%s\",", e->place.country);
+        if (e->place.has_coords)
+            sbuf_printf(b, "\"lat\":%.4f,\"lon\":%.4f", e->place.lat, e->place.lon);
+        else
+            sbuf_adds(b, "\"lat\":null,\"lon\":null");
+        sbuf_printf(b, ",\"span\":[%d,%d]}", e->place.start, e->place.end);
+    } else {
+        sbuf_adds(b, "null");
+    }
+    sbuf_adds(b, ",\"text\":");
     out_json_string(b, e->sentence_text, e->sentence_len);
     sbuf_adds(b, "}\n");
 }
