@@ -174,6 +174,13 @@ typedef struct match_state {
     int first_word;               /* token of the first word matched (nominal patterns) */
 } match_state;
 
+static bool token_text_is(const sentence *s, int k, const char *w)
+{
+    const token *t = &s->tokens[k];
+    size_t n = strlen(w);
+    return t->end - t->start == n && strncasecmp(s->text + t->start, w, n) == 0;
+}
+
 static bool word_is_by(const sentence *s, int k)
 {
     const token *t = &s->tokens[k];
@@ -570,6 +577,11 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     if (vg->passive && cl->subject >= 0)
         items[n++] = (item){ITEM_GROUP, cl->subject};
     n = push_items(s, items, n, vg->end, cl->right, vg->passive ? cl->agent : -1);
+    /* "Israel demanded that the Security Council condemn Hamas": the clause after "that"
+     * is in reach of the pattern, so its subject can be the target. */
+    if (cl->right < (int)s->ntokens && token_text_is(s, cl->right, "that"))
+        n = push_items(s, items, n, cl->right, cl->right + 8 < (int)s->ntokens ? cl->right + 8 : (int)s->ntokens,
+                       -1);
 
     if (subject < 0) {
         trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");

@@ -371,6 +371,17 @@ void lex_load_grammar(lexicon *lex)
 
 /* ---- Annotating tokens ---------------------------------------------------------------- */
 
+/* Nouns that end in -ly (the verbs among them are known as verbs already). */
+static bool is_ly_noun(const char *w)
+{
+    static const char *const nouns[] = {"family", "assembly", "anomaly", "monopoly", "homily", "belly",
+                                        "jelly", "folly", "gully", "melancholy", "oligopoly", "panoply"};
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (strcmp(w, nouns[i]) == 0)
+            return true;
+    return false;
+}
+
 void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_t n)
 {
     char fold[256];
@@ -386,6 +397,11 @@ void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_
         if (t->shape & T_PUNCT)
             continue; /* known only as part of a name: "Workers' Party" */
         t->flags = lex_flags(lex, t->word);
+        /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
+         * adverb, so it may sit inside a verb group ("was warmly praised"). */
+        if (len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' && !(t->flags & ~W_ADV) &&
+            !(t->shape & T_CAP) && !is_ly_noun(fold))
+            t->flags |= W_ADV;
         word_id lemmas[3];
         int k = lex_lemmas(lex, fold, len, lemmas, 3);
         for (int j = 0; j < k; j++) {

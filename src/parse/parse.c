@@ -266,8 +266,8 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 end = n->end;
                 i++;
             } else if (!is_actor && next_actor && m->end < n->start &&
-                       (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "in") ||
-                        word_eq(s, m->end, "from")) &&
+                       (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "from") ||
+                        (word_eq(s, m->end, "in") && !(m->start > 0 && (s->tokens[m->start - 1].flags & W_DET)))) &&
                        skip_determiners(s, m->end + 1, n->start) == n->start) {
                 /* "the foreign minister of Qatar", "spokesman for the Taliban" */
                 combine(combined, entry_code(d, n, s->date), code);
@@ -543,11 +543,24 @@ static void build_verb_groups(sentence *s)
     }
 }
 
+/* Does a verb group start within a few tokens after i, before another boundary word? */
+static bool verb_follows(const sentence *s, int i)
+{
+    for (size_t v = 0; v < s->nvgs; v++)
+        if (s->vgs[v].start > i && s->vgs[v].start <= i + 6)
+            return true;
+    return false;
+}
+
 static bool is_boundary(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
     if (t->shape & (T_QUOTE | T_CLAUSE_PUNCT))
         return true;
+    /* "as", "after", "before", "since", "until", "when" join clauses only when a verb
+     * follows: "as interim president" and "after talks" are phrases. */
+    if ((t->flags & W_BOUNDARY) && ((t->flags & W_PREP) || word_eq(s, i, "as") || word_eq(s, i, "when")))
+        return verb_follows(s, i);
     if (word_eq(s, i, "as") && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "well"))
         return false;
     if (word_eq(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
