@@ -619,6 +619,12 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                       s->text + s->tokens[vg->modal_token].start);
                 return true;
             }
+            if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14 || m.target < 0)) {
+                /* ", killing 21 people", ", warning of unrest": told in passing; only a
+                 * verbal act aimed at someone (", accusing Moscow of ...") is an event */
+                trace(c, "      not coded: a participle clause codes only verbal acts with a target\n");
+                return true;
+            }
             emit_match(c, p, &m, subject, vg->verb, vg);
             return true;
         }

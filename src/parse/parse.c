@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint32_t t_flags(const sentence *s, int i) { return s->tokens[i].flags; }
+
 bool token_is(const token *t, word_id w)
 {
     if (!w)
@@ -267,7 +269,8 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 i++;
             } else if (!is_actor && next_actor && m->end < n->start &&
                        (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "from") ||
-                        (word_eq(s, m->end, "in") && !(m->start > 0 && (s->tokens[m->start - 1].flags & W_DET)))) &&
+                        (word_eq(s, m->end, "in") &&
+                         !(m->start > 0 && word_eq(s, m->start - 1, "the") && strlen(n->entry->codes[0].code) == 3))) &&
                        skip_determiners(s, m->end + 1, n->start) == n->start) {
                 /* "the foreign minister of Qatar", "spokesman for the Taliban" */
                 combine(combined, entry_code(d, n, s->date), code);
@@ -486,15 +489,15 @@ static bool is_main_verb(const sentence *s, int i)
     if (prev->flags & W_ADJ)
         return false;
     if (ends_with(s, i, "ing"))
-        return false; /* a gerund or participle, not a finite verb */
+        return (prev->shape & T_COMMA) != 0; /* ", accusing X of Y": a participle clause */
     if (is_past_form(s, i))
         return !(prev->shape & T_NUM);
     if (prev->flags & W_PRON)
         return true; /* "they meet" */
     if (s->group_at[p] < 0)
         return false;
-    if (ends_with(s, i, "s"))
-        return true; /* "Kabul seeks" */
+    if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is"))
+        return true; /* "Kabul seeks", but not "television address" */
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties". */
     const actor_group *g = &s->groups[s->group_at[p]];
@@ -533,6 +536,11 @@ static void build_verb_groups(sentence *s)
             vg.negated = true;
             vg.neg_token = vg.modal_token;
         }
+        vg.participle = ends_with(s, i, "ing") && vg.start == i && i > 0 && (s->tokens[i - 1].shape & T_COMMA);
+        /* "a missile fired by the rebels": a participle with its agent is passive */
+        if (vg.start == i && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "by") && is_past_form(s, i) &&
+            !(t_flags(s, i) & W_SPEECH))
+            vg.passive = true;
         /* be + past participle: passive ("was held", "have been postponed") */
         for (int j = vg.start; j < i; j++)
             if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && is_past_form(s, i))
@@ -578,9 +586,16 @@ static int find_subject(const sentence *s, int from, int to)
         int g = s->group_at[k];
         if (g < 0 || s->groups[g].start < from)
             continue;
+        const actor_group *grp = &s->groups[g];
+        int before = grp->start - 1;
+        while (before >= from && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)))
+            before--;
+        if (before >= from && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of")) {
+            k = grp->end - 1; /* "Bushfires raging across Australia": a place, not the subject */
+            continue;
+        }
         if (first < 0)
             first = g;
-        const actor_group *grp = &s->groups[g];
         for (int u = grp->first; u < grp->first + grp->count; u++)
             if (s->units[u].actor)
                 return g;
@@ -597,6 +612,57 @@ static int last_group_before(const sentence *s, int from, int to)
         k--;
     if (k > from && s->group_at[k - 1] >= 0 && s->groups[s->group_at[k - 1]].start >= from)
         return s->group_at[k - 1];
+    return -1;
+}
+
+/* The subject of the clause of verb group vg, whose words start at left:
+ *  - a verb right after "and", "but" or a comma shares the subject before it ("X met Y
+ *    and discussed Z", "..., accusing Y of Z");
+ *  - a clause that follows another verb's words takes the actor right before its verb
+ *    ("... struck Hamas targets overnight, the Israeli military said"), else its first;
+ *  - a clause that starts the sentence or follows a boundary reads it from the front
+ *    ("The U.S. ministry of defense in a statement announced");
+ *  - "X, who met Y": the relative pronoun's antecedent;
+ *  - "the troops deployed in Kunar attacked": after a participle with no comma, the
+ *    participle's subject. */
+static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left, int prev_end, size_t v)
+{
+    const clause *prev = s->nclauses > 0 ? &s->clauses[s->nclauses - 1] : NULL;
+    int p = vg->start - 1;
+    while (p >= left && (s->tokens[p].flags & W_ADV))
+        p--;
+    if (prev && p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || word_eq(s, p, "but")) &&
+        (vg->participle || p < left || s->group_at[p] < 0) && (p < 1 || s->group_at[p - 1] < 0 || vg->participle)) {
+        c->subject_inherited = true;
+        if (prev->vg >= 0 && s->vgs[prev->vg].passive)
+            return prev->agent;
+        return prev->subject;
+    }
+    int subject;
+    if (left == prev_end && v > 0) {
+        subject = last_group_before(s, left, vg->start);
+        if (subject < 0)
+            subject = find_subject(s, left, vg->start);
+    } else {
+        subject = find_subject(s, left, vg->start);
+    }
+    if (subject >= 0)
+        return subject;
+    if (left >= 2 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which") || word_eq(s, left - 1, "that")) &&
+        s->group_at[left - 2] >= 0) {
+        c->subject_inherited = true;
+        return s->group_at[left - 2];
+    }
+    if (prev && prev->vg >= 0 && left == prev_end && left > 0 && !is_boundary(s, left - 1)) {
+        const verb_group *pv = &s->vgs[prev->vg];
+        bool comma = false;
+        for (int k = pv->end; k < vg->start; k++)
+            comma = comma || (s->tokens[k].shape & T_COMMA);
+        if (!comma && pv->start == pv->verb && !(s->tokens[pv->verb].flags & W_SPEECH)) {
+            c->subject_inherited = prev->subject >= 0;
+            return prev->subject;
+        }
+    }
     return -1;
 }
 
@@ -629,35 +695,7 @@ static void build_clauses(sentence *s)
             }
         }
         c.right = right;
-        /* A clause that starts the sentence or follows a boundary reads its subject from
-         * the front ("The U.S. ministry of defense in a statement announced"); a clause
-         * that follows another verb's words takes the actor right before its verb
-         * ("... struck Hamas targets overnight, the Israeli military said"). */
-        c.subject = left == prev_end && v > 0 ? last_group_before(s, left, vg->start)
-                                              : find_subject(s, left, vg->start);
-        if (c.subject < 0 && s->nclauses > 0 && left == prev_end && left > 0 && !is_boundary(s, left - 1) &&
-            !is_conj(s, vg->start - 1)) {
-            /* No boundary since the last verb and no subject of its own: the last "verb"
-             * was a participle ("the troops deployed in Kunar attacked ...", "the Qatar
-             * based office, X said"), so both share the subject. */
-            c.subject = s->clauses[s->nclauses - 1].subject;
-            c.subject_inherited = c.subject >= 0;
-        }
-        if (c.subject < 0 && s->nclauses > 0) {
-            /* "X met Y and discussed Z": a verb after "and" shares the subject. */
-            int p = vg->start - 1;
-            if (p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || word_eq(s, p, "but"))) {
-                c.subject = s->clauses[s->nclauses - 1].subject;
-                if (s->clauses[s->nclauses - 1].vg >= 0 && s->vgs[s->clauses[s->nclauses - 1].vg].passive)
-                    c.subject = s->clauses[s->nclauses - 1].agent >= 0 ? s->clauses[s->nclauses - 1].agent : -1;
-                c.subject_inherited = c.subject >= 0;
-            } else if (left > 0 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which")) && left >= 2 &&
-                       s->group_at[left - 2] >= 0) {
-                /* "X, who met Y": the relative pronoun's antecedent */
-                c.subject = s->group_at[left - 2];
-                c.subject_inherited = true;
-            }
-        }
+        c.subject = choose_subject(s, &c, vg, left, prev_end, v);
         if (vg->passive)
             for (int k = vg->end; k + 1 < right; k++) {
                 if (!word_eq(s, k, "by"))

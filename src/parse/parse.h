@@ -50,6 +50,7 @@ typedef struct verb_group {
     int start, end; /* token range: auxiliaries, negation, adverbs and the verb */
     int verb;       /* the main verb's token */
     bool passive, negated, hypothetical;
+    bool participle; /* ", accusing X of Y": shares the subject, codes only verbal events */
     int neg_token, modal_token; /* token that negates / makes it hypothetical, or -1 */
 } verb_group;
 
