@@ -49,6 +49,7 @@ typedef struct mention {
     bool is_actor;
     const dict_entry *entry; /* the dictionary's, or a name learned in this document */
     bool pronoun;            /* entry is the antecedent of a pronoun */
+    const char *code;        /* a pronoun's code (its antecedent's) */
 } mention;
 
 static bool phrase_matches(const sentence *s, int i, const phrase *p)
@@ -126,12 +127,34 @@ static int doc_name_at(const sentence *s, int i, const dict_entry **entry)
 }
 
 /* "he", "she" and "they" as the subject of a verb stand for the latest person or group
- * of the sentences before. */
-static const dict_entry *pronoun_at(const sentence *s, int i, const char **code)
+ * of the sentences before; "it" for the latest country or organisation named before it
+ * in the sentence ("Russia said it would ..."), else in the sentences before. */
+static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int i, const char **code,
+                                    const mention *ms, int nm)
 {
     const doc_context *ctx = s->ctx;
     if (!ctx || !(s->tokens[i].flags & W_PRON))
         return NULL;
+    if (word_eq(s, i, "it") && i + 1 < (int)s->ntokens) {
+        const token *next = &s->tokens[i + 1];
+        bool acts = (next->flags & (W_MODAL | W_HAVE | W_DO | W_NEG)) ||
+                    ((next->flags & W_VERB) && !(next->flags & W_BE)) ||
+                    ((next->flags & W_BE) && i + 2 < (int)s->ntokens && (s->tokens[i + 2].flags & W_VERB) &&
+                     (s->tokens[i + 2].shape & T_WORD) && s->tokens[i + 2].nlemmas > 0);
+        if (!acts)
+            return NULL; /* "it is", "it was clear": no actor */
+        for (int k = nm; k-- > 0;)
+            if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
+                *code = dict_code_on(ms[k].entry, s->date);
+                return ms[k].entry;
+            }
+        (void)d;
+        if (ctx->group) {
+            *code = ctx->group_code;
+            return ctx->group;
+        }
+        return NULL;
+    }
     if ((word_eq(s, i, "he") || word_eq(s, i, "she")) && ctx->person) {
         *code = ctx->person_code;
         return ctx->person;
@@ -304,6 +327,16 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             end = n->end;
             i++;
         }
+        if (!actor && agent && start > 0 && (word_eq(s, start - 1, "its") || word_eq(s, start - 1, "their"))) {
+            /* "Russia pulled back its troops": the owner is the latest country or group */
+            for (int k = i; k-- > 0;)
+                if (ms[k].is_actor && !ms[k].entry->person) {
+                    const char *owner = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+                    combine(combined, owner, code);
+                    actor = ms[k].entry;
+                    break;
+                }
+        }
         int name_start = -1, name_end = -1;
         if (agent && !m->pronoun) {
             /* "Taliban spokesman Mohammad Naeem", "Qatar's foreign minister X" */
@@ -336,8 +369,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         u->person = name_start >= 0 || (actor && actor->person) ||
                     (m->pronoun && s->ctx && actor == s->ctx->person);
         if (m->pronoun)
-            snprintf(u->code, sizeof u->code, "%s",
-                     actor == s->ctx->person ? s->ctx->person_code : s->ctx->group_code);
+            snprintf(u->code, sizeof u->code, "%s", m->code);
     }
 }
 
@@ -752,7 +784,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         const char *pronoun_code = NULL;
         int learned_len = p ? 0 : doc_name_at(s, i, &learned);
         if (!p && !learned_len)
-            antecedent = pronoun_at(s, i, &pronoun_code);
+            antecedent = pronoun_at(d, s, i, &pronoun_code, ms, nm);
         if (!p && !learned_len && !antecedent) {
             i++;
             continue;
@@ -768,13 +800,13 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         }
         if (p) {
             const dict_entry *e = p->kind == PHRASE_ACTOR ? &d->actors[p->entry] : &d->agents[p->entry];
-            ms[nm++] = (mention){i, i + p->nwords, p->kind == PHRASE_ACTOR, e, false};
+            ms[nm++] = (mention){i, i + p->nwords, p->kind == PHRASE_ACTOR, e, false, NULL};
             i += p->nwords;
         } else if (learned_len) {
-            ms[nm++] = (mention){i, i + learned_len, true, learned, false};
+            ms[nm++] = (mention){i, i + learned_len, true, learned, false, NULL};
             i += learned_len;
         } else {
-            ms[nm++] = (mention){i, i + 1, true, antecedent, true};
+            ms[nm++] = (mention){i, i + 1, true, antecedent, true, pronoun_code};
             i++;
         }
     }
