@@ -36,6 +36,7 @@ struct jirga_coder {
     size_t nseen, cap_seen;
     doc_context ctx;   /* names learned and antecedents, for the next sentence */
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
+    word_id be_word;   /* "be", for copula patterns */
 };
 
 enum { MAX_DOC_NAMES = 256 };
@@ -634,6 +635,39 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     return false;
 }
 
+/* "X is concerned about Y", "X was optimistic": a passive-looking verb after "be" may be
+ * an adjective; the patterns of "be" are tried on it with the active subject. */
+static bool code_copula_clause(jirga_coder *c, const clause *cl)
+{
+    const sentence *s = &c->sent;
+    const verb_group *vg = &s->vgs[cl->vg];
+    if (!vg->passive || cl->agent >= 0 || cl->subject < 0 || !c->be_word)
+        return false;
+    item items[MAX_ITEMS];
+    int n = push_items(s, items, 0, vg->verb, cl->right, -1);
+    word_filter have = {{0}};
+    filter_items(&have, s, items, n);
+    word_filter_add(&have, c->be_word);
+    size_t np;
+    const pattern *ps = dict_verb_patterns(c->d, c->be_word, &np);
+    for (size_t i = 0; i < np; i++) {
+        const pattern *p = &ps[i];
+        if (!word_filter_passes(&have, p) || p->elems[0].kind != E_SOURCE)
+            continue;
+        match_state m = {s, c->d, items, n, -1, -1, cl->subject, -1, -1};
+        if (!match_from(&m, p, 2, 0, false))
+            continue;
+        trace(c, "    as 'be' + adjective: matched ");
+        trace_pattern(c, p);
+        trace(c, "\n");
+        if (strcmp(p->code, "---") == 0 || vg->hypothetical)
+            return true;
+        emit_match(c, p, &m, cl->subject, vg->verb, vg);
+        return true;
+    }
+    return false;
+}
+
 /* Nominal patterns over the clause's words in text order. */
 static bool code_nominal_clause(jirga_coder *c, const clause *cl)
 {
@@ -806,7 +840,7 @@ static void code_sentence(jirga_coder *c)
         const clause *cl = &s->clauses[k];
         trace(c, "  coding clause %zu\n", k + 1);
         c->current = cl;
-        if (cl->vg >= 0 && code_verb_clause(c, cl))
+        if (cl->vg >= 0 && (code_verb_clause(c, cl) || code_copula_clause(c, cl)))
             continue;
         if (!code_nominal_clause(c, cl))
             trace(c, "    no pattern matched\n");
@@ -825,6 +859,7 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     if (!c->opts.max_sentence_bytes)
         c->opts.max_sentence_bytes = 8192;
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
+    c->be_word = lex_find(dict->lex, "be", 2);
     return c;
 }
 

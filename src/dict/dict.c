@@ -588,6 +588,10 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         if (n < 2 || elems[1].kind != E_WORD)
             return fail(ld, "after '%s' comes the verb, a word", elems[0].kind == E_SOURCE ? "$" : "%");
         p.anchor = elems[1].word;
+        if (lex_flags(d->lex, p.anchor) & (W_NEG | W_MODAL | W_DET | W_PREP | W_CONJ | W_PRON))
+            return fail(ld, "the verb after '%s' is '%s', a grammar word; negation, modals and auxiliaries are "
+                            "read by the engine: write the pattern with the main verb",
+                        elems[0].kind == E_SOURCE ? "$" : "%", lex_word(d->lex, p.anchor));
         lex_add_flags(d->lex, p.anchor, W_VERB);
     } else {
         p.nominal = true;

@@ -422,13 +422,16 @@ static void build_groups(sentence *s)
                 if (b->end < (int)s->ntokens && (s->tokens[b->end].flags & W_VERB) &&
                     !(s->tokens[b->end].shape & T_CAP))
                     break; /* "... border with China, Indian officials said": a new clause */
+                /* Two names are a list ("Baradar, Haqqani"); a name and a title phrase
+                 * are one actor ("Sergei Lavrov, Russia's foreign minister"). */
+                bool a_title = a->agent && !a->person, b_title = b->agent && !b->person;
                 bool list = (j + 1 < s->nunits && join_kind(s, &s->units[j], &s->units[j + 1]) != 0) ||
-                            (a->actor && b->actor);
+                            (a->actor && b->actor && a_title == b_title);
                 if (list) { /* two names: "Baradar, Haqqani" are two people */
                     j++;
                     continue;
                 }
-                if (!unit_has_country(a) && unit_has_country(b)) {
+                if ((!unit_has_country(a) && unit_has_country(b)) || (b->person && !a->person)) {
                     memcpy(a->code, b->code, sizeof a->code);
                     a->actor = b->actor;
                 }
@@ -488,13 +491,39 @@ static bool is_past_form(const sentence *s, int i)
 }
 
 
+/* "has no comment", "is optimistic", "get together": be, have, do and get are the main
+ * verb when no verb follows them (adverbs and "not" may stand between). */
+static bool aux_is_main_verb(const sentence *s, int i)
+{
+    if (word_eq(s, i, "'s") || s->group_at[i] >= 0 || (s->tokens[i].shape & T_CAP && i > 0))
+        return false;
+    int p = i - 1;
+    while (p >= 0 && (s->tokens[p].flags & (W_ADV | W_NEG)) && !(s->tokens[p].flags & W_DET))
+        p--;
+    if (p < 0 || (s->tokens[p].flags & (W_DET | W_PREP | W_POSS)))
+        return false;
+    int k = i + 1;
+    while (k < (int)s->ntokens && (s->tokens[k].flags & (W_ADV | W_NEG)) && !(s->tokens[k].flags & W_DET))
+        k++;
+    if (k >= (int)s->ntokens)
+        return true;
+    const token *next = &s->tokens[k];
+    if (next->flags & (W_BE | W_HAVE | W_DO | W_MODAL))
+        return false;
+    if ((next->flags & W_VERB) && s->group_at[k] < 0 && !(next->shape & T_CAP))
+        return false; /* "did meet", "was held", "have signed", "is meeting" */
+    return true;
+}
+
 /* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
 static bool is_main_verb(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
     if (!(t->flags & W_VERB) || (t->shape & (T_PUNCT | T_NUM)) || s->group_at[i] >= 0)
         return false;
-    if (t->flags & (W_TIME | W_DET | W_PREP | W_PRON | W_BOUNDARY | W_CONJ | W_BE | W_HAVE | W_DO | W_MODAL))
+    if (t->flags & (W_BE | W_HAVE | W_DO))
+        return aux_is_main_verb(s, i);
+    if (t->flags & (W_TIME | W_DET | W_PREP | W_PRON | W_BOUNDARY | W_CONJ | W_MODAL | W_NEG | W_POSS | W_QUANT))
         return false;
     if (i > 0 && (t->shape & T_CAP) && !(s->tokens[i - 1].shape & T_QUOTE))
         return false; /* a capitalised word inside a sentence is a name */
