@@ -78,6 +78,13 @@ typedef struct jirga_place {
     int start, end;   /* byte offsets of the place name in the sentence */
 } jirga_place;
 
+typedef struct jirga_count {
+    char kind[24]; /* "killed", "wounded", "arrested", "displaced", "troops", ... */
+    long number;
+} jirga_count;
+
+enum { JIRGA_MAX_COUNTS = 4 };
+
 typedef struct jirga_event {
     int sentence;         /* 1-based index of the sentence in the document */
     const char *sentence_text; /* borrowed; not NUL-terminated, see sentence_len */
@@ -95,6 +102,8 @@ typedef struct jirga_event {
     char event_date[11]; /* YYYY-MM-DD, or YYYY-MM, or "" when the document has no date */
     bool date_stated;    /* the date was stated in the sentence, not the article date */
     jirga_place place;
+    jirga_count counts[JIRGA_MAX_COUNTS]; /* numbers the sentence gives ("killed 12") */
+    int ncounts;
 } jirga_event;
 
 typedef struct jirga_coder jirga_coder;

@@ -37,6 +37,8 @@ struct jirga_coder {
     doc_context ctx;   /* names learned and antecedents, for the next sentence */
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
     word_id be_word;   /* "be", for copula patterns */
+    jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
+    int nsent_counts;
 };
 
 enum { MAX_DOC_NAMES = 256 };
@@ -256,8 +258,11 @@ static bool after_preposition(const match_state *m, int j, int pos)
     while (k >= 0 && m->items[k].kind == ITEM_TOKEN &&
            (m->s->tokens[m->items[k].index].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)))
         k--;
-    return k >= pos && m->items[k].kind == ITEM_TOKEN && (m->s->tokens[m->items[k].index].flags & W_PREP) &&
-           !(m->s->tokens[m->items[k].index].flags & W_BOUNDARY);
+    if (k < pos || m->items[k].kind != ITEM_TOKEN)
+        return false;
+    const token *t = &m->s->tokens[m->items[k].index];
+    bool of = t->end - t->start == 2 && strncasecmp(m->s->text + t->start, "of", 2) == 0;
+    return (t->flags & W_PREP) && !(t->flags & W_BOUNDARY) && !of; /* "the city of Kherson" is the city */
 }
 
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
@@ -501,6 +506,10 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     }
     if (c->current)
         find_place(c, c->current, ev.source.country, &ev.place);
+    /* Counts go with material events; troop numbers with any event of the sentence. */
+    for (int k = 0; k < c->nsent_counts; k++)
+        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev.root) >= 14)
+            ev.counts[ev.ncounts++] = c->sent_counts[k];
     for (size_t i = 0; i < c->nevents; i++)
         if (same_event(&c->events[i], &ev)) {
             trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
@@ -836,6 +845,9 @@ static void code_sentence(jirga_coder *c)
         trace(c, "  discarded by %s:%d\n", e->file, e->line);
         return;
     }
+    c->nsent_counts = counts_find(c->d, s, c->sent_counts, JIRGA_MAX_COUNTS);
+    for (int k = 0; k < c->nsent_counts; k++)
+        trace(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
         trace(c, "  coding clause %zu\n", k + 1);

@@ -16,4 +16,8 @@ int code_parse_date(const char *s);
  * starts, or -1 when there is none (dates.c). */
 int date_find(const sentence *s, int from, int to, int doc_date, char out[11]);
 
+/* Finds up to max counts in a parsed sentence ("killed 12", "2,500 troops"); the kinds
+ * come from the dictionary's count entries (counts.c). */
+int counts_find(const jirga_dict *d, const sentence *s, jirga_count *out, int max);
+
 #endif

@@ -417,11 +417,24 @@ static bool load_names(loader *ld, char *body, int kind)
     } else if (kind == PHRASE_AGENT) {
         e = new_entry(ld, &d->agents, &d->nagents, &d->cap_agents);
         index = d->nagents - 1;
+    } else if (kind == PHRASE_COUNT) {
+        e = new_entry(ld, &d->counts, &d->ncounts, &d->cap_counts);
+        index = d->ncounts - 1;
     } else {
         e = new_entry(ld, &d->discards, &d->ndiscards, &d->cap_discards);
         index = d->ndiscards - 1;
     }
-    if (kind == PHRASE_DISCARD) {
+    if (kind == PHRASE_COUNT) {
+        size_t n = strlen(sl.codes);
+        bool ok = n > 0 && n < sizeof e->codes->code;
+        for (size_t k = 0; ok && k < n; k++)
+            ok = sl.codes[k] >= 'a' && sl.codes[k] <= 'z';
+        if (!ok)
+            return fail(ld, "a count ends with '= KIND', a lower-case word such as killed, not '%s'", sl.codes);
+        e->codes = xcalloc(1, sizeof *e->codes);
+        strcpy(e->codes[0].code, sl.codes);
+        e->ncodes = 1;
+    } else if (kind == PHRASE_DISCARD) {
         if (strcmp(sl.codes, "sentence") != 0 && strcmp(sl.codes, "document") != 0)
             return fail(ld, "a discard ends with '= sentence' or '= document', not '%s'", sl.codes);
         e->whole_document = strcmp(sl.codes, "document") == 0;
@@ -663,6 +676,8 @@ static bool load_line(loader *ld, char *line)
         return load_names(ld, body, PHRASE_AGENT);
     if (KIND("discard"))
         return load_names(ld, body, PHRASE_DISCARD);
+    if (KIND("count"))
+        return load_names(ld, body, PHRASE_COUNT);
     if (KIND("pattern"))
         return load_patterns(ld, body);
     if (KIND("set"))
@@ -670,8 +685,8 @@ static bool load_line(loader *ld, char *line)
     if (KIND("form"))
         return load_form(ld, body);
 #undef KIND
-    return fail(ld, "unknown entry '%.*s': expected actor, person, agent, pattern, set, form or discard", (int)klen,
-                s);
+    return fail(ld, "unknown entry '%.*s': expected actor, person, agent, pattern, set, form, count or discard",
+                (int)klen, s);
 }
 
 /* Files are named in messages and events by the dictionary directory's last two
@@ -809,7 +824,7 @@ static void warn_duplicates(loader *ld)
     jirga_dict *d = ld->d;
     for (size_t i = 1; i < d->nphrases; i++) {
         const phrase *a = &d->phrases[i - 1], *b = &d->phrases[i];
-        if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD)
+        if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD || a->kind == PHRASE_COUNT)
             continue;
         if (memcmp(a->words, b->words, (size_t)a->nwords * sizeof *a->words) != 0 || a->entry == b->entry)
             continue;
@@ -985,6 +1000,7 @@ void jirga_dict_free(jirga_dict *d)
     free_entries(d->actors, d->nactors);
     free_entries(d->agents, d->nagents);
     free_entries(d->discards, d->ndiscards);
+    free_entries(d->counts, d->ncounts);
     for (size_t i = 0; i < d->nphrases; i++)
         free_phrase_words(&d->phrases[i]);
     free(d->phrases);

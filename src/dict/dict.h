@@ -17,7 +17,7 @@ typedef struct dated_code {
     int from, until; /* YYYYMMDD, 0 when open */
 } dated_code;
 
-enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD };
+enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT };
 
 /* A name, an agent phrase or a discard phrase: adjacent words. */
 typedef struct phrase {
@@ -111,8 +111,8 @@ struct jirga_dict {
     char **files; /* every file name loaded, owned */
     size_t nfiles;
 
-    dict_entry *actors, *agents, *discards;
-    size_t nactors, nagents, ndiscards, cap_actors, cap_agents, cap_discards;
+    dict_entry *actors, *agents, *discards, *counts;
+    size_t nactors, nagents, ndiscards, ncounts, cap_actors, cap_agents, cap_discards, cap_counts;
 
     /* Phrases sorted by first word, longest first; phrase_start[w]..phrase_start[w+1]. */
     phrase *phrases;

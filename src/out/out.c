@@ -80,7 +80,10 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
     } else {
         sbuf_adds(b, "null");
     }
-    sbuf_adds(b, ",\"text\":");
+    sbuf_adds(b, ",\"counts\":[");
+    for (int k = 0; k < e->ncounts; k++)
+        sbuf_printf(b, "%s{\"kind\":\"%s\",\"number\":%ld}", k ? "," : "", e->counts[k].kind, e->counts[k].number);
+    sbuf_adds(b, "],\"text\":");
     out_json_string(b, e->sentence_text, e->sentence_len);
     sbuf_adds(b, "}\n");
 }

@@ -69,7 +69,7 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
 }
 
 /* The longest phrase starting at token i; among equals, actors before agents. */
-static const phrase *longest_phrase(const jirga_dict *d, const sentence *s, int i, int kind_mask)
+const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask)
 {
     const token *t = &s->tokens[i];
     word_id keys[4] = {t->word};
@@ -782,7 +782,7 @@ static void build_clauses(sentence *s)
 static int find_discard(const jirga_dict *d, const sentence *s)
 {
     for (size_t i = 0; i < s->ntokens; i++) {
-        const phrase *p = longest_phrase(d, s, (int)i, 1 << PHRASE_DISCARD);
+        const phrase *p = parse_phrase_at(d, s, (int)i, 1 << PHRASE_DISCARD);
         if (p)
             return p->entry;
     }
@@ -808,7 +808,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     int nm = 0;
     bool heap = false;
     for (int i = 0; i < (int)s->ntokens;) {
-        const phrase *p = longest_phrase(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
+        const phrase *p = parse_phrase_at(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
         const dict_entry *learned = NULL, *antecedent = NULL;
         const char *pronoun_code = NULL;
         int learned_len = p ? 0 : doc_name_at(s, i, &learned);

@@ -87,6 +87,10 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
                     const doc_context *ctx);
 void sentence_free(sentence *s);
 
+/* The longest dictionary phrase of the kinds in kind_mask (1 << PHRASE_*) starting at
+ * token i of a parsed sentence; NULL when none. */
+const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask);
+
 /* Does the word id w match token t (surface form or one of its lemmas)? */
 bool token_is(const token *t, word_id w);
 
