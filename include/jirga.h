@@ -104,6 +104,7 @@ typedef struct jirga_event {
     jirga_place place;
     jirga_count counts[JIRGA_MAX_COUNTS]; /* numbers the sentence gives ("killed 12") */
     int ncounts;
+    int quote_start, quote_end; /* statements: byte offsets of what was said; -1 when none */
 } jirga_event;
 
 typedef struct jirga_coder jirga_coder;

@@ -364,6 +364,49 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     a->end = (int)s->tokens[u->end - 1].end;
 }
 
+/* ---- Quotes ------------------------------------------------------------------------- */
+
+/* What a statement said: the words in quotation marks, else what follows "said (that)",
+ * else, for "..., X said", what precedes the speaker. Byte offsets, or -1. */
+static void find_quote(const sentence *s, const verb_group *vg, const clause *cl, int *start, int *end)
+{
+    *start = *end = -1;
+    int open = -1, close = -1;
+    for (size_t k = 0; k < s->ntokens; k++)
+        if (s->tokens[k].shape & T_QUOTE) {
+            if (open < 0)
+                open = (int)k;
+            else
+                close = (int)k;
+        }
+    while (close > open + 1 && (s->tokens[close - 1].shape & T_PUNCT))
+        close--; /* “We will not negotiate,” he said: without the comma */
+    if (open >= 0 && close > open + 1) {
+        *start = (int)s->tokens[open + 1].start;
+        *end = (int)s->tokens[close - 1].end;
+        return;
+    }
+    int a = vg->end, b = (int)s->ntokens;
+    while (b > a && (s->tokens[b - 1].shape & T_PUNCT))
+        b--;
+    if (a < b && token_text_is(s, a, "that"))
+        a++;
+    if (b - a >= 3 && cl->right > a) {
+        *start = (int)s->tokens[a].start;
+        *end = (int)s->tokens[b - 1].end;
+        return;
+    }
+    int left = cl->subject >= 0 ? s->groups[cl->subject].start : vg->start; /* "..., the ministry said." */
+    while (left > 0 && (s->tokens[left - 1].flags & (W_DET | W_ADJ)))
+        left--;
+    while (left > 0 && (s->tokens[left - 1].shape & (T_COMMA | T_PUNCT)))
+        left--;
+    if (left >= 3) {
+        *start = (int)s->tokens[0].start;
+        *end = (int)s->tokens[left - 1].end;
+    }
+}
+
 /* ---- Places ------------------------------------------------------------------------- */
 
 static bool is_place_preposition(const sentence *s, int k)
@@ -504,6 +547,9 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
             ev.date_stated = true;
         }
     }
+    ev.quote_start = ev.quote_end = -1;
+    if (c->current && vg && code[0] == '0' && code[1] == '1' && (s->tokens[vg->verb].flags & W_SPEECH))
+        find_quote(s, vg, c->current, &ev.quote_start, &ev.quote_end);
     if (c->current)
         find_place(c, c->current, ev.source.country, &ev.place);
     /* Counts go with material events; troop numbers with any event of the sentence. */

@@ -80,6 +80,16 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
     } else {
         sbuf_adds(b, "null");
     }
+    sbuf_adds(b, ",\"quote\":");
+    if (e->quote_start >= 0) {
+        sbuf_adds(b, "{\"speaker\":");
+        out_json_string(b, e->sentence_text + e->source.start, (size_t)(e->source.end - e->source.start));
+        sbuf_printf(b, ",\"speaker_code\":\"%s\",\"text\":", e->source.code);
+        out_json_string(b, e->sentence_text + e->quote_start, (size_t)(e->quote_end - e->quote_start));
+        sbuf_printf(b, ",\"span\":[%d,%d]}", e->quote_start, e->quote_end);
+    } else {
+        sbuf_adds(b, "null");
+    }
     sbuf_adds(b, ",\"counts\":[");
     for (int k = 0; k < e->ncounts; k++)
         sbuf_printf(b, "%s{\"kind\":\"%s\",\"number\":%ld}", k ? "," : "", e->counts[k].kind, e->counts[k].number);
