@@ -124,6 +124,20 @@ void jirga_coder_free(jirga_coder *coder);
  * UTF-8 is repaired, NUL bytes are dropped. */
 int jirga_code(jirga_coder *coder, const jirga_doc *doc, const jirga_event **events);
 
+/* A name no dictionary knew, learned from its title in the last coded document
+ * ("Taliban spokesman Mohammad Naeem" gives "Mohammad Naeem" the code AFGINS). */
+typedef struct jirga_name {
+    char name[200];
+    char code[24];
+    int sentence; /* where it was learned, 1-based */
+} jirga_name;
+
+/* The names learned in the last coded document; *names is borrowed until the next call. */
+int jirga_learned_names(const jirga_coder *coder, const jirga_name **names);
+
+/* The text of sentence i (1-based) of the last coded document, and its length. */
+const char *jirga_sentence_text(const jirga_coder *coder, int i, size_t *len);
+
 /* Number of sentences in the last coded document. */
 int jirga_sentence_count(const jirga_coder *coder);
 

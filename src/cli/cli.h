@@ -29,5 +29,6 @@ int cmd_code(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_actors(int argc, char **argv);
 
 #endif

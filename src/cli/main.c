@@ -12,6 +12,7 @@ static void usage(FILE *f)
                "  jirga explain [--date YYYY-MM-DD] [--dict DIR] \"sentence\" | FILE\n"
                "  jirga dict check|stats [DIR]\n"
                "  jirga eval --gold FILE.jsonl... [--events EVENTS.jsonl] [--errors]\n"
+               "  jirga actors --unknown FILE...      names the dictionaries lack, with suggested codes (TSV)\n"
                "  jirga version\n\n"
                "FILE '-' is standard input. Events are printed as JSON Lines (docs/event-record.md).\n",
             JIRGA_VERSION);
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
         return cmd_dict(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "actors") == 0)
+        return cmd_actors(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("jirga %s\n", JIRGA_VERSION);
         return EXIT_OK;

@@ -16,6 +16,8 @@
 
 enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512 };
 
+enum { MAX_DOC_NAMES = 256 };
+
 struct jirga_coder {
     const jirga_dict *d;
     jirga_coder_options opts;
@@ -39,9 +41,9 @@ struct jirga_coder {
     word_id be_word;   /* "be", for copula patterns */
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
+    jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
 };
 
-enum { MAX_DOC_NAMES = 256 };
 static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
 
 int code_parse_date(const char *s)
@@ -817,6 +819,12 @@ static void learn_from_sentence(jirga_coder *c)
                 nm->entry.file = LEARNED;
                 nm->entry.line = c->nsentences;
                 nm->entry.person = true;
+                jirga_name *out = &c->learned[c->ctx.nnames];
+                snprintf(out->name, sizeof out->name, "%.*s",
+                         (int)(s->tokens[unit->name_end - 1].end - s->tokens[unit->name_start].start),
+                         s->text + s->tokens[unit->name_start].start);
+                snprintf(out->code, sizeof out->code, "%s", unit->code);
+                out->sentence = c->nsentences;
                 c->ctx.nnames++;
                 entry = &nm->entry;
                 trace(c, "  learned: '%.*s' is %s for the rest of the document\n",
@@ -985,5 +993,22 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
 }
 
 int jirga_sentence_count(const jirga_coder *c) { return c->nsentences; }
+
+int jirga_learned_names(const jirga_coder *c, const jirga_name **names)
+{
+    *names = c->learned;
+    return (int)c->ctx.nnames;
+}
+
+const char *jirga_sentence_text(const jirga_coder *c, int i, size_t *len)
+{
+    if (i < 1 || i > c->nsentences) {
+        *len = 0;
+        return "";
+    }
+    const text_span *sp = &c->spans[i - 1];
+    *len = sp->end - sp->start;
+    return c->clean.data + sp->start;
+}
 
 const char *jirga_trace(const jirga_coder *c) { return c->trace.data ? c->trace.data : ""; }

@@ -345,7 +345,10 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 k++;
             int limit = i + 1 < nm ? ms[i + 1].start : (int)s->ntokens;
             int n = name_after(s, k, limit);
-            if (n > 0 && (k + n >= (int)s->ntokens || !(s->tokens[k + n].shape & T_CAP))) {
+            bool strange = false; /* a name has a word no dictionary knows: not "Department" */
+            for (int w = k; w < k + n; w++)
+                strange = strange || (s->tokens[w].word == 0 && s->tokens[w].nlemmas == 0);
+            if (n > 0 && strange && (k + n >= (int)s->ntokens || !(s->tokens[k + n].shape & T_CAP))) {
                 name_start = k;
                 name_end = end = k + n;
             } else if (start >= 3 && (s->tokens[start - 1].flags & W_DET) && (s->tokens[start - 2].shape & T_COMMA)) {
