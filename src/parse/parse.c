@@ -357,7 +357,9 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 int floor = s->nunits ? s->units[s->nunits - 1].end : 0;
                 while (b > floor && e - b < 4 && name_after(s, b - 1, e) == e - b + 1)
                     b--;
-                if (b < e && (b == 0 || !(s->tokens[b - 1].shape & T_CAP))) {
+                /* not "Separately, the U.S. Treasury ...": one word opening the sentence
+                 * is an adverb, not a name */
+                if (b < e && (b == 0 || !(s->tokens[b - 1].shape & T_CAP)) && !(b == 0 && e - b == 1)) {
                     name_start = b;
                     name_end = e;
                     start = b;
