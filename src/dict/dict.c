@@ -618,9 +618,6 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         else
             p.anchor_set = elems[k].set;
     }
-    for (int i = n - 1; i >= 0 && p.nneed < 4; i--) /* later words are the rarer ones */
-        if (elems[i].kind == E_WORD)
-            p.need[p.nneed++] = dict_word_bit(elems[i].word);
     p.elems = xmalloc((size_t)n * sizeof *p.elems);
     memcpy(p.elems, elems, (size_t)n * sizeof *elems);
     p.nelems = n;
@@ -840,10 +837,50 @@ static void warn_duplicates(loader *ld)
     }
 }
 
+/* Each pattern's filter holds its rarest words (fewest patterns use them), so that a
+ * clause lacking any of them skips the pattern at once. */
+static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint32_t *uses)
+{
+    for (size_t i = 0; i < n; i++) {
+        pattern *p = &ps[i];
+        p->nneed = 0;
+        bool taken[64] = {false};
+        for (int round = 0; round < 4; round++) {
+            int best = -1;
+            for (int e = 0; e < p->nelems; e++)
+                if (p->elems[e].kind == E_WORD && !taken[e] &&
+                    (best < 0 || uses[p->elems[e].word] < uses[p->elems[best].word]))
+                    best = e;
+            if (best < 0)
+                break;
+            taken[best] = true;
+            p->need[p->nneed++] = dict_word_bit(p->elems[best].word);
+        }
+    }
+    (void)d;
+}
+
+static void build_filters(jirga_dict *d, size_t nwords)
+{
+    uint32_t *uses = xcalloc(nwords + 1, sizeof *uses);
+    for (size_t i = 0; i < d->npatterns; i++)
+        for (int e = 0; e < d->patterns[i].nelems; e++)
+            if (d->patterns[i].elems[e].kind == E_WORD)
+                uses[d->patterns[i].elems[e].word]++;
+    for (size_t i = 0; i < d->nnominals; i++)
+        for (int e = 0; e < d->nominals[i].nelems; e++)
+            if (d->nominals[i].elems[e].kind == E_WORD)
+                uses[d->nominals[i].elems[e].word]++;
+    choose_filter_words(d, d->patterns, d->npatterns, uses);
+    choose_filter_words(d, d->nominals, d->nnominals, uses);
+    free(uses);
+}
+
 static void build_indexes(loader *ld)
 {
     jirga_dict *d = ld->d;
     size_t nwords = lex_size(d->lex) + 1;
+    build_filters(d, nwords);
     qsort(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     warn_duplicates(ld);
     d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
