@@ -39,6 +39,7 @@ struct jirga_coder {
     doc_context ctx;   /* names learned and antecedents, for the next sentence */
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
     word_id be_word;   /* "be", for copula patterns */
+    int future_set;    /* the dictionary's FUTURE set ("is scheduled to"), or -1 */
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
@@ -252,8 +253,12 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
     return false;
 }
 
-/* Is the group at item j introduced by a preposition (skipping determiners) that the
- * pattern did not match itself (items before pos are the pattern's)? */
+/* Material conflict (roots 14-20): where force lands is its target ("struck targets in
+ * Iraq"); where people meet is not a party to the meeting ("met in Hanoi"). */
+static bool material(const pattern *p) { return (p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14; }
+
+/* Is the group at item j introduced by a place preposition (skipping determiners) that
+ * the pattern did not match itself (items before pos are the pattern's)? */
 static bool after_preposition(const match_state *m, int j, int pos)
 {
     int k = j - 1;
@@ -262,9 +267,14 @@ static bool after_preposition(const match_state *m, int j, int pos)
         k--;
     if (k < pos || m->items[k].kind != ITEM_TOKEN)
         return false;
+    static const char *const locative[] = {"in", "near", "inside", "outside", "across", "around", "throughout",
+                                           "within", "during", "at"};
     const token *t = &m->s->tokens[m->items[k].index];
-    bool of = t->end - t->start == 2 && strncasecmp(m->s->text + t->start, "of", 2) == 0;
-    return (t->flags & W_PREP) && !(t->flags & W_BOUNDARY) && !of; /* "the city of Kherson" is the city */
+    for (size_t i = 0; i < sizeof locative / sizeof locative[0]; i++)
+        if (t->end - t->start == strlen(locative[i]) &&
+            strncasecmp(m->s->text + t->start, locative[i], strlen(locative[i])) == 0)
+            return true;
+    return false;
 }
 
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
@@ -306,7 +316,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 continue;
             /* "met in Hanoi", "attacked a convoy near Kandahar": a place after a
              * preposition the pattern did not name is not the target. */
-            if (el->kind == E_TARGET && after_preposition(m, j, pos))
+            if (el->kind == E_TARGET && !material(p) && after_preposition(m, j, pos))
                 continue;
 
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
@@ -887,6 +897,25 @@ static void resolve_references(jirga_coder *c)
     }
 }
 
+/* "The summit is scheduled to take place", "Lula is expected to visit China": a verb
+ * of the FUTURE set after "be" and before "to" puts the clause in the future. */
+static bool is_future(const jirga_coder *c, const verb_group *vg)
+{
+    const sentence *s = &c->sent;
+    if (c->future_set < 0 || vg->verb + 1 >= (int)s->ntokens || !token_text_is(s, vg->verb + 1, "to"))
+        return false;
+    bool be = false;
+    for (int k = vg->start; k < vg->verb; k++)
+        be = be || (s->tokens[k].flags & W_BE);
+    if (!be)
+        return false;
+    const word_set *set = &c->d->sets[c->future_set];
+    for (int i = 0; i < set->nmembers; i++)
+        if (set->members[i].nwords == 1 && token_is(&s->tokens[vg->verb], set->members[i].words[0]))
+            return true;
+    return false;
+}
+
 static void code_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
@@ -906,6 +935,12 @@ static void code_sentence(jirga_coder *c)
         const clause *cl = &s->clauses[k];
         trace(c, "  coding clause %zu\n", k + 1);
         c->current = cl;
+        if (cl->vg >= 0 && is_future(c, &s->vgs[cl->vg])) {
+            trace(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
+                  (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
+                  s->text + s->tokens[s->vgs[cl->vg].verb].start);
+            continue;
+        }
         if (cl->vg >= 0 && (code_verb_clause(c, cl) || code_copula_clause(c, cl)))
             continue;
         if (!code_nominal_clause(c, cl))
@@ -926,6 +961,10 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
         c->opts.max_sentence_bytes = 8192;
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->be_word = lex_find(dict->lex, "be", 2);
+    c->future_set = -1;
+    for (size_t i = 0; i < dict->nsets; i++)
+        if (strcmp(dict->sets[i].name, "FUTURE") == 0)
+            c->future_set = (int)i;
     return c;
 }
 

@@ -277,6 +277,13 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 agent = mention_entry(d, n);
                 end = n->end;
                 i++;
+            } else if (is_actor && next_actor && gap == n->start && strlen(code) == 3 &&
+                       strncmp(dict_code_on(n->entry, s->date), code, 3) == 0) {
+                /* "Iranian Revolutionary Guards": a country before one of its own actors */
+                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                actor = mention_entry(d, n);
+                end = n->end;
+                i++;
             } else if (is_actor && next_actor && possessive && gap == n->start) {
                 /* "Russia's Wagner Group": the possessed names the actor */
                 snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
