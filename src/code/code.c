@@ -40,6 +40,8 @@ struct jirga_coder {
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
     word_id be_word;   /* "be", for copula patterns */
     int future_set;    /* the dictionary's FUTURE set ("is scheduled to"), or -1 */
+    int hearsay_set;   /* HEARSAY ("reports that ..."), or -1 */
+    int condition_set; /* CONDITION ("if ..."), or -1 */
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
@@ -899,21 +901,45 @@ static void resolve_references(jirga_coder *c)
 
 /* "The summit is scheduled to take place", "Lula is expected to visit China": a verb
  * of the FUTURE set after "be" and before "to" puts the clause in the future. */
+static bool in_set(const jirga_coder *c, int set_index, const token *t)
+{
+    if (set_index < 0)
+        return false;
+    const word_set *set = &c->d->sets[set_index];
+    for (int i = 0; i < set->nmembers; i++)
+        if (set->members[i].nwords == 1 && token_is(t, set->members[i].words[0]))
+            return true;
+    return false;
+}
+
 static bool is_future(const jirga_coder *c, const verb_group *vg)
 {
     const sentence *s = &c->sent;
-    if (c->future_set < 0 || vg->verb + 1 >= (int)s->ntokens || !token_text_is(s, vg->verb + 1, "to"))
+    int v = vg->verb;
+    if ((s->tokens[v].flags & W_BE) && v + 1 < (int)s->ntokens && in_set(c, c->future_set, &s->tokens[v + 1]))
+        v++; /* "are due to hold" */
+    else {
+        bool be = false;
+        for (int k = vg->start; k < vg->verb; k++)
+            be = be || (s->tokens[k].flags & W_BE);
+        if (!be || !in_set(c, c->future_set, &s->tokens[v]))
+            return false;
+    }
+    return v + 1 < (int)s->ntokens && token_text_is(s, v + 1, "to");
+}
+
+/* A clause that is hearsay ("reports that ...", "concerns that ...") or a condition
+ * ("if North Korea conducts a test"): the word before the clause says so. */
+static bool is_unreal(const jirga_coder *c, const clause *cl)
+{
+    const sentence *s = &c->sent;
+    if (cl->left <= 0)
         return false;
-    bool be = false;
-    for (int k = vg->start; k < vg->verb; k++)
-        be = be || (s->tokens[k].flags & W_BE);
-    if (!be)
-        return false;
-    const word_set *set = &c->d->sets[c->future_set];
-    for (int i = 0; i < set->nmembers; i++)
-        if (set->members[i].nwords == 1 && token_is(&s->tokens[vg->verb], set->members[i].words[0]))
-            return true;
-    return false;
+    const token *before = &s->tokens[cl->left - 1];
+    if (in_set(c, c->condition_set, before))
+        return true;
+    return token_text_is(s, cl->left - 1, "that") && cl->left >= 2 &&
+           in_set(c, c->hearsay_set, &s->tokens[cl->left - 2]);
 }
 
 static void code_sentence(jirga_coder *c)
@@ -935,6 +961,12 @@ static void code_sentence(jirga_coder *c)
         const clause *cl = &s->clauses[k];
         trace(c, "  coding clause %zu\n", k + 1);
         c->current = cl;
+        if (is_unreal(c, cl)) {
+            trace(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
+                  (int)(s->tokens[cl->left - 1].end - s->tokens[cl->left - 1].start),
+                  s->text + s->tokens[cl->left - 1].start);
+            continue;
+        }
         if (cl->vg >= 0 && is_future(c, &s->vgs[cl->vg])) {
             trace(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
@@ -961,10 +993,15 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
         c->opts.max_sentence_bytes = 8192;
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->be_word = lex_find(dict->lex, "be", 2);
-    c->future_set = -1;
-    for (size_t i = 0; i < dict->nsets; i++)
+    c->future_set = c->hearsay_set = c->condition_set = -1;
+    for (size_t i = 0; i < dict->nsets; i++) {
         if (strcmp(dict->sets[i].name, "FUTURE") == 0)
             c->future_set = (int)i;
+        else if (strcmp(dict->sets[i].name, "HEARSAY") == 0)
+            c->hearsay_set = (int)i;
+        else if (strcmp(dict->sets[i].name, "CONDITION") == 0)
+            c->condition_set = (int)i;
+    }
     return c;
 }
 

@@ -660,8 +660,9 @@ static int find_subject(const sentence *s, int from, int to)
         if (g < 0 || s->groups[g].start < from)
             continue;
         const actor_group *grp = &s->groups[g];
-        int before = grp->start - 1;
-        while (before >= from && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)))
+        int before = grp->start - 1, plain = 0;
+        while (before >= from && ((s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)) ||
+                                  (plain < 2 && is_plain_word(s, before) && ++plain)))
             before--;
         if (before >= from && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of")) {
             k = grp->end - 1; /* "Bushfires raging across Australia": a place, not the subject */
@@ -769,6 +770,11 @@ static void build_clauses(sentence *s)
         }
         c.right = right;
         c.subject = choose_subject(s, &c, vg, left, prev_end, v);
+        for (int k = left; k < vg->start; k++)
+            if (word_eq(s, k, "neither") || word_eq(s, k, "nobody")) { /* "Neither Armenia nor Azerbaijan has" */
+                s->vgs[v].negated = true;
+                s->vgs[v].neg_token = k;
+            }
         if (vg->passive)
             for (int k = vg->end; k + 1 < right; k++) {
                 if (!word_eq(s, k, "by"))
