@@ -230,9 +230,16 @@ static void filter_token(word_filter *f, const token *t)
 
 static void filter_items(word_filter *f, const sentence *s, const item *items, int n)
 {
-    for (int i = 0; i < n; i++)
-        if (items[i].kind == ITEM_TOKEN)
+    for (int i = 0; i < n; i++) {
+        if (items[i].kind == ITEM_TOKEN) {
             filter_token(f, &s->tokens[items[i].index]);
+        } else {
+            const actor_group *g = &s->groups[items[i].index];
+            const actor_unit *u = &s->units[g->first];
+            if (g->count == 1 && !u->actor) /* a role word may be a pattern word */
+                filter_token(f, &s->tokens[u->end - 1]);
+        }
+    }
 }
 
 static bool set_matches_at(const match_state *m, int set, int pos, int *len)
@@ -279,6 +286,23 @@ static bool after_preposition(const match_state *m, int j, int pos)
     return false;
 }
 
+/* Does a group that is one role word ("troops", "police") match a word or set element? */
+static bool role_word_matches(const match_state *m, int group, const pattern_elem *el)
+{
+    const actor_group *g = &m->s->groups[group];
+    const actor_unit *u = &m->s->units[g->first];
+    if (g->count != 1 || u->actor)
+        return false;
+    const token *head = &m->s->tokens[u->end - 1];
+    if (el->kind == E_WORD)
+        return token_is(head, el->word);
+    const word_set *ws = &m->d->sets[el->set];
+    for (int i = 0; i < ws->nmembers; i++)
+        if (ws->members[i].nwords == 1 && token_is(head, ws->members[i].words[0]))
+            return true;
+    return false;
+}
+
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
  * just before (gaps apply only between words). Backtracks over word positions. */
 static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
@@ -296,11 +320,14 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
         for (int j = pos; j <= limit && tries < 2; j++) {
             const item *it = &m->items[j];
             int len = 1;
-            if (it->kind != ITEM_TOKEN)
+            if (it->kind != ITEM_TOKEN) {
+                /* "deployed troops": a role word alone is also a word of the pattern */
+                if (!role_word_matches(m, it->index, el))
+                    continue;
+            } else if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
+                                          : !set_matches_at(m, el->set, j, &len)) {
                 continue;
-            if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
-                                   : !set_matches_at(m, el->set, j, &len))
-                continue;
+            }
             if (m->first_word < 0)
                 m->first_word = it->index;
             tries++;
@@ -644,8 +671,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     int subject = vg->passive ? cl->agent : cl->subject;
     item items[MAX_ITEMS];
     int n = 0;
-    if (vg->passive && cl->subject >= 0)
-        items[n++] = (item){ITEM_GROUP, cl->subject};
+    if (vg->passive) /* "Sanctions were imposed on X by Y" reads "Y imposed sanctions on X" */
+        n = push_items(s, items, n, cl->left, vg->start, -1);
     n = push_items(s, items, n, vg->end, cl->right, vg->passive ? cl->agent : -1);
     /* "Israel demanded that the Security Council condemn Hamas": the clause after "that"
      * is in reach of the pattern, so its subject can be the target. */

@@ -611,9 +611,10 @@ static void build_verb_groups(sentence *s)
         }
         vg.participle = ends_with(s, i, "ing") && vg.start == i && i > 0 && (s->tokens[i - 1].shape & T_COMMA);
         /* "a missile fired by the rebels": a participle with its agent is passive */
-        if (vg.start == i && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "by") && is_past_form(s, i) &&
-            !(t_flags(s, i) & W_SPEECH))
-            vg.passive = true;
+        if (vg.start == i && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "by") &&
+            (ends_with(s, i, "ed") || ends_with(s, i, "en")) && !(t_flags(s, i) & W_SPEECH) &&
+            !(i > 0 && s->group_at[i - 1] >= 0))
+            vg.passive = true; /* but "Biden spoke by telephone" is active */
         /* be + past participle: passive ("was held", "have been postponed") */
         for (int j = vg.start; j < i; j++)
             if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && is_past_form(s, i))
