@@ -310,7 +310,12 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     if (e == p->nelems)
         return true;
     const pattern_elem *el = &p->elems[e];
-    int limit = anchored || el->adjacent ? pos : pos + (el->kind == E_TARGET ? TARGET_GAP : WORD_GAP);
+    /* A preposition of the pattern, and the target after it, stay close: "carried out
+     * strikes on X" must not take the "on" of "on Monday" twelve words on. */
+    bool after_prep = e > 0 && p->elems[e - 1].kind == E_WORD && (lex_flags(m->d->lex, p->elems[e - 1].word) & W_PREP);
+    bool is_prep = el->kind == E_WORD && (lex_flags(m->d->lex, el->word) & W_PREP);
+    int gap = el->kind == E_TARGET ? (after_prep ? 3 : TARGET_GAP) : is_prep ? 4 : WORD_GAP;
+    int limit = anchored || el->adjacent ? pos : pos + gap;
     if (limit >= m->nitems)
         limit = m->nitems - 1;
     switch (el->kind) {
@@ -904,8 +909,9 @@ static void resolve_references(jirga_coder *c)
             continue;
         }
         int after = unit->end;
-        if (after < (int)s->ntokens && ((s->tokens[after].flags & (W_PREP | W_CONJ)) || s->group_at[after] >= 0 ||
-                                        (s->tokens[after].flags & W_BE && s->text[s->tokens[after].start] == '\'')))
+        if (after < (int)s->ntokens &&
+            (token_text_is(s, after, "of") || token_text_is(s, after, "for") || (s->tokens[after].flags & W_CONJ) ||
+             s->group_at[after] >= 0 || (s->tokens[after].flags & W_BE && s->text[s->tokens[after].start] == '\'')))
             continue; /* "the deputy prime minister and Foreign Minister of Qatar": not a reference */
         int before = unit->start - 1;
         while (before >= 0 && (s->tokens[before].flags & W_ADJ))

@@ -277,6 +277,10 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 agent = mention_entry(d, n);
                 end = n->end;
                 i++;
+                while (i + 1 < nm && !ms[i + 1].is_actor && ms[i + 1].start == end) {
+                    end = ms[i + 1].end; /* "U.S. forces spokesman": one actor */
+                    i++;
+                }
             } else if (is_actor && next_actor && gap == n->start && strlen(code) == 3 &&
                        strncmp(dict_code_on(n->entry, s->date), code, 3) == 0) {
                 /* "Iranian Revolutionary Guards": a country before one of its own actors */
@@ -567,8 +571,9 @@ static bool is_main_verb(const sentence *s, int i)
         return !(prev->shape & T_NUM);
     if (prev->flags & W_PRON)
         return true; /* "they meet" */
-    if (s->group_at[p] < 0)
-        return false;
+    if (s->group_at[p] < 0) /* headlines: "U.S. air strikes hit Taliban fighters" */
+        return (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
+               !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
     if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is"))
         return true; /* "Kabul seeks", but not "television address" */
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
