@@ -838,11 +838,37 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
 
 /* ---- Document pass: names and antecedents ------------------------------------------ */
 
+/* An armed group, party or organisation: what "the group" may stand for. */
+static bool is_organisation(const char *code)
+{
+    static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
+    if (strlen(code) < 6)
+        return false;
+    if (!strncmp(code, "IGO", 3) || !strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3))
+        return true;
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (!strncmp(code + 3, roles[i], 3))
+            return true;
+    return false;
+}
+
 /* Learns the names that titles introduced in this sentence, and remembers the latest
- * person and group for "he", "she" and "they" in the next sentences. */
+ * person, group, country and pair for the references of the next sentences. */
 static void learn_from_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
+    for (size_t g = 0; g < s->ngroups; g++) { /* "the Taliban and the United States" */
+        const actor_group *grp = &s->groups[g];
+        if (grp->count < 2)
+            continue;
+        const actor_unit *a = &s->units[grp->first], *b = &s->units[grp->first + 1];
+        if (a->actor && b->actor && strcmp(a->code, b->code) != 0) {
+            c->ctx.pair[0] = a->actor;
+            c->ctx.pair[1] = b->actor;
+            memcpy(c->ctx.pair_code[0], a->code, sizeof c->ctx.pair_code[0]);
+            memcpy(c->ctx.pair_code[1], b->code, sizeof c->ctx.pair_code[1]);
+        }
+    }
     for (size_t u = 0; u < s->nunits; u++) {
         const actor_unit *unit = &s->units[u];
         const dict_entry *entry = unit->actor;
@@ -884,6 +910,13 @@ static void learn_from_sentence(jirga_coder *c)
         }
         if (!entry || strlen(unit->code) < 3)
             continue;
+        if (is_organisation(unit->code)) {
+            c->ctx.org = entry;
+            memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
+        } else if (strlen(unit->code) == 3 && !unit->person) {
+            c->ctx.country = entry;
+            memcpy(c->ctx.country_code, unit->code, sizeof c->ctx.country_code);
+        }
         if (unit->person) {
             c->ctx.person = entry;
             memcpy(c->ctx.person_code, unit->code, sizeof c->ctx.person_code);

@@ -420,11 +420,22 @@ static bool load_names(loader *ld, char *body, int kind)
     } else if (kind == PHRASE_COUNT) {
         e = new_entry(ld, &d->counts, &d->ncounts, &d->cap_counts);
         index = d->ncounts - 1;
+    } else if (kind == PHRASE_REFER) {
+        e = new_entry(ld, &d->refers, &d->nrefers, &d->cap_refers);
+        index = d->nrefers - 1;
     } else {
         e = new_entry(ld, &d->discards, &d->ndiscards, &d->cap_discards);
         index = d->ndiscards - 1;
     }
-    if (kind == PHRASE_COUNT) {
+    if (kind == PHRASE_REFER) {
+        static const char *const kinds[] = {"GROUP", "COUNTRY", "PAIR", "PERSON"};
+        e->refer = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(sl.codes, kinds[k]) == 0)
+                e->refer = k;
+        if (e->refer < 0)
+            return fail(ld, "a reference ends with '= GROUP', '= COUNTRY', '= PAIR' or '= PERSON', not '%s'", sl.codes);
+    } else if (kind == PHRASE_COUNT) {
         size_t n = strlen(sl.codes);
         bool ok = n > 0 && n < sizeof e->codes->code;
         for (size_t k = 0; ok && k < n; k++)
@@ -675,6 +686,8 @@ static bool load_line(loader *ld, char *line)
         return load_names(ld, body, PHRASE_DISCARD);
     if (KIND("count"))
         return load_names(ld, body, PHRASE_COUNT);
+    if (KIND("refer"))
+        return load_names(ld, body, PHRASE_REFER);
     if (KIND("pattern"))
         return load_patterns(ld, body);
     if (KIND("set"))
@@ -682,7 +695,7 @@ static bool load_line(loader *ld, char *line)
     if (KIND("form"))
         return load_form(ld, body);
 #undef KIND
-    return fail(ld, "unknown entry '%.*s': expected actor, person, agent, pattern, set, form, count or discard",
+    return fail(ld, "unknown entry '%.*s': expected actor, person, agent, pattern, set, form, count, refer or discard",
                 (int)klen, s);
 }
 
@@ -821,7 +834,8 @@ static void warn_duplicates(loader *ld)
     jirga_dict *d = ld->d;
     for (size_t i = 1; i < d->nphrases; i++) {
         const phrase *a = &d->phrases[i - 1], *b = &d->phrases[i];
-        if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD || a->kind == PHRASE_COUNT)
+        if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD || a->kind == PHRASE_COUNT ||
+            a->kind == PHRASE_REFER)
             continue;
         if (memcmp(a->words, b->words, (size_t)a->nwords * sizeof *a->words) != 0 || a->entry == b->entry)
             continue;
@@ -1038,6 +1052,7 @@ void jirga_dict_free(jirga_dict *d)
     free_entries(d->agents, d->nagents);
     free_entries(d->discards, d->ndiscards);
     free_entries(d->counts, d->ncounts);
+    free_entries(d->refers, d->nrefers);
     for (size_t i = 0; i < d->nphrases; i++)
         free_phrase_words(&d->phrases[i]);
     free(d->phrases);

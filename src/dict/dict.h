@@ -17,7 +17,10 @@ typedef struct dated_code {
     int from, until; /* YYYYMMDD, 0 when open */
 } dated_code;
 
-enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT };
+enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT, PHRASE_REFER };
+
+/* What a reference phrase stands for ("refer the group = GROUP"). */
+enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
 
 /* A name, an agent phrase or a discard phrase: adjacent words. */
 typedef struct phrase {
@@ -35,6 +38,7 @@ typedef struct dict_entry {
     int line;
     bool whole_document; /* discards: drop the document, not the sentence */
     bool person;         /* actors: one human being ("person" lines) */
+    int refer;           /* refer entries: enum refer_kind */
 } dict_entry;
 
 enum elem_kind { E_SOURCE, E_TARGET, E_COMPOUND, E_WORD, E_SET };
@@ -111,8 +115,9 @@ struct jirga_dict {
     char **files; /* every file name loaded, owned */
     size_t nfiles;
 
-    dict_entry *actors, *agents, *discards, *counts;
-    size_t nactors, nagents, ndiscards, ncounts, cap_actors, cap_agents, cap_discards, cap_counts;
+    dict_entry *actors, *agents, *discards, *counts, *refers;
+    size_t nactors, nagents, ndiscards, ncounts, nrefers, cap_actors, cap_agents, cap_discards, cap_counts,
+        cap_refers;
 
     /* Phrases sorted by first word, longest first; phrase_start[w]..phrase_start[w+1]. */
     phrase *phrases;

@@ -108,5 +108,9 @@ const char *export_actor_text(const jirga_event *e, const jirga_actor *a, size_t
 /* True for the international classes that stand where a country code would (IGO, NGO,
  * IMG, MNC, NGM): GDELT puts them in Type1Code and the body in KnownGroupCode. */
 bool export_is_international(const char *country);
+/* The writers of gdelt.c, plover.c and phoenix.c, called by export_event_write. */
+void export_gdelt_write(sbuf *b, const export_event *e);
+void export_plover_write(sbuf *b, const export_event *e, const export_plover *plover);
+void export_phoenix_write(sbuf *b, const export_event *e);
 
 #endif

@@ -166,6 +166,39 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
     return NULL;
 }
 
+/* "the group", "the country", "the two sides" (refer entries): mentions of the actors
+ * they point back to, when the document has named them. */
+static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, int *nm, int i, const phrase *ref)
+{
+    const doc_context *ctx = s->ctx;
+    int end = i + ref->nwords;
+    if (end < (int)s->ntokens && (word_eq(s, end, "of") || word_eq(s, end, "'s")))
+        return false; /* "the country's president", "the group of experts" */
+    switch (d->refers[ref->entry].refer) {
+    case REFER_GROUP:
+        if (!ctx->org)
+            return false;
+        ms[(*nm)++] = (mention){i, end, true, ctx->org, true, ctx->org_code};
+        return true;
+    case REFER_COUNTRY:
+        if (!ctx->country)
+            return false;
+        ms[(*nm)++] = (mention){i, end, true, ctx->country, true, ctx->country_code};
+        return true;
+    case REFER_PAIR:
+        if (!ctx->pair[0] || !ctx->pair[1])
+            return false;
+        ms[(*nm)++] = (mention){i, end, true, ctx->pair[0], true, ctx->pair_code[0]};
+        ms[(*nm)++] = (mention){i, end, true, ctx->pair[1], true, ctx->pair_code[1]};
+        return true;
+    default:
+        if (!ctx->person)
+            return false;
+        ms[(*nm)++] = (mention){i, end, true, ctx->person, true, ctx->person_code};
+        return true;
+    }
+}
+
 /* After a title ("Taliban spokesman", "Qatar's foreign minister") the capitalised words
  * up to the next mention are the holder's name: returns how many (0 to 4). */
 static int name_after(const sentence *s, int from, int limit)
@@ -398,6 +431,8 @@ static bool is_conj(const sentence *s, int i) { return word_eq(s, i, "and") || w
 /* What joins unit a to unit b: 0 nothing, 1 a conjunction (compound), 2 a comma only. */
 static int join_kind(const sentence *s, const actor_unit *a, const actor_unit *b)
 {
+    if (b->start < a->end)
+        return 1; /* "the two sides": two actors in the same words */
     int conj = 0, comma = 0;
     for (int k = a->end; k < b->start; k++) {
         const token *t = &s->tokens[k];
@@ -832,6 +867,11 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     int nm = 0;
     bool heap = false;
     for (int i = 0; i < (int)s->ntokens;) {
+        const phrase *ref = s->ctx ? parse_phrase_at(d, s, i, 1 << PHRASE_REFER) : NULL;
+        if (ref && (nm + 2 <= (int)cap) && add_reference(d, s, ms, &nm, i, ref)) {
+            i += ref->nwords;
+            continue;
+        }
         const phrase *p = parse_phrase_at(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
         const dict_entry *learned = NULL, *antecedent = NULL;
         const char *pronoun_code = NULL;

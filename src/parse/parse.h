@@ -38,6 +38,10 @@ typedef struct doc_context {
     size_t nnames;
     const dict_entry *person, *group; /* antecedents of he/she and of they; NULL if none */
     char person_code[24], group_code[24];
+    const dict_entry *org, *country;  /* of "the group" and of "the country" */
+    char org_code[24], country_code[24];
+    const dict_entry *pair[2];        /* of "the two sides" */
+    char pair_code[2][24];
 } doc_context;
 
 /* Units joined by "and", "," or "as well as": each unit acts. */
