@@ -163,12 +163,20 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
     size_t n = 0, cap = 0;
     char line[512];
     while (fgets(line, sizeof line, f)) {
-        char name[256], country[8];
-        double lat, lon;
-        unsigned long pop;
-        if (sscanf(line, "%255[^\t]\t%7[^\t]\t%lf\t%lf\t%lu", name, country, &lat, &lon, &pop) != 5 ||
-            strlen(country) != 3)
+        /* name TAB country TAB lat TAB lon TAB population, split by hand: sscanf is slow */
+        char *fields[5], *p = line;
+        int nf = 0;
+        while (nf < 5 && p) {
+            fields[nf++] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = 0;
+        }
+        if (nf != 5 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
             continue;
+        const char *name = fields[0], *country = fields[1];
+        double lat = strtod(fields[2], NULL), lon = strtod(fields[3], NULL);
+        unsigned long pop = strtoul(fields[4], NULL, 10);
         char folded[256];
         if (!lex_fold(name, strlen(name), folded, sizeof folded))
             continue;
@@ -458,12 +466,30 @@ static bool load_names(loader *ld, char *body, int kind)
     return true;
 }
 
+/* Sets are found by name through the lexicon: "&NAME" is interned, and set_of maps its
+ * word id to the set. */
 static int find_set(const jirga_dict *d, const char *name)
 {
-    for (size_t i = 0; i < d->nsets; i++)
-        if (strcmp(d->sets[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    char key[256];
+    int n = snprintf(key, sizeof key, "&%s", name);
+    if (n <= 0 || (size_t)n >= sizeof key)
+        return -1;
+    word_id id = lex_find(d->lex, key, (size_t)n);
+    return id && id < d->cap_set_of ? d->set_of[id] - 1 : -1;
+}
+
+static void remember_set(jirga_dict *d, const char *name, int index)
+{
+    char key[256];
+    int n = snprintf(key, sizeof key, "&%s", name);
+    word_id id = lex_intern(d->lex, key, (size_t)n);
+    if (id >= d->cap_set_of) {
+        size_t old = d->cap_set_of, cap = id + 1024;
+        d->set_of = xrealloc(d->set_of, cap * sizeof *d->set_of);
+        memset(d->set_of + old, 0, (cap - old) * sizeof *d->set_of);
+        d->cap_set_of = cap;
+    }
+    d->set_of[id] = index + 1;
 }
 
 static bool load_set(loader *ld, char *body)
@@ -491,6 +517,7 @@ static bool load_set(loader *ld, char *body)
     word_set *s = &d->sets[d->nsets++];
     memset(s, 0, sizeof *s);
     s->name = xstrdup(name);
+    remember_set(d, name, (int)(d->nsets - 1));
     s->file = ld->file;
     s->line = ld->line;
     s->members = xcalloc((size_t)sl.nalts, sizeof *s->members);
@@ -730,23 +757,23 @@ static bool load_file(loader *ld, const char *path, const char *dir)
     d->files[d->nfiles++] = xstrdup(display_name(dir, path));
     ld->file = d->files[d->nfiles - 1];
     ld->line = 0;
-    sbuf line = {0};
+    char *line = NULL;
+    size_t cap = 0;
     bool ok = true;
-    int c;
-    while (ok) {
-        sbuf_reset(&line);
-        while ((c = fgetc(f)) != EOF && c != '\n')
-            sbuf_addc(&line, (char)c);
-        if (c == EOF && line.len == 0)
-            break;
+    ssize_t len;
+    while (ok && (len = getline(&line, &cap, f)) >= 0) {
         ld->line++;
-        if (line.len == 0)
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = 0;
+        if (len == 0)
             continue;
-        ok = load_line(ld, line.data);
-        if (c == EOF)
+        if (strlen(line) != (size_t)len) {
+            ok = fail(ld, "a NUL byte in the line");
             break;
+        }
+        ok = load_line(ld, line);
     }
-    sbuf_free(&line);
+    free(line);
     fclose(f);
     return ok;
 }
@@ -1072,6 +1099,7 @@ void jirga_dict_free(jirga_dict *d)
         free(d->sets[i].name);
     }
     free(d->sets);
+    free(d->set_of);
     for (size_t i = 0; i < d->ncameo; i++)
         free(d->cameo[i].label);
     free(d->cameo);

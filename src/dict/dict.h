@@ -136,6 +136,8 @@ struct jirga_dict {
 
     word_set *sets;
     size_t nsets, cap_sets;
+    int *set_of; /* word id of "&NAME" -> set index + 1 (0: none) */
+    size_t cap_set_of;
 
     cameo_code *cameo;
     size_t ncameo;
