@@ -4,6 +4,7 @@
 #include "../base/base.h"
 #include "../input/input.h"
 #include "../out/out.h"
+#include "store_cli.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@ enum { BATCH_DOCS = 1024, BATCH_BYTES = 32 << 20 };
 typedef struct job {
     jirga_doc doc; /* strings owned by the job */
     sbuf out;
+    export_doc *coded; /* --format other than jsonl: written in order by batch_flush */
 } job;
 
 typedef struct batch {
@@ -27,6 +29,9 @@ typedef struct batch {
     atomic_size_t next;
     const jirga_dict *dict;
     const jirga_coder_options *opts;
+    export_format format;
+    const export_plover *plover;
+    long long rows; /* events written so far: the ids of the export formats */
 } batch;
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -54,6 +59,10 @@ static void *batch_worker(void *arg)
         job *j = &b->jobs[i];
         const jirga_event *events;
         int n = jirga_code(coder, &j->doc, &events);
+        if (b->format != EXPORT_JSONL) {
+            j->coded = export_doc_capture(&j->doc, coder, events, n);
+            continue;
+        }
         for (int e = 0; e < n; e++)
             out_jsonl_event(&j->out, &j->doc, &events[e]);
     }
@@ -75,6 +84,13 @@ static void batch_flush(batch *b, int threads)
         pthread_join(tids[t], NULL);
     for (size_t i = 0; i < b->n; i++) {
         job *j = &b->jobs[i];
+        for (int e = 0; j->coded && e < j->coded->nevents; e++) {
+            export_source src;
+            export_event x;
+            export_event_from_doc(j->coded, e, ++b->rows, &src, &x);
+            export_event_write(&j->out, b->format, &x, b->plover);
+        }
+        export_doc_free(j->coded);
         if (j->out.len)
             fwrite(j->out.data, 1, j->out.len, stdout);
         sbuf_free(&j->out);
@@ -91,7 +107,7 @@ static void batch_flush(batch *b, int threads)
 static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
-                    "[-j N] FILE...\n");
+                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] FILE...\n");
     return EXIT_USAGE;
 }
 
@@ -101,6 +117,7 @@ int cmd_code(int argc, char **argv)
     const char *date = NULL;
     input_format format = INPUT_AUTO;
     jirga_coder_options copts = {0};
+    export_format out_format = EXPORT_JSONL;
     const char *files[4096];
     int nfiles = 0, threads = 1;
     for (int i = 1; i < argc; i++) {
@@ -126,8 +143,8 @@ int cmd_code(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            if (strcmp(argv[++i], "jsonl") != 0) {
-                fprintf(stderr, "jirga code: --format '%s' is not available; formats: jsonl\n", argv[i]);
+            if (!export_format_parse(argv[++i], &out_format) || out_format == EXPORT_TABLE) {
+                fprintf(stderr, "jirga code: --format is jsonl, gdelt, plover, phoenix or csv, not '%s'\n", argv[i]);
                 return EXIT_USAGE;
             }
         } else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) {
@@ -147,12 +164,23 @@ int cmd_code(int argc, char **argv)
     }
     if (nfiles == 0)
         return code_usage();
-    jirga_dict *dict = cli_load_dict(&choice);
-    if (!dict)
+    export_plover *plover = NULL;
+    if (out_format == EXPORT_PLOVER && !(plover = cli_plover_load(&choice)))
         return EXIT_USAGE;
+    jirga_dict *dict = cli_load_dict(&choice);
+    if (!dict) {
+        export_plover_free(plover);
+        return EXIT_USAGE;
+    }
     int status = EXIT_OK;
     long skipped = 0;
-    batch b = {.dict = dict, .opts = &copts};
+    batch b = {.dict = dict, .opts = &copts, .format = out_format, .plover = plover};
+    if (out_format == EXPORT_CSV) {
+        sbuf header = {0};
+        export_header(&header, out_format);
+        fwrite(header.data, 1, header.len, stdout);
+        sbuf_free(&header);
+    }
     for (int f = 0; f < nfiles; f++) {
         jirga_error err = {0};
         input_reader *r = input_open(files[f], format, &err);
@@ -184,6 +212,7 @@ int cmd_code(int argc, char **argv)
     if (skipped)
         fprintf(stderr, "jirga code: %ld document(s) or file(s) skipped\n", skipped);
     jirga_dict_free(dict);
+    export_plover_free(plover);
     if (fflush(stdout) != 0) {
         perror("jirga code: writing output");
         return EXIT_SKIPPED;

@@ -8,11 +8,17 @@ static void usage(FILE *f)
 {
     fprintf(f, "jirga %s — political event coder (CAMEO)\n\n"
                "usage:\n"
-               "  jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] FILE...\n"
+               "  jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated]\n"
+               "             [--format jsonl|gdelt|plover|phoenix|csv] FILE...\n"
                "  jirga explain [--date YYYY-MM-DD] [--dict DIR] \"sentence\" | FILE\n"
                "  jirga dict check|stats [DIR]\n"
                "  jirga eval --gold FILE.jsonl... [--events EVENTS.jsonl] [--errors]\n"
                "  jirga actors --unknown FILE...      names the dictionaries lack, with suggested codes (TSV)\n"
+               "  jirga ingest [--db FILE] [--dict DIR] [-j N] FILE...   code and keep events in the store\n"
+               "  jirga query [--db FILE] [--from D] [--to D] [--actor A] [--dyad A-B [--both]] [--country C]\n"
+               "              [--role R] [--cameo C] [--root R] [--quad Q] [--text WORDS] [--format jsonl|csv|table]\n"
+               "  jirga stats [--db FILE] --by day|week|month [--dyad A-B | --actor A]\n"
+               "  jirga export [--db FILE] --format gdelt|plover|phoenix|csv|jsonl\n"
                "  jirga version\n\n"
                "FILE '-' is standard input. Events are printed as JSON Lines (docs/event-record.md).\n",
             JIRGA_VERSION);
@@ -35,6 +41,14 @@ int main(int argc, char **argv)
         return cmd_eval(argc - 1, argv + 1);
     if (strcmp(cmd, "actors") == 0)
         return cmd_actors(argc - 1, argv + 1);
+    if (strcmp(cmd, "ingest") == 0)
+        return cmd_ingest(argc - 1, argv + 1);
+    if (strcmp(cmd, "query") == 0)
+        return cmd_query(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("jirga %s\n", JIRGA_VERSION);
         return EXIT_OK;

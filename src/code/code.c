@@ -667,6 +667,28 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
 
 /* ---- Clauses ------------------------------------------------------------------------ */
 
+/* "will", "would", "'ll", "won't", "shall": the actor's stated future, coded as intent
+ * (or refusal, when negated) by dictionaries/intent.tsv; "could", "may", "might",
+ * "should" stay hypothetical. NULL when nothing is to be coded. */
+static const char *intended_code(const jirga_coder *c, const verb_group *vg, const char *action)
+{
+    const sentence *s = &c->sent;
+    static const char *const intent_modals[] = {"will", "would", "'ll", "wo", "shall"};
+    bool intent = false;
+    for (size_t i = 0; i < sizeof intent_modals / sizeof intent_modals[0]; i++)
+        intent = intent || token_text_is(s, vg->modal_token, intent_modals[i]);
+    if (!intent)
+        return NULL;
+    int root = (action[0] - '0') * 10 + (action[1] - '0');
+    if (root == 3 || (root >= 10 && root <= 13))
+        return vg->negated ? NULL : action; /* already an intent, a demand or a threat */
+    const intent_rule *r = dict_intent(c->d, action);
+    if (!r)
+        return NULL;
+    const char *code = vg->negated ? r->refusal : r->intent;
+    return code[0] ? code : NULL;
+}
+
 /* Verb patterns: the clause in active order, after the verb. Returns true on a match. */
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
 {
@@ -716,9 +738,23 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 return true;
             }
             if (vg->hypothetical) {
-                trace(c, "      not coded: hypothetical ('%.*s')\n",
+                const char *code = intended_code(c, vg, p->code);
+                if (!code) {
+                    trace(c, "      not coded: hypothetical ('%.*s')\n",
+                          (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+                          s->text + s->tokens[vg->modal_token].start);
+                    return true;
+                }
+                /* "Germany said it would send tanks": the actor states its intent */
+                pattern intent = *p;
+                snprintf(intent.code, sizeof intent.code, "%s", code);
+                intent.code2[0] = 0;
+                trace(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
                       (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
-                      s->text + s->tokens[vg->modal_token].start);
+                      s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
+                verb_group said = *vg;
+                said.negated = false;
+                emit_match(c, &intent, &m, subject, vg->verb, &said);
                 return true;
             }
             if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14 || m.target < 0)) {

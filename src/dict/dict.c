@@ -131,6 +131,51 @@ static int cmp_cameo(const void *a, const void *b)
     return strcmp(((const cameo_code *)a)->code, ((const cameo_code *)b)->code);
 }
 
+/* ---- Intent table ----------------------------------------------------------------------- */
+
+static bool load_intents(jirga_dict *d, const char *path, jirga_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return true; /* optional: without it, future actions are simply not coded */
+    char line[256];
+    int lineno = 0;
+    size_t cap = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char a[16], b[16], c[16];
+        if (sscanf(line, "%15s %15s %15s", a, b, c) != 3 || (strcmp(b, "-") && !dict_cameo(d, b)) ||
+            (strcmp(c, "-") && !dict_cameo(d, c))) {
+            snprintf(err->message, sizeof err->message,
+                     "%s:%d: expected an action code prefix, an intent code and a refusal code (CAMEO codes or -)",
+                     path, lineno);
+            err->code = 1;
+            fclose(f);
+            return false;
+        }
+        GROW(d->intents, cap, d->nintents + 1);
+        intent_rule *r = &d->intents[d->nintents++];
+        snprintf(r->action, sizeof r->action, "%s", a);
+        snprintf(r->intent, sizeof r->intent, "%s", strcmp(b, "-") ? b : "");
+        snprintf(r->refusal, sizeof r->refusal, "%s", strcmp(c, "-") ? c : "");
+    }
+    fclose(f);
+    return true;
+}
+
+const intent_rule *dict_intent(const jirga_dict *d, const char *code)
+{
+    const intent_rule *best = NULL;
+    for (size_t i = 0; i < d->nintents; i++) {
+        size_t n = strlen(d->intents[i].action);
+        if (strncmp(code, d->intents[i].action, n) == 0 && (!best || n > strlen(best->action)))
+            best = &d->intents[i];
+    }
+    return best;
+}
+
 /* ---- Gazetteer ------------------------------------------------------------------------ */
 
 typedef struct place_row {
@@ -1012,6 +1057,12 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         return NULL;
     }
     qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    char intent_path[4096];
+    snprintf(intent_path, sizeof intent_path, "%s/../intent.tsv", dir);
+    if (!load_intents(d, intent_path, err)) {
+        jirga_dict_free(d);
+        return NULL;
+    }
 
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -1103,6 +1154,7 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->ncameo; i++)
         free(d->cameo[i].label);
     free(d->cameo);
+    free(d->intents);
     for (size_t i = 0; i < d->nplaces; i++) {
         free(d->places[i].name);
         free(d->places[i].folded);

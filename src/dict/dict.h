@@ -102,6 +102,12 @@ typedef struct cameo_code {
     int patterns; /* how many patterns code it */
 } cameo_code;
 
+/* What an action becomes when an actor says it will (or will not) do it: the intent
+ * and refusal codes for a prefix of the action's code (dictionaries/intent.tsv). */
+typedef struct intent_rule {
+    char action[8], intent[8], refusal[8]; /* "" for "-" */
+} intent_rule;
+
 /* A gazetteer entry (dictionaries/gen/places.tsv, from libgeonames). */
 typedef struct place_entry {
     char *name;     /* as written in the gazetteer */
@@ -141,6 +147,8 @@ struct jirga_dict {
 
     cameo_code *cameo;
     size_t ncameo;
+    intent_rule *intents;
+    size_t nintents;
     place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
     size_t nplaces;
     char (*capitals)[4];  /* country codes with a capital: capital_of[i] is places index */
@@ -154,6 +162,9 @@ const char *dict_code_on(const dict_entry *e, int date);
 
 /* Finds a CAMEO code; NULL when unknown. */
 const cameo_code *dict_cameo(const jirga_dict *d, const char *code);
+
+/* The intent rule for an action code (longest prefix); NULL when none. */
+const intent_rule *dict_intent(const jirga_dict *d, const char *code);
 
 /* The gazetteer entry for a folded name ("kandahar", "mazar-i-sharif"); NULL if none. */
 const place_entry *dict_place(const jirga_dict *d, const char *folded);

@@ -322,6 +322,7 @@ static const grammar_word grammar[] = {
     {"will", W_MODAL}, {"would", W_MODAL}, {"could", W_MODAL}, {"may", W_MODAL},
     {"might", W_MODAL}, {"should", W_MODAL}, {"can", W_MODAL}, {"must", W_MODAL},
     {"shall", W_MODAL}, {"'ll", W_MODAL}, {"'d", W_MODAL}, {"cannot", W_MODAL | W_NEG},
+    {"wo", W_MODAL}, {"ca", W_MODAL}, /* "won't", "can't" */
     {"not", W_NEG}, {"n't", W_NEG}, {"never", W_NEG}, {"no", W_NEG | W_DET},
     {"that", W_BOUNDARY}, {"which", W_BOUNDARY}, {"who", W_BOUNDARY}, {"whom", W_BOUNDARY},
     {"whose", W_BOUNDARY}, {"where", W_BOUNDARY}, {"while", W_BOUNDARY},
