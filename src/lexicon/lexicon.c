@@ -398,6 +398,15 @@ void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_
         if (t->shape & T_PUNCT)
             continue; /* known only as part of a name: "Workers' Party" */
         t->flags = lex_flags(lex, t->word);
+        /* "is", "was", "has", "did": the lemma of the auxiliary, for patterns on be/have/do */
+        static const struct { uint32_t flag; const char *lemma; } aux[] = {
+            {W_BE, "be"}, {W_HAVE, "have"}, {W_DO, "do"}};
+        for (size_t a = 0; a < sizeof aux / sizeof aux[0]; a++)
+            if ((t->flags & aux[a].flag) && strcmp(fold, aux[a].lemma) != 0 && fold[0] != '\'' &&
+                strcmp(fold, "get") != 0 && strcmp(fold, "got") != 0 && strcmp(fold, "gets") != 0) {
+                t->lemmas[t->nlemmas++] = lex_find(lex, aux[a].lemma, strlen(aux[a].lemma));
+                break;
+            }
         /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
          * adverb, so it may sit inside a verb group ("was warmly praised"). */
         if (len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' && !(t->flags & ~W_ADV) &&
@@ -405,7 +414,9 @@ void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_
             t->flags |= W_ADV;
         word_id lemmas[3];
         int k = lex_lemmas(lex, fold, len, lemmas, 3);
-        for (int j = 0; j < k; j++) {
+        for (int j = 0; j < k && t->nlemmas < 3; j++) {
+            if (t->nlemmas && t->lemmas[0] == lemmas[j])
+                continue;
             t->lemmas[t->nlemmas++] = lemmas[j];
             /* A form inherits verbness from its lemma ("met" from "meet"). */
             t->flags |= lex_flags(lex, lemmas[j]) & (W_VERB | W_SPEECH);

@@ -561,19 +561,24 @@ static bool aux_is_main_verb(const sentence *s, int i)
     const token *next = &s->tokens[k];
     if (next->flags & (W_BE | W_HAVE | W_DO | W_MODAL))
         return false;
-    if ((next->flags & W_VERB) && s->group_at[k] < 0 && !(next->shape & T_CAP))
-        return false; /* "did meet", "was held", "have signed", "is meeting" */
-    return true;
+    if (!(next->flags & W_VERB) || s->group_at[k] >= 0 || (next->shape & T_CAP))
+        return true;
+    if (s->tokens[i].flags & W_DO)
+        return false; /* "did meet" */
+    /* "was held", "have signed", "is meeting"; but "is ready", "is open" */
+    return !(ends_with(s, k, "ing") || is_past_form(s, k));
 }
 
 /* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
 static bool is_main_verb(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
-    if (!(t->flags & W_VERB) || (t->shape & (T_PUNCT | T_NUM)) || s->group_at[i] >= 0)
+    if ((t->shape & (T_PUNCT | T_NUM)) || s->group_at[i] >= 0)
         return false;
     if (t->flags & (W_BE | W_HAVE | W_DO))
         return aux_is_main_verb(s, i);
+    if (!(t->flags & W_VERB))
+        return false;
     if (t->flags & (W_TIME | W_DET | W_PREP | W_PRON | W_BOUNDARY | W_CONJ | W_MODAL | W_NEG | W_POSS | W_QUANT))
         return false;
     if (i > 0 && (t->shape & T_CAP) && !(s->tokens[i - 1].shape & T_QUOTE))

@@ -124,13 +124,16 @@ static void where(sbuf *sql, binds *b, const store_filter *f, bool keys)
     }
     if (set(f->text)) {
         char *q = fts_query(f->text);
+        /* any sentence that coded the event, not only its first */
         if (keys)
-            sbuf_adds(sql, " AND k.id IN (SELECT e2.daily_id FROM events e2 WHERE e2.sentence_id IN"
+            sbuf_adds(sql, " AND k.id IN (SELECT e2.daily_id FROM events e2 JOIN event_mentions m"
+                           " ON m.event_id = e2.id WHERE m.sentence_id IN"
                            " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ");
         else
-            sbuf_adds(sql, " AND e.sentence_id IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ");
+            sbuf_adds(sql, " AND e.id IN (SELECT m.event_id FROM event_mentions m WHERE m.sentence_id IN"
+                           " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ");
         bind_add(b, sql, q, NULL);
-        sbuf_adds(sql, keys ? "))" : ")");
+        sbuf_adds(sql, "))");
         free(q);
     }
 }

@@ -62,6 +62,13 @@ static const char schema_sql[] =
     "  mentions INTEGER NOT NULL,\n"     /* times the document coded this event */
     "  UNIQUE(doc_id, day, source_code, target_code, cameo));\n"
     "CREATE INDEX IF NOT EXISTS events_daily ON events(daily_id, doc_id, sentence);\n"
+    "CREATE TABLE IF NOT EXISTS event_mentions(\n" /* every sentence that coded an event row */
+    "  event_id INTEGER NOT NULL REFERENCES events(id),\n"
+    "  doc_id TEXT NOT NULL REFERENCES documents(id),\n"
+    "  sentence INTEGER NOT NULL,\n"
+    "  sentence_id INTEGER REFERENCES sentences(id));\n"
+    "CREATE INDEX IF NOT EXISTS event_mentions_event ON event_mentions(event_id);\n"
+    "CREATE INDEX IF NOT EXISTS event_mentions_doc ON event_mentions(doc_id);\n"
     "CREATE INDEX IF NOT EXISTS daily_events_day ON daily_events(day);\n"
     "CREATE TABLE IF NOT EXISTS daily_event_docs(\n"
     "  daily_id INTEGER NOT NULL REFERENCES daily_events(id),\n"
@@ -75,6 +82,7 @@ static const char temp_sql[] = "CREATE TEMP TABLE IF NOT EXISTS touched(id INTEG
 
 enum {
     ST_TOUCH_DOC,
+    ST_DEL_MENTIONS,
     ST_DEL_EVENTS,
     ST_DEL_SENTENCES,
     ST_DEL_DAILY_DOCS,
@@ -85,6 +93,7 @@ enum {
     ST_INS_DAILY,
     ST_TOUCH,
     ST_INS_EVENT,
+    ST_INS_MENTION,
     ST_HAS_DOC,
     ST_COUNT
 };
@@ -92,6 +101,7 @@ _Static_assert((int)ST_COUNT <= (int)STORE_STATEMENTS, "store_int.h: STORE_STATE
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_TOUCH_DOC] = "INSERT OR IGNORE INTO touched(id) SELECT DISTINCT daily_id FROM events WHERE doc_id = ?1",
+    [ST_DEL_MENTIONS] = "DELETE FROM event_mentions WHERE doc_id = ?1",
     [ST_DEL_EVENTS] = "DELETE FROM events WHERE doc_id = ?1",
     [ST_DEL_SENTENCES] = "DELETE FROM sentences WHERE doc_id = ?1",
     [ST_DEL_DAILY_DOCS] = "DELETE FROM daily_event_docs WHERE doc_id = ?1",
@@ -114,7 +124,9 @@ static const char *const statement_sql[ST_COUNT] = {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
         " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40,"
         " ?41, 1) "
-        "ON CONFLICT(doc_id, day, source_code, target_code, cameo) DO UPDATE SET mentions = mentions + 1",
+        "ON CONFLICT(doc_id, day, source_code, target_code, cameo) DO UPDATE SET mentions = mentions + 1 "
+        "RETURNING id",
+    [ST_INS_MENTION] = "INSERT INTO event_mentions(event_id, doc_id, sentence, sentence_id) VALUES (?1, ?2, ?3, ?4)",
     [ST_HAS_DOC] = "SELECT 1 FROM documents WHERE id = ?1",
 };
 
@@ -409,16 +421,30 @@ static int put_event(store *s, const export_doc *d, const jirga_event *e, const 
     sqlite3_bind_text(st, 40, counts ? counts : "[]", -1, SQLITE_STATIC);
     if (own_text)
         sqlite3_bind_text(st, 41, e->sentence_text, (int)e->sentence_len, SQLITE_STATIC);
-    int rc = run(s, st, err, "adding an event");
+    int rc = sqlite3_step(st);
+    long long event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    if (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_reset(st);
     free(counts);
-    return rc;
+    if (rc != SQLITE_DONE || event_id < 0)
+        return store_fail(s, err, "adding an event");
+    st = statement(s, ST_INS_MENTION, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, event_id);
+    sqlite3_bind_text(st, 2, d->doc.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, e->sentence);
+    if (n >= 0 && n < d->nsentences)
+        sqlite3_bind_int64(st, 4, sentence_ids[n]);
+    return run(s, st, err, "adding an event mention");
 }
 
 int store_put(store *s, const export_doc *d, jirga_error *err)
 {
     const char *id = d->doc.id ? d->doc.id : "";
     long long *sentence_ids = NULL;
-    static const int removals[] = {ST_TOUCH_DOC, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};
+    static const int removals[] = {ST_TOUCH_DOC, ST_DEL_MENTIONS, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};
     for (size_t i = 0; i < sizeof removals / sizeof removals[0]; i++) {
         sqlite3_stmt *st = statement(s, removals[i], err);
         if (!st)
