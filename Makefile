@@ -16,17 +16,17 @@ else
   BIN := jirga
 endif
 CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation -Iinclude
-LDLIBS := -lutf8proc -ljansson -lpthread
+LDLIBS := -lutf8proc -ljansson -lsqlite3 -lpthread
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/lexicon/*.c src/dict/*.c src/parse/*.c \
-                      src/code/*.c src/out/*.c src/input/*.c)
+                      src/code/*.c src/out/*.c src/input/*.c src/export/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench eval
+.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay
 
 all: $(BIN) $(PLACES)
 
@@ -35,7 +35,7 @@ ISO3166 := /usr/share/iso-codes/json/iso_3166-1.json
 build/tools/gazetteer: tools/gazetteer.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $$(pkg-config --cflags geonames) $< -o $@ \
-		$$(pkg-config --libs geonames) -ljansson
+		$$(pkg-config --libs geonames) -ljansson -lutf8proc -lm
 
 $(PLACES): build/tools/gazetteer
 	@mkdir -p $(dir $@)
@@ -77,12 +77,46 @@ demo:
 	$(MAKE) all
 	./jirga code --date 2021-03-09 examples/afghan-talks.txt
 
-# Runs every test: unit tests, golden tests, the seed article, and the same under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Last line: "N passed, N failed".
+# Fuzzing (tests/fuzz/): libFuzzer targets built with clang, the library sources compiled
+# into each with -fsanitize=fuzzer,address,undefined (not the gcc-built libjirga.a).
+# `make fuzz` runs each target FUZZ_SECONDS (default 60) from its seed corpus
+# tests/fuzz/TARGET/; findings land in build-fuzz/artifacts/. `make test` only replays
+# the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := text dict jsonl code
+FUZZ_BUILD ?= build-fuzz
+FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -Wall -Wextra -Iinclude -Isrc -DJIRGA_ROOT='"$(CURDIR)"' $(FUZZ_EXTRA)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) -o $@ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz: fuzz-build $(PLACES)
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-replay: fuzz-build $(PLACES)
+	FUZZ_BUILD=$(FUZZ_BUILD) ./tests/fuzz/run.sh --replay
+
+# Runs every test: unit tests, golden tests, the seed article, the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz corpora replayed (when
+# clang is installed). Last line: "N passed, N failed".
 test:
 	./scripts/setup.sh
 	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) fuzz-build; \
+	else echo "fuzz targets not built: $(FUZZ_CC) is not installed (scripts/setup.sh installs it)"; fi
 	./tests/run.sh
 
 # Shows every change of golden output for review, then writes the new outputs.
@@ -90,6 +124,6 @@ golden-update: all
 	./tests/golden-update.sh
 
 clean:
-	rm -rf build build-san jirga dictionaries/gen
+	rm -rf build build-san build-fuzz jirga dictionaries/gen
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/src/*/*.d)

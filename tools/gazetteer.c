@@ -4,10 +4,14 @@
  * (ISO 3166 alpha-2 to alpha-3). Run by `make`; the output is generated, never edited.
  *
  * Output: one city per line, sorted by name then population (largest first):
- *   name <TAB> alpha-3 country <TAB> latitude <TAB> longitude <TAB> population
+ *   name <TAB> alpha-3 country <TAB> latitude <TAB> longitude <TAB> population <TAB> folded name
+ * Coordinates are in ten-thousandths of a degree (integers parse fast); the folded name
+ * (utf8proc case folding, as jirga folds text) saves folding 24,000 names at load.
  */
 #include <geonames.h>
 #include <jansson.h>
+#include <utf8proc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,9 +78,14 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < kept; i++) {
-        if (!strchr(places[i].name, '\t'))
-            fprintf(out, "%s\t%s\t%.4f\t%.4f\t%u\n", places[i].name, places[i].country, places[i].lat,
-                    places[i].lon, places[i].population);
+        utf8proc_uint8_t *folded = NULL;
+        if (!strchr(places[i].name, '\t') &&
+            utf8proc_map((const utf8proc_uint8_t *)places[i].name, 0, &folded,
+                         UTF8PROC_NULLTERM | UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE) >= 0)
+            fprintf(out, "%s\t%s\t%ld\t%ld\t%u\t%s\n", places[i].name, places[i].country,
+                    lround(places[i].lat * 10000), lround(places[i].lon * 10000), places[i].population,
+                    (const char *)folded);
+        free(folded);
         free(places[i].name);
     }
     free(places);

@@ -206,25 +206,24 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
     }
     place_row *rows = NULL;
     size_t n = 0, cap = 0;
-    char line[512];
+    char line[1024];
     while (fgets(line, sizeof line, f)) {
-        /* name TAB country TAB lat TAB lon TAB population, split by hand: sscanf is slow */
-        char *fields[5], *p = line;
+        /* name, country, lat, lon, population, folded name: split by hand, sscanf is slow */
+        char *fields[6], *p = line;
         int nf = 0;
-        while (nf < 5 && p) {
+        while (nf < 6 && p) {
             fields[nf++] = p;
             p = strchr(p, '\t');
             if (p)
                 *p++ = 0;
         }
-        if (nf != 5 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
+        if (nf != 6 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
             continue;
         const char *name = fields[0], *country = fields[1];
-        double lat = strtod(fields[2], NULL), lon = strtod(fields[3], NULL);
+        char *folded = fields[5];
+        double lat = (double)strtol(fields[2], NULL, 10) / 10000, lon = (double)strtol(fields[3], NULL, 10) / 10000;
         unsigned long pop = strtoul(fields[4], NULL, 10);
-        char folded[256];
-        if (!lex_fold(name, strlen(name), folded, sizeof folded))
-            continue;
+        folded[strcspn(folded, "\n")] = 0;
         GROW(rows, cap, n + 1);
         place_row *r = &rows[n++];
         r->e.name = xstrdup(name);
@@ -861,6 +860,35 @@ static bool is_sets_file(const char *path)
 
 /* ---- Indexes ------------------------------------------------------------------------ */
 
+typedef struct comparator {
+    int (*cmp)(const void *, const void *);
+} comparator;
+
+static int cmp_indirect(const void *a, const void *b, void *ctx)
+{
+    const comparator *c = ctx;
+    return c->cmp(*(const void *const *)a, *(const void *const *)b);
+}
+
+/* Sorts n elements of size bytes by sorting pointers to them and moving each element
+ * once: qsort on large structs spends its time copying them. */
+static void sort_by_pointer(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n < 2)
+        return;
+    char **ptrs = xmalloc(n * sizeof *ptrs);
+    for (size_t i = 0; i < n; i++)
+        ptrs[i] = (char *)base + i * size;
+    comparator c = {cmp};
+    qsort_r(ptrs, n, sizeof *ptrs, cmp_indirect, &c);
+    char *sorted = xmalloc(n * size);
+    for (size_t i = 0; i < n; i++)
+        memcpy(sorted + i * size, ptrs[i], size);
+    memcpy(base, sorted, n * size);
+    free(sorted);
+    free(ptrs);
+}
+
 static int cmp_phrase(const void *a, const void *b)
 {
     const phrase *x = a, *y = b;
@@ -967,7 +995,7 @@ static void build_indexes(loader *ld)
     jirga_dict *d = ld->d;
     size_t nwords = lex_size(d->lex) + 1;
     build_filters(d, nwords);
-    qsort(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
+    sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     warn_duplicates(ld);
     d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
     for (size_t i = 0; i < d->nphrases; i++)
@@ -975,8 +1003,8 @@ static void build_indexes(loader *ld)
     for (size_t w = 1; w < nwords + 2; w++)
         d->phrase_start[w] += d->phrase_start[w - 1];
 
-    qsort(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
-    qsort(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
+    sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
+    sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
     d->verb_start = build_index(nwords, d->npatterns, d->patterns, sizeof(pattern), offsetof(pattern, anchor),
                                 d->npatterns);
     d->nominal_set_from = d->nnominals;
