@@ -88,6 +88,44 @@ void sbuf_printf(sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void sbuf_add_long(sbuf *b, long v)
+{
+    char buf[24];
+    int n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        buf[sizeof buf - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[sizeof buf - 1 - n++] = '-';
+    sbuf_add(b, buf + sizeof buf - n, (size_t)n);
+}
+
+void sbuf_add_fixed(sbuf *b, double v, int decimals)
+{
+    long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    double r = v * (double)scale;
+    long whole = (long)(r < 0 ? r - 0.5 : r + 0.5);
+    if (whole < 0) {
+        sbuf_addc(b, '-');
+        whole = -whole;
+    }
+    sbuf_add_long(b, whole / scale);
+    if (decimals > 0) {
+        char frac[24];
+        long f = whole % scale;
+        for (int i = decimals - 1; i >= 0; i--) {
+            frac[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        sbuf_addc(b, '.');
+        sbuf_add(b, frac, (size_t)decimals);
+    }
+}
+
 void sbuf_reset(sbuf *b)
 {
     b->len = 0;
@@ -112,4 +150,15 @@ uint64_t hash_bytes(const void *p, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+void str_copy(char *dst, size_t cap, const char *src)
+{
+    if (!cap)
+        return;
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
 }

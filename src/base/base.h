@@ -30,9 +30,16 @@ void sbuf_add(sbuf *b, const char *s, size_t n);
 void sbuf_adds(sbuf *b, const char *s);
 void sbuf_addc(sbuf *b, char c);
 void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_add_long(sbuf *b, long v);
+/* v with `decimals` digits after the point (rounded), without printf. */
+void sbuf_add_fixed(sbuf *b, double v, int decimals);
 void sbuf_reset(sbuf *b);
 void sbuf_free(sbuf *b);
 
 uint64_t hash_bytes(const void *p, size_t n);
+
+/* Copies the string src into dst of cap bytes, cutting it to fit; always terminates.
+ * (snprintf with "%s" does the same, slowly.) */
+void str_copy(char *dst, size_t cap, const char *src);
 
 #endif

@@ -398,13 +398,13 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     a->start = a->end = -1;
     if (!u)
         return;
-    snprintf(a->code, sizeof a->code, "%s", u->code);
+    str_copy(a->code, sizeof a->code, u->code);
     size_t n = strlen(u->code);
     if (n >= 6 || (n == 3 && u->actor)) {
         memcpy(a->country, u->code, 3);
         snprintf(a->role, sizeof a->role, "%.6s", u->code + 3);
     } else {
-        snprintf(a->role, sizeof a->role, "%s", u->code); /* a lone agent: no country */
+        str_copy(a->role, sizeof a->role, u->code); /* a lone agent: no country */
     }
     a->start = (int)s->tokens[u->start].start;
     a->end = (int)s->tokens[u->end - 1].end;
@@ -468,7 +468,7 @@ static bool is_place_preposition(const sentence *s, int k)
 static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *name, const char *country,
                       const place_entry *pl)
 {
-    snprintf(out->name, sizeof out->name, "%s", name);
+    str_copy(out->name, sizeof out->name, name);
     memcpy(out->country, country, 3);
     out->country[3] = 0;
     out->has_coords = pl != NULL;
@@ -571,7 +571,7 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     ev.sentence_len = s->len;
     fill_actor(s, src, &ev.source);
     fill_actor(s, tgt, &ev.target);
-    snprintf(ev.cameo, sizeof ev.cameo, "%s", code);
+    str_copy(ev.cameo, sizeof ev.cameo, code);
     memcpy(ev.root, code, 2);
     const cameo_code *cc = dict_cameo(c->d, code);
     ev.label = cc ? cc->label : "";
@@ -582,7 +582,7 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     ev.verb_end = (int)s->tokens[verb_token].end;
     ev.pattern_file = p->file;
     ev.pattern_line = p->line;
-    snprintf(ev.event_date, sizeof ev.event_date, "%s", c->date_text);
+    str_copy(ev.event_date, sizeof ev.event_date, c->date_text);
     if (c->current) {
         char stated[11];
         int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
@@ -747,7 +747,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 }
                 /* "Germany said it would send tanks": the actor states its intent */
                 pattern intent = *p;
-                snprintf(intent.code, sizeof intent.code, "%s", code);
+                str_copy(intent.code, sizeof intent.code, code);
                 intent.code2[0] = 0;
                 trace(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
                       (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
@@ -919,7 +919,7 @@ static void learn_from_sentence(jirga_coder *c)
                 nm->nwords++;
             }
             if (nm->nwords == unit->name_end - unit->name_start) {
-                snprintf(nm->code.code, sizeof nm->code.code, "%s", unit->code);
+                str_copy(nm->code.code, sizeof nm->code.code, unit->code);
                 nm->entry.codes = &nm->code;
                 nm->entry.ncodes = 1;
                 nm->entry.file = LEARNED;
@@ -929,7 +929,7 @@ static void learn_from_sentence(jirga_coder *c)
                 snprintf(out->name, sizeof out->name, "%.*s",
                          (int)(s->tokens[unit->name_end - 1].end - s->tokens[unit->name_start].start),
                          s->text + s->tokens[unit->name_start].start);
-                snprintf(out->code, sizeof out->code, "%s", unit->code);
+                str_copy(out->code, sizeof out->code, unit->code);
                 out->sentence = c->nsentences;
                 c->ctx.nnames++;
                 entry = &nm->entry;

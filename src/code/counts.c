@@ -68,7 +68,7 @@ int counts_find(const jirga_dict *d, const sentence *s, jirga_count *out, int ma
             dup = dup || strcmp(out[k].kind, kind) == 0;
         if (dup)
             continue; /* the first number of a kind is the event's */
-        snprintf(out[n].kind, sizeof out[n].kind, "%s", kind);
+        str_copy(out[n].kind, sizeof out[n].kind, kind);
         out[n].number = v;
         n++;
     }

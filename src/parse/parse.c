@@ -226,7 +226,7 @@ static void combine(char out[24], const char *actor, const char *role)
     else if (n == 6 && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)
         snprintf(out, 24, "%.3s%s", actor, role);
     else
-        snprintf(out, 24, "%s", actor);
+        str_copy(out, 24, actor);
 }
 
 /* A lower-case word that is neither a verb nor a grammar word. */
@@ -254,7 +254,7 @@ static void add_unit(sentence *s, int start, int end, const char *code, const di
     memset(u, 0, sizeof *u);
     u->start = start;
     u->end = end;
-    snprintf(u->code, sizeof u->code, "%s", code);
+    str_copy(u->code, sizeof u->code, code);
     u->actor = actor;
     u->agent = agent;
 }
@@ -291,7 +291,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         const dict_entry *actor = is_actor ? mention_entry(d, m) : NULL;
         const dict_entry *agent = is_actor ? NULL : mention_entry(d, m);
         char combined[24];
-        snprintf(combined, sizeof combined, "%s", code);
+        str_copy(combined, sizeof combined, code);
         if (i + 1 < nm) {
             const mention *n = &ms[i + 1];
             bool next_actor = n->is_actor;
@@ -317,13 +317,13 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             } else if (is_actor && next_actor && gap == n->start && strlen(code) == 3 &&
                        strncmp(dict_code_on(n->entry, s->date), code, 3) == 0) {
                 /* "Iranian Revolutionary Guards": a country before one of its own actors */
-                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
             } else if (is_actor && next_actor && possessive && gap == n->start) {
                 /* "Russia's Wagner Group": the possessed names the actor */
-                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
@@ -331,7 +331,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 /* "opposition negotiators", "government troops", "army spokesman": the
                  * first role unless it is the generic GOV */
                 if (strcmp(code, "GOV") == 0)
-                    snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                    str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 end = n->end;
                 i++;
             } else if (!is_actor && next_actor && m->end < n->start &&
@@ -358,14 +358,14 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             if (k != n->start || !n->is_actor || (k == end && !agent))
                 break;
             if (k == end && agent && actor) { /* the named holder of the title is more precise */
-                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
                 continue;
             }
             if (!actor) { /* the named person is more precise than a lone agent */
-                snprintf(combined, sizeof combined, "%s", entry_code(d, n, s->date));
+                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
             }
             end = n->end;
@@ -418,7 +418,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         u->person = name_start >= 0 || (actor && actor->person) ||
                     (m->pronoun && s->ctx && actor == s->ctx->person);
         if (m->pronoun)
-            snprintf(u->code, sizeof u->code, "%s", m->code);
+            str_copy(u->code, sizeof u->code, m->code);
     }
 }
 
