@@ -1094,6 +1094,7 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     if (!c->opts.max_sentence_bytes)
         c->opts.max_sentence_bytes = 8192;
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
+    c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
     c->future_set = c->hearsay_set = c->condition_set = -1;
     for (size_t i = 0; i < dict->nsets; i++) {
@@ -1113,6 +1114,7 @@ void jirga_coder_free(jirga_coder *c)
         return;
     sbuf_free(&c->clean);
     free(c->spans);
+    lex_cache_free(c->sent.cache);
     sentence_free(&c->sent);
     free(c->events);
     free(c->seen);

@@ -383,7 +383,62 @@ static bool is_ly_noun(const char *w)
     return false;
 }
 
-void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_t n)
+/* What the lexicon says of one folded form: computed once, then cached. */
+typedef struct form_info {
+    word_id word;
+    word_id lemmas[3];
+    uint8_t nlemmas;
+    uint32_t flags;
+} form_info;
+
+static void describe_form(const lexicon *lex, const char *fold, size_t len, bool punct, form_info *f)
+{
+    memset(f, 0, sizeof *f);
+    f->word = lex_find(lex, fold, len);
+    if (punct)
+        return; /* known only as part of a name: "Workers' Party" */
+    f->flags = lex_flags(lex, f->word);
+    /* "is", "was", "has", "did": the lemma of the auxiliary, for patterns on be/have/do */
+    static const struct {
+        uint32_t flag;
+        const char *lemma;
+    } aux[] = {{W_BE, "be"}, {W_HAVE, "have"}, {W_DO, "do"}};
+    for (size_t a = 0; a < sizeof aux / sizeof aux[0]; a++)
+        if ((f->flags & aux[a].flag) && strcmp(fold, aux[a].lemma) != 0 && fold[0] != '\'' &&
+            strcmp(fold, "get") != 0 && strcmp(fold, "got") != 0 && strcmp(fold, "gets") != 0) {
+            f->lemmas[f->nlemmas++] = lex_find(lex, aux[a].lemma, strlen(aux[a].lemma));
+            break;
+        }
+    word_id lemmas[3];
+    int k = lex_lemmas(lex, fold, len, lemmas, 3);
+    for (int j = 0; j < k && f->nlemmas < 3; j++) {
+        if (f->nlemmas && f->lemmas[0] == lemmas[j])
+            continue;
+        f->lemmas[f->nlemmas++] = lemmas[j];
+        /* A form inherits verbness from its lemma ("met" from "meet"). */
+        f->flags |= lex_flags(lex, lemmas[j]) & (W_VERB | W_SPEECH);
+    }
+}
+
+/* A per-thread cache of form_info by folded form: news repeats its words, and the
+ * suffix rules cost a dozen hash lookups per word. Direct-mapped; a collision evicts. */
+enum { CACHE_SLOTS = 16384, CACHE_KEY = 32 };
+
+typedef struct cache_slot {
+    char key[CACHE_KEY];
+    uint8_t len, punct;
+    form_info info;
+} cache_slot;
+
+struct lex_cache {
+    cache_slot slots[CACHE_SLOTS];
+};
+
+lex_cache *lex_cache_new(void) { return xcalloc(1, sizeof(lex_cache)); }
+
+void lex_cache_free(lex_cache *cache) { free(cache); }
+
+void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n)
 {
     char fold[256];
     for (size_t i = 0; i < n; i++) {
@@ -394,32 +449,28 @@ void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_
         size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof fold);
         if (!len)
             continue;
-        t->word = lex_find(lex, fold, len);
-        if (t->shape & T_PUNCT)
-            continue; /* known only as part of a name: "Workers' Party" */
-        t->flags = lex_flags(lex, t->word);
-        /* "is", "was", "has", "did": the lemma of the auxiliary, for patterns on be/have/do */
-        static const struct { uint32_t flag; const char *lemma; } aux[] = {
-            {W_BE, "be"}, {W_HAVE, "have"}, {W_DO, "do"}};
-        for (size_t a = 0; a < sizeof aux / sizeof aux[0]; a++)
-            if ((t->flags & aux[a].flag) && strcmp(fold, aux[a].lemma) != 0 && fold[0] != '\'' &&
-                strcmp(fold, "get") != 0 && strcmp(fold, "got") != 0 && strcmp(fold, "gets") != 0) {
-                t->lemmas[t->nlemmas++] = lex_find(lex, aux[a].lemma, strlen(aux[a].lemma));
-                break;
+        bool punct = (t->shape & T_PUNCT) != 0;
+        form_info info;
+        if (cache && len < CACHE_KEY) {
+            cache_slot *slot = &cache->slots[hash_bytes(fold, len) & (CACHE_SLOTS - 1)];
+            if (slot->len != len || slot->punct != punct || memcmp(slot->key, fold, len) != 0) {
+                describe_form(lex, fold, len, punct, &slot->info);
+                memcpy(slot->key, fold, len);
+                slot->len = (uint8_t)len;
+                slot->punct = punct;
             }
+            info = slot->info;
+        } else {
+            describe_form(lex, fold, len, punct, &info);
+        }
+        t->word = info.word;
+        t->flags = info.flags;
+        t->nlemmas = info.nlemmas;
+        memcpy(t->lemmas, info.lemmas, sizeof t->lemmas);
         /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
          * adverb, so it may sit inside a verb group ("was warmly praised"). */
-        if (len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' && !(t->flags & ~W_ADV) &&
-            !(t->shape & T_CAP) && !is_ly_noun(fold))
+        if (!punct && len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' &&
+            !(lex_flags(lex, t->word) & ~W_ADV) && !(t->shape & T_CAP) && !is_ly_noun(fold))
             t->flags |= W_ADV;
-        word_id lemmas[3];
-        int k = lex_lemmas(lex, fold, len, lemmas, 3);
-        for (int j = 0; j < k && t->nlemmas < 3; j++) {
-            if (t->nlemmas && t->lemmas[0] == lemmas[j])
-                continue;
-            t->lemmas[t->nlemmas++] = lemmas[j];
-            /* A form inherits verbness from its lemma ("met" from "meet"). */
-            t->flags |= lex_flags(lex, lemmas[j]) & (W_VERB | W_SPEECH);
-        }
     }
 }

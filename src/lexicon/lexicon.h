@@ -74,7 +74,13 @@ void lex_load_grammar(lexicon *lex);
  * returns their count. Irregular forms come first, then suffix rules. */
 int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max);
 
-/* The lexicon stage: fills word, lemmas and flags of each token of a sentence. */
-void lex_annotate(const lexicon *lex, const char *sentence, token *tokens, size_t n);
+/* A cache of what the lexicon says of each word form; one per thread (not shared). */
+typedef struct lex_cache lex_cache;
+lex_cache *lex_cache_new(void);
+void lex_cache_free(lex_cache *cache);
+
+/* The lexicon stage: fills word, lemmas and flags of each token of a sentence. cache
+ * may be NULL. */
+void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n);
 
 #endif

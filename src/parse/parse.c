@@ -863,7 +863,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->len = len;
     s->date = date;
     s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
-    lex_annotate(d->lex, text, s->tokens, s->ntokens);
+    lex_annotate(d->lex, s->cache, text, s->tokens, s->ntokens);
     s->discard = find_discard(d, s);
 
     mention ms_small[64];

@@ -84,6 +84,7 @@ typedef struct sentence {
     size_t nclauses, cap_clauses;
     int discard;      /* index of a discard entry that matched, -1 */
     const doc_context *ctx; /* borrowed; NULL outside a document */
+    lex_cache *cache;       /* borrowed from the coder; may be NULL */
 } sentence;
 
 /* Tokenizes and parses text into s, reusing s's buffers. */

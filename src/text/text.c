@@ -13,6 +13,30 @@
 
 /* ---- Cleaning --------------------------------------------------------------------- */
 
+/* Does NFC change anything? Text without combining marks is already NFC except for a
+ * few canonical singletons (U+212B ANGSTROM SIGN and the like), which are left as they
+ * are; most news has no marks, so the costly full normalisation runs only when needed. */
+static bool needs_nfc(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (len <= 0)
+            return true;
+        const utf8proc_property_t *p = utf8proc_get_property(cp);
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+            cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
+            return true; /* a mark that may compose with what precedes it; Hangul jamo */
+        i += (size_t)len;
+    }
+    return false;
+}
+
 size_t text_clean(const char *in, size_t n, sbuf *out)
 {
     sbuf valid = {0};
@@ -23,6 +47,14 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
         i = 3;
     GROW(valid.data, valid.cap, n + 16);
     while (i < n) {
+        size_t run = i; /* plain ASCII without NUL or CR goes in one copy */
+        while (run < n && s[run] < 0x80 && s[run] != 0 && s[run] != '\r')
+            run++;
+        if (run > i) {
+            sbuf_add(&valid, (const char *)s + i, run - i);
+            i = run;
+            continue;
+        }
         if (s[i] == 0) {
             i++;
             repaired++;
@@ -33,10 +65,6 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
             if (i < n && s[i] == '\n')
                 continue;
             sbuf_addc(&valid, '\n');
-            continue;
-        }
-        if (s[i] < 0x80) {
-            sbuf_addc(&valid, (char)s[i++]);
             continue;
         }
         utf8proc_int32_t cp;
@@ -54,13 +82,7 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
         sbuf_add(out, "", 0);
         return repaired;
     }
-    bool ascii = true;
-    for (size_t k = 0; k < valid.len; k++)
-        if ((unsigned char)valid.data[k] >= 0x80) {
-            ascii = false;
-            break;
-        }
-    if (ascii) {
+    if (!needs_nfc(valid.data, valid.len)) {
         sbuf_add(out, valid.data, valid.len);
     } else {
         utf8proc_uint8_t *nfc = NULL;

@@ -49,7 +49,7 @@ static void test_dates(void **state)
         s.text = c->text;
         s.len = strlen(c->text);
         s.ntokens = text_tokenize(c->text, s.len, &s.tokens, &s.cap_tokens);
-        lex_annotate(lex, c->text, s.tokens, s.ntokens);
+        lex_annotate(lex, NULL, c->text, s.tokens, s.ntokens);
         char out[11] = {0};
         int at = date_find(&s, 0, (int)s.ntokens, c->article, out);
         if (!c->want && at >= 0)
