@@ -42,6 +42,7 @@ struct jirga_coder {
     int future_set;    /* the dictionary's FUTURE set ("is scheduled to"), or -1 */
     int hearsay_set;   /* HEARSAY ("reports that ..."), or -1 */
     int condition_set; /* CONDITION ("if ..."), or -1 */
+    int wish_set;      /* WISH ("demanded that ..."), or -1 */
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
@@ -1030,8 +1031,8 @@ static bool is_future(const jirga_coder *c, const verb_group *vg)
     return v + 1 < (int)s->ntokens && token_text_is(s, v + 1, "to");
 }
 
-/* A clause that is hearsay ("reports that ...", "concerns that ...") or a condition
- * ("if North Korea conducts a test"): the word before the clause says so. */
+/* A clause that is hearsay ("reports that ..."), wished for ("demanded that ...") or a
+ * condition ("if North Korea conducts a test"): the words before the clause say so. */
 static bool is_unreal(const jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -1041,7 +1042,7 @@ static bool is_unreal(const jirga_coder *c, const clause *cl)
     if (in_set(c, c->condition_set, before))
         return true;
     return token_text_is(s, cl->left - 1, "that") && cl->left >= 2 &&
-           in_set(c, c->hearsay_set, &s->tokens[cl->left - 2]);
+           (in_set(c, c->hearsay_set, &s->tokens[cl->left - 2]) || in_set(c, c->wish_set, &s->tokens[cl->left - 2]));
 }
 
 static void code_sentence(jirga_coder *c)
@@ -1096,7 +1097,7 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
-    c->future_set = c->hearsay_set = c->condition_set = -1;
+    c->future_set = c->hearsay_set = c->condition_set = c->wish_set = -1;
     for (size_t i = 0; i < dict->nsets; i++) {
         if (strcmp(dict->sets[i].name, "FUTURE") == 0)
             c->future_set = (int)i;
@@ -1104,6 +1105,8 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
             c->hearsay_set = (int)i;
         else if (strcmp(dict->sets[i].name, "CONDITION") == 0)
             c->condition_set = (int)i;
+        else if (strcmp(dict->sets[i].name, "WISH") == 0)
+            c->wish_set = (int)i;
     }
     return c;
 }
