@@ -180,6 +180,7 @@ typedef struct match_state {
     int nitems;
     int target, compound, source; /* bound groups, -1 */
     int compound_last;            /* the last group of a compound list */
+    int word_group;               /* a group whose role word a pattern word matched, -1 */
     int first_word;               /* token of the first word matched (nominal patterns) */
 } match_state;
 
@@ -237,7 +238,7 @@ static void filter_items(word_filter *f, const sentence *s, const item *items, i
         } else {
             const actor_group *g = &s->groups[items[i].index];
             const actor_unit *u = &s->units[g->first];
-            if (g->count == 1 && !u->actor) /* a role word may be a pattern word */
+            if (g->count == 1 && u->agent) /* a role word may be a pattern word */
                 filter_token(f, &s->tokens[u->end - 1]);
         }
     }
@@ -292,7 +293,7 @@ static bool role_word_matches(const match_state *m, int group, const pattern_ele
 {
     const actor_group *g = &m->s->groups[group];
     const actor_unit *u = &m->s->units[g->first];
-    if (g->count != 1 || u->actor)
+    if (g->count != 1 || !u->agent)
         return false;
     const token *head = &m->s->tokens[u->end - 1];
     if (el->kind == E_WORD)
@@ -330,6 +331,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 /* "deployed troops": a role word alone is also a word of the pattern */
                 if (!role_word_matches(m, it->index, el))
                     continue;
+                m->word_group = it->index; /* "expelled 45 Russian diplomats" */
             } else if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
                                           : !set_matches_at(m, el->set, j, &len)) {
                 continue;
@@ -652,6 +654,15 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
             }
         return;
     }
+    /* "Poland expelled 45 Russian diplomats": the role word the pattern named is also the
+     * target, when it belongs to another country than the source. */
+    match_state bound = *m;
+    if (bound.target < 0 && bound.word_group >= 0 && source_group >= 0) {
+        const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
+        if (w->actor && strncmp(w->code, src->code, 3) != 0)
+            bound.target = bound.word_group;
+    }
+    m = &bound;
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
     if (ns == 0)
         trace(c, "      no event: no source actor\n");
@@ -726,7 +737,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             const pattern *p = &ps[i];
             if (!word_filter_passes(&have, p))
                 continue; /* a word of the pattern is not in the clause */
-            match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1};
+            match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1, -1};
             if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                 continue;
             if (!match_from(&m, p, 2, 0, false))
@@ -792,7 +803,7 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
         const pattern *p = &ps[i];
         if (!word_filter_passes(&have, p) || p->elems[0].kind != E_SOURCE)
             continue;
-        match_state m = {s, c->d, items, n, -1, -1, cl->subject, -1, -1};
+        match_state m = {s, c->d, items, n, -1, -1, cl->subject, -1, -1, -1};
         if (!match_from(&m, p, 2, 0, false))
             continue;
         trace(c, "    as 'be' + adjective: matched ");
@@ -836,7 +847,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                     a++;
                 if (j < a)
                     continue;
-                match_state m = {s, c->d, items, n, -1, -1, -1, -1, -1};
+                match_state m = {s, c->d, items, n, -1, -1, -1, -1, -1, -1};
                 bool ok = true;
                 for (int e = 0; e < a && ok; e++) {
                     const item *it = &items[j - a + e];
