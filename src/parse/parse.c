@@ -614,8 +614,14 @@ static bool is_main_verb(const sentence *s, int i)
     if (s->group_at[p] < 0) /* headlines: "U.S. air strikes hit Taliban fighters" */
         return (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
                !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
-    if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is"))
-        return true; /* "Kabul seeks", but not "television address" */
+    if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
+        /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
+         * object of another verb (not a verb of saying) the -s word is a noun */
+        int b = s->groups[s->group_at[p]].start - 1;
+        while (b >= 0 && (s->tokens[b].flags & (W_DET | W_ADJ | W_POSS | W_QUANT)))
+            b--;
+        return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
+    }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties". */
     const actor_group *g = &s->groups[s->group_at[p]];
