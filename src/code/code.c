@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512 };
+enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512, MATCH_BUDGET = 4096 };
 
 enum { MAX_DOC_NAMES = 256 };
 
@@ -181,6 +181,7 @@ typedef struct match_state {
     int target, compound, source; /* bound groups, -1 */
     int compound_last;            /* the last group of a compound list */
     int word_group;               /* a group whose role word a pattern word matched, -1 */
+    int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched (nominal patterns) */
 } match_state;
 
@@ -195,6 +196,13 @@ static bool word_is_by(const sentence *s, int k)
 {
     const token *t = &s->tokens[k];
     return t->end - t->start == 2 && (s->text[t->start] | 0x20) == 'b' && (s->text[t->start + 1] | 0x20) == 'y';
+}
+
+static match_state new_match(const sentence *s, const jirga_dict *d, const item *items, int n, int source)
+{
+    return (match_state){.s = s, .d = d, .items = items, .nitems = n, .target = -1, .compound = -1,
+                         .source = source, .compound_last = -1, .word_group = -1, .budget = MATCH_BUDGET,
+                         .first_word = -1};
 }
 
 static int push_items(const sentence *s, item *items, int n, int from, int to, int skip_group)
@@ -309,6 +317,9 @@ static bool role_word_matches(const match_state *m, int group, const pattern_ele
  * just before (gaps apply only between words). Backtracks over word positions. */
 static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
 {
+    /* Backtracking is bounded: a pattern of sixty repeated words must not take forever. */
+    if (--m->budget < 0)
+        return false;
     if (e == p->nelems)
         return true;
     const pattern_elem *el = &p->elems[e];
@@ -737,7 +748,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             const pattern *p = &ps[i];
             if (!word_filter_passes(&have, p))
                 continue; /* a word of the pattern is not in the clause */
-            match_state m = {s, c->d, items, n, -1, -1, subject, -1, -1, -1};
+            match_state m = new_match(s, c->d, items, n, subject);
             if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                 continue;
             if (!match_from(&m, p, 2, 0, false))
@@ -803,7 +814,7 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
         const pattern *p = &ps[i];
         if (!word_filter_passes(&have, p) || p->elems[0].kind != E_SOURCE)
             continue;
-        match_state m = {s, c->d, items, n, -1, -1, cl->subject, -1, -1, -1};
+        match_state m = new_match(s, c->d, items, n, cl->subject);
         if (!match_from(&m, p, 2, 0, false))
             continue;
         trace(c, "    as 'be' + adjective: matched ");
@@ -847,7 +858,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                     a++;
                 if (j < a)
                     continue;
-                match_state m = {s, c->d, items, n, -1, -1, -1, -1, -1, -1};
+                match_state m = new_match(s, c->d, items, n, -1);
                 bool ok = true;
                 for (int e = 0; e < a && ok; e++) {
                     const item *it = &items[j - a + e];

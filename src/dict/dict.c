@@ -234,7 +234,8 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
         r->population = pop;
     }
     fclose(f);
-    qsort(rows, n, sizeof *rows, cmp_place_row);
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, cmp_place_row);
     d->places = xcalloc(n + 1, sizeof *d->places);
     for (size_t i = 0; i < n; i++) {
         if (d->nplaces && strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) == 0) {
@@ -1029,7 +1030,7 @@ static void build_indexes(loader *ld)
 
 const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
 {
-    if (!w || w > lex_size(d->lex) || !d->phrase_start) {
+    if (!w || w > lex_size(d->lex) || !d->phrase_start || !d->phrases) {
         *count = 0;
         return NULL;
     }
@@ -1039,7 +1040,7 @@ const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
 
 const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count)
 {
-    if (!verb || verb > lex_size(d->lex) || !d->verb_start) {
+    if (!verb || verb > lex_size(d->lex) || !d->verb_start || !d->patterns) {
         *count = 0;
         return NULL;
     }
@@ -1049,7 +1050,7 @@ const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *cou
 
 const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count)
 {
-    if (!first || first > lex_size(d->lex) || !d->nominal_start) {
+    if (!first || first > lex_size(d->lex) || !d->nominal_start || !d->nominals) {
         *count = 0;
         return NULL;
     }
@@ -1059,6 +1060,10 @@ const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t 
 
 const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count)
 {
+    if (!d->nominals) {
+        *count = 0;
+        return NULL;
+    }
     *count = d->nnominals - d->nominal_set_from;
     return d->nominals + d->nominal_set_from;
 }
@@ -1084,7 +1089,8 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         jirga_dict_free(d);
         return NULL;
     }
-    qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    if (d->ncameo > 1)
+        qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
     char intent_path[4096];
     snprintf(intent_path, sizeof intent_path, "%s/../intent.tsv", dir);
     if (!load_intents(d, intent_path, err)) {
