@@ -43,6 +43,7 @@ struct jirga_coder {
     int hearsay_set;   /* HEARSAY ("reports that ..."), or -1 */
     int condition_set; /* CONDITION ("if ..."), or -1 */
     int wish_set;      /* WISH ("demanded that ..."), or -1 */
+    int reciprocal_set; /* RECIPROCAL ("A and B fought"), or -1 */
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
@@ -639,12 +640,27 @@ static const actor_unit *unit_of(const sentence *s, int group, int k)
 
 static int group_size(const sentence *s, int group) { return group >= 0 ? s->groups[group].count : 0; }
 
+static bool in_set(const jirga_coder *c, int set_index, const token *t)
+{
+    if (set_index < 0)
+        return false;
+    const word_set *set = &c->d->sets[set_index];
+    for (int i = 0; i < set->nmembers; i++)
+        if (set->members[i].nwords == 1 && token_is(t, set->members[i].words[0]))
+            return true;
+    return false;
+}
+
 /* Every source-target pair of a match, and the reversed pair for paired codes. */
 static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, int source_group,
                        int verb_token, const verb_group *vg)
 {
     const sentence *s = &c->sent;
-    if (m->compound >= 0 || (p->elems[0].kind == E_COMPOUND)) {
+    /* "Indian and Chinese soldiers fought": a reciprocal verb with two subjects and no
+     * target is coded both ways, as a compound. */
+    bool reciprocal = m->target < 0 && m->word_group < 0 && group_size(s, source_group) >= 2 &&
+                      p->elems[0].kind == E_SOURCE && in_set(c, c->reciprocal_set, &s->tokens[verb_token]);
+    if (m->compound >= 0 || (p->elems[0].kind == E_COMPOUND) || reciprocal) {
         int g = m->compound >= 0 ? m->compound : source_group;
         int last = m->compound >= 0 ? m->compound_last : g;
         /* Every named party meets every other; an agent alone ("their team", "the
@@ -1026,16 +1042,6 @@ static void resolve_references(jirga_coder *c)
 
 /* "The summit is scheduled to take place", "Lula is expected to visit China": a verb
  * of the FUTURE set after "be" and before "to" puts the clause in the future. */
-static bool in_set(const jirga_coder *c, int set_index, const token *t)
-{
-    if (set_index < 0)
-        return false;
-    const word_set *set = &c->d->sets[set_index];
-    for (int i = 0; i < set->nmembers; i++)
-        if (set->members[i].nwords == 1 && token_is(t, set->members[i].words[0]))
-            return true;
-    return false;
-}
 
 static bool is_future(const jirga_coder *c, const verb_group *vg)
 {
@@ -1119,7 +1125,7 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
-    c->future_set = c->hearsay_set = c->condition_set = c->wish_set = -1;
+    c->future_set = c->hearsay_set = c->condition_set = c->wish_set = c->reciprocal_set = -1;
     for (size_t i = 0; i < dict->nsets; i++) {
         if (strcmp(dict->sets[i].name, "FUTURE") == 0)
             c->future_set = (int)i;
@@ -1129,6 +1135,8 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
             c->condition_set = (int)i;
         else if (strcmp(dict->sets[i].name, "WISH") == 0)
             c->wish_set = (int)i;
+        else if (strcmp(dict->sets[i].name, "RECIPROCAL") == 0)
+            c->reciprocal_set = (int)i;
     }
     return c;
 }

@@ -493,6 +493,19 @@ static void build_groups(sentence *s)
             }
             break;
         }
+        /* "Indian and Pakistani troops": a country before "and" shares the role of the
+         * titled actor after it. */
+        for (size_t k = i; k + 1 < j; k++) {
+            actor_unit *u = &s->units[k], *next = &s->units[k + 1];
+            if (u->actor && !u->agent && strlen(u->code) == 3 && next->agent && next->actor &&
+                strlen(next->code) == 6 && next->start == u->end + 1 && is_conj(s, u->end) &&
+                strncmp(next->code, u->code, 3) != 0) {
+                char code[24];
+                snprintf(code, sizeof code, "%s%s", u->code, next->code + 3);
+                memcpy(u->code, code, sizeof u->code);
+                u->agent = next->agent;
+            }
+        }
         /* "Venezuelan government and opposition negotiators": a role word alone after
          * "and" shares the country of the unit before it. */
         for (size_t k = i + 1; k < j; k++) {
