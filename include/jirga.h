@@ -113,6 +113,7 @@ typedef struct jirga_coder_options {
     bool keep_negated; /* emit negated events with negated=true instead of dropping them */
     bool trace;        /* keep a human-readable trace of every decision (jirga explain) */
     size_t max_sentence_bytes; /* longer sentences are cut here; 0: 8192 */
+    bool sentences_only; /* skip the document pass (names learned, references): for measuring its cost */
 } jirga_coder_options;
 
 /* The dictionary is borrowed and must outlive the coder. */

@@ -153,6 +153,8 @@ int cmd_code(int argc, char **argv)
                 fprintf(stderr, "jirga code: -j wants a number of threads from 1 to 64\n");
                 return EXIT_USAGE;
             }
+        } else if (strcmp(a, "--sentences-only") == 0) {
+            copts.sentences_only = true; /* no document pass: to measure what it costs */
         } else if (strcmp(a, "--keep-negated") == 0) {
             copts.keep_negated = true;
         } else if (a[0] == '-' && a[1]) {

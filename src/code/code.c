@@ -1189,7 +1189,8 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     for (size_t i = 0; i < nspans && !dropped; i++) {
         const text_span *sp = &c->spans[i];
         c->nsentences++;
-        parse_sentence(c->d, &c->sent, c->clean.data + sp->start, sp->end - sp->start, c->doc_date, &c->ctx);
+        parse_sentence(c->d, &c->sent, c->clean.data + sp->start, sp->end - sp->start, c->doc_date,
+                       c->opts.sentences_only ? NULL : &c->ctx);
         if (c->sent.discard >= 0 && c->d->discards[c->sent.discard].whole_document) {
             const dict_entry *e = &c->d->discards[c->sent.discard];
             trace(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
@@ -1197,9 +1198,11 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
             dropped = true;
             break;
         }
-        resolve_references(c);
+        if (!c->opts.sentences_only)
+            resolve_references(c);
         code_sentence(c);
-        learn_from_sentence(c);
+        if (!c->opts.sentences_only)
+            learn_from_sentence(c);
     }
     *events = c->events;
     return (int)c->nevents;
