@@ -166,6 +166,47 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
     return NULL;
 }
 
+/* Are the last two actors mentioned joined by "and" ("the Taliban and top US officials")?
+ * Sets *first and *second to their mention indexes. Role words may follow each. */
+static bool joined_pair(const sentence *s, const mention *ms, int nm, int *first, int *second)
+{
+    int kb = nm - 1;
+    while (kb >= 0 && !ms[kb].is_actor)
+        kb--;
+    int ka = kb - 1;
+    while (ka >= 0 && !ms[ka].is_actor)
+        ka--;
+    if (ka < 0)
+        return false;
+    int conj = 0, k = ms[ka].end, m = ka + 1;
+    while (k < ms[kb].start) {
+        if (m < kb && ms[m].start == k) { /* a role word: "US officials and ..." */
+            k = ms[m++].end;
+            continue;
+        }
+        if (word_eq(s, k, "and"))
+            conj++;
+        else if (!(s->tokens[k].flags & (W_DET | W_ADJ | W_QUANT)))
+            return false;
+        k++;
+    }
+    *first = ka;
+    *second = kb;
+    return conj == 1;
+}
+
+static void combine(char out[24], const char *actor, const char *role);
+
+/* The code of actor mention k with the role word right after it ("US officials"). */
+static void pair_code(const sentence *s, const mention *ms, int nm, int k, char out[24])
+{
+    const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+    if (k + 1 < nm && !ms[k + 1].is_actor && ms[k + 1].start == ms[k].end)
+        combine(out, code, dict_code_on(ms[k + 1].entry, s->date));
+    else
+        str_copy(out, 24, code);
+}
+
 /* "the group", "the country", "the two sides" (refer entries): mentions of the actors
  * they point back to, when the document has named them. */
 static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, int *nm, int i, const phrase *ref)
@@ -894,6 +935,18 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         const phrase *ref = s->ctx ? parse_phrase_at(d, s, i, 1 << PHRASE_REFER) : NULL;
         if (ref && (nm + 2 <= (int)cap) && add_reference(d, s, ms, &nm, i, ref)) {
             i += ref->nwords;
+            continue;
+        }
+        int pa, pb;
+        if (s->ctx && word_eq(s, i, "they") && nm >= 2 && (size_t)nm + 2 <= cap && joined_pair(s, ms, nm, &pa, &pb)) {
+            /* "between the Taliban and US officials, where they discussed": both */
+            char *codes = s->pair_codes[0], *codes2 = s->pair_codes[1];
+            pair_code(s, ms, nm, pa, codes);
+            pair_code(s, ms, nm, pb, codes2);
+            ms[nm] = (mention){i, i + 1, true, ms[pa].entry, true, codes};
+            ms[nm + 1] = (mention){i, i + 1, true, ms[pb].entry, true, codes2};
+            nm += 2;
+            i++;
             continue;
         }
         const phrase *p = parse_phrase_at(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));

@@ -85,6 +85,7 @@ typedef struct sentence {
     int discard;      /* index of a discard entry that matched, -1 */
     const doc_context *ctx; /* borrowed; NULL outside a document */
     lex_cache *cache;       /* borrowed from the coder; may be NULL */
+    char pair_codes[2][24]; /* the codes "they" stands for when it means two actors */
 } sentence;
 
 /* Tokenizes and parses text into s, reusing s's buffers. */
