@@ -1073,9 +1073,35 @@ static bool is_unreal(const jirga_coder *c, const clause *cl)
            (in_set(c, c->hearsay_set, &s->tokens[cl->left - 2]) || in_set(c, c->wish_set, &s->tokens[cl->left - 2]));
 }
 
+/* "Germany said it would send tanks": when the speaker's own intent, appeal, demand,
+ * criticism, rejection or threat is coded from what it said, that is the event; the
+ * plain statement (010) of the same sentence and speaker is dropped (coding guide). */
+static void drop_covered_statements(jirga_coder *c, size_t first)
+{
+    size_t kept = first;
+    for (size_t i = first; i < c->nevents; i++) {
+        const jirga_event *e = &c->events[i];
+        bool covered = false;
+        if (strcmp(e->cameo, "010") == 0 && e->quote_start >= 0)
+            for (size_t k = first; k < c->nevents && !covered; k++) {
+                const jirga_event *o = &c->events[k];
+                int root = atoi(o->root);
+                covered = k != i && strcmp(o->source.code, e->source.code) == 0 &&
+                          (root == 2 || root == 3 || (root >= 10 && root <= 13));
+            }
+        if (covered) {
+            trace(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
+            continue;
+        }
+        c->events[kept++] = *e;
+    }
+    c->nevents = kept;
+}
+
 static void code_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
+    size_t first_event = c->nevents;
     if (c->opts.trace) {
         trace(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
         trace_parse(c);
@@ -1110,6 +1136,7 @@ static void code_sentence(jirga_coder *c)
             trace(c, "    no pattern matched\n");
     }
     c->current = NULL;
+    drop_covered_statements(c, first_event);
 }
 
 /* ---- The coder ---------------------------------------------------------------------- */
