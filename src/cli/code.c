@@ -118,7 +118,7 @@ int cmd_code(int argc, char **argv)
     input_format format = INPUT_AUTO;
     jirga_coder_options copts = {0};
     export_format out_format = EXPORT_JSONL;
-    const char *files[4096];
+    const char *files[argc > 0 ? argc : 1]; /* every file named, however many */
     int nfiles = 0, threads = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -160,7 +160,7 @@ int cmd_code(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "jirga code: unknown option '%s'\n", a);
             return code_usage();
-        } else if (nfiles < (int)(sizeof files / sizeof files[0])) {
+        } else {
             files[nfiles++] = a;
         }
     }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@ struct input_reader {
     char *buf;
     size_t cap;
     json_t *json; /* the current JSON line, kept until the next call */
-    char id[512];
+    char id[512]; /* ids jirga makes: a file name, "file:line", a number */
+    char *title;  /* a title without NUL bytes */
     char *text; /* plain text: the whole file */
 };
 
@@ -47,6 +49,7 @@ void input_close(input_reader *r)
     if (r->json)
         json_decref(r->json);
     free(r->buf);
+    free(r->title);
     free(r->text);
     free(r->path);
     free(r);
@@ -65,6 +68,50 @@ static void text_id(const char *path, char *out, size_t cap)
         *dot = 0;
 }
 
+/* Decodes UTF-16 (the byte-order mark says which end first) into UTF-8; unpaired
+ * surrogates become U+FFFD. */
+static void utf16_to_utf8(const char *in, size_t n, sbuf *out)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    bool little = s[0] == 0xFF;
+    for (size_t i = 2; i + 1 < n; i += 2) {
+        uint32_t u = little ? (uint32_t)(s[i] | s[i + 1] << 8) : (uint32_t)(s[i] << 8 | s[i + 1]);
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+            uint32_t lo = little ? (uint32_t)(s[i + 2] | s[i + 3] << 8) : (uint32_t)(s[i + 2] << 8 | s[i + 3]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            } else {
+                u = 0xFFFD;
+            }
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            u = 0xFFFD;
+        }
+        char b[4];
+        int len;
+        if (u < 0x80) {
+            b[0] = (char)u;
+            len = 1;
+        } else if (u < 0x800) {
+            b[0] = (char)(0xC0 | u >> 6);
+            b[1] = (char)(0x80 | (u & 0x3F));
+            len = 2;
+        } else if (u < 0x10000) {
+            b[0] = (char)(0xE0 | u >> 12);
+            b[1] = (char)(0x80 | (u >> 6 & 0x3F));
+            b[2] = (char)(0x80 | (u & 0x3F));
+            len = 3;
+        } else {
+            b[0] = (char)(0xF0 | u >> 18);
+            b[1] = (char)(0x80 | (u >> 12 & 0x3F));
+            b[2] = (char)(0x80 | (u >> 6 & 0x3F));
+            b[3] = (char)(0x80 | (u & 0x3F));
+            len = 4;
+        }
+        sbuf_add(out, b, (size_t)len);
+    }
+}
+
 static int next_text(input_reader *r, jirga_doc *doc, jirga_error *err)
 {
     if (r->done)
@@ -79,6 +126,13 @@ static int next_text(input_reader *r, jirga_doc *doc, jirga_error *err)
         snprintf(err->message, sizeof err->message, "%s: read error: %s", r->path, strerror(errno));
         sbuf_free(&all);
         return -1;
+    }
+    if (all.len >= 2 && (((unsigned char)all.data[0] == 0xFF && (unsigned char)all.data[1] == 0xFE) ||
+                         ((unsigned char)all.data[0] == 0xFE && (unsigned char)all.data[1] == 0xFF))) {
+        sbuf utf8 = {0}; /* a UTF-16 file with its byte-order mark: decoded to UTF-8 */
+        utf16_to_utf8(all.data, all.len, &utf8);
+        sbuf_free(&all);
+        all = utf8;
     }
     r->text = all.data ? all.data : xstrdup("");
     text_id(r->path, r->id, sizeof r->id);
@@ -132,8 +186,9 @@ static int next_jsonl(input_reader *r, jirga_doc *doc, jirga_error *err)
             return -1;
         }
         json_t *idv = json_object_get(obj, "id");
+        const char *id = r->id;
         if (json_is_string(idv))
-            snprintf(r->id, sizeof r->id, "%s", json_string_value(idv));
+            id = json_string_value(idv); /* any length; borrowed from the parsed line */
         else if (json_is_integer(idv))
             snprintf(r->id, sizeof r->id, "%lld", (long long)json_integer_value(idv));
         else
@@ -146,15 +201,25 @@ static int next_jsonl(input_reader *r, jirga_doc *doc, jirga_error *err)
         if (wrong || (!text && !title)) {
             json_decref(obj);
             snprintf(err->message, sizeof err->message,
-                     "%s:%ld: skipped document '%s': %s", r->path, r->line, r->id,
+                     "%s:%ld: skipped document '%.200s': %s", r->path, r->line, id,
                      wrong ? "text, title, date and url must be strings" : "no \"text\" field");
             return -1;
         }
         r->json = obj;
         memset(doc, 0, sizeof *doc);
-        doc->id = r->id;
+        doc->id = id;
         doc->text = text ? text : "";
         doc->text_len = text ? json_string_length(json_object_get(obj, "text")) : 0;
+        if (title) { /* "\u0000" inside a title: drop the NULs, keep the rest */
+            size_t tn = json_string_length(json_object_get(obj, "title")), k = 0;
+            free(r->title);
+            r->title = xmalloc(tn + 1);
+            for (size_t i = 0; i < tn; i++)
+                if (title[i])
+                    r->title[k++] = title[i];
+            r->title[k] = 0;
+            title = r->title;
+        }
         doc->title = title;
         doc->date = date;
         doc->url = url;
