@@ -1,9 +1,10 @@
 /* ingest.c — `jirga ingest`: documents in, coded and kept in the event store (store.h).
  *
  * Documents are read in batches; N threads, each with its own coder over the one shared
- * dictionary, code a batch and capture each document; the main thread then writes the
- * batch into the store as one transaction, in input order. A killed ingest leaves whole
- * batches; running it again replaces what it finds, so nothing is lost or doubled. */
+ * dictionary, code a batch and capture each document; a writer thread then writes the
+ * batch into the store as one transaction, in input order, while the next batch is
+ * coded. A killed ingest leaves whole batches; running it again replaces what it finds,
+ * so nothing is lost or doubled. */
 #include "store_cli.h"
 
 #include "../base/base.h"
@@ -61,16 +62,9 @@ static void *batch_worker(void *arg)
     return NULL;
 }
 
-typedef struct totals {
-    long documents, events;
-} totals;
-
-/* Codes the batch with `threads` threads and writes it into the store as one
- * transaction. Returns 0, or -1 after printing the store's error. */
-static int batch_flush(batch *b, int threads, store *s, totals *t)
+/* Codes the batch with `threads` threads. */
+static void batch_code(batch *b, int threads)
 {
-    if (b->n == 0)
-        return 0;
     atomic_store(&b->next, 0);
     pthread_t tids[64];
     int started = 0;
@@ -80,18 +74,10 @@ static int batch_flush(batch *b, int threads, store *s, totals *t)
     batch_worker(b);
     for (int k = 0; k < started; k++)
         pthread_join(tids[k], NULL);
-    jirga_error err = {0};
-    int status = store_begin(s, &err);
-    for (size_t i = 0; i < b->n && status == 0; i++) {
-        status = store_put(s, b->jobs[i].coded, &err);
-        t->events += b->jobs[i].coded->nevents;
-    }
-    if (status == 0)
-        status = store_commit(s, &err);
-    if (status == 0)
-        t->documents += (long)b->n;
-    else
-        fprintf(stderr, "jirga ingest: %s\n", err.message);
+}
+
+static void batch_clear(batch *b)
+{
     for (size_t i = 0; i < b->n; i++) {
         job *j = &b->jobs[i];
         export_doc_free(j->coded);
@@ -103,7 +89,90 @@ static int batch_flush(batch *b, int threads, store *s, totals *t)
     }
     b->n = 0;
     b->bytes = 0;
-    return status;
+}
+
+/* ---- The writer thread: one coded batch at a time, one transaction each --------------- */
+
+typedef struct writer {
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *pending; /* handed over and not yet written */
+    bool stop;      /* no more batches */
+    bool failed;    /* a batch could not be written; the error is printed */
+    store *s;
+    long documents, events; /* written */
+} writer;
+
+/* Writes batch b as one transaction and clears it. */
+static void write_batch(writer *w, batch *b)
+{
+    jirga_error err = {0};
+    int status = store_begin(w->s, &err);
+    long events = 0;
+    for (size_t i = 0; i < b->n && status == 0; i++) {
+        status = store_put(w->s, b->jobs[i].coded, &err);
+        events += b->jobs[i].coded->nevents;
+    }
+    if (status == 0)
+        status = store_commit(w->s, &err);
+    if (status == 0) {
+        w->documents += (long)b->n;
+        w->events += events;
+    } else {
+        fprintf(stderr, "jirga ingest: %s\n", err.message);
+    }
+    batch_clear(b);
+    if (status != 0) {
+        pthread_mutex_lock(&w->mu);
+        w->failed = true;
+        pthread_mutex_unlock(&w->mu);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->pending && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->pending)
+            break;
+        batch *b = w->pending;
+        pthread_mutex_unlock(&w->mu);
+        write_batch(w, b);
+        pthread_mutex_lock(&w->mu);
+        w->pending = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Waits until the writer has written what it was given; false when something failed. */
+static bool writer_wait(writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->pending)
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool ok = !w->failed;
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+/* Hands a coded batch to the writer, once it is done with the one before. */
+static bool writer_submit(writer *w, batch *b)
+{
+    if (!writer_wait(w)) {
+        batch_clear(b);
+        return false;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->pending = b;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return true;
 }
 
 static int ingest_usage(void)
@@ -188,11 +257,26 @@ int cmd_ingest(int argc, char **argv)
         free(files);
         return EXIT_USAGE;
     }
+    /* --resume looks documents up on a connection of its own: the writer's is busy */
+    store *lookup = resume ? store_open(db, false, &err) : NULL;
+    if (resume && !lookup) {
+        fprintf(stderr, "jirga ingest: %s\n", err.message);
+        store_close(s);
+        jirga_dict_free(dict);
+        free(files);
+        return EXIT_USAGE;
+    }
     int status = EXIT_OK;
     long skipped = 0, kept = 0;
-    totals t = {0};
-    batch b = {.dict = dict, .opts = &copts};
-    bool failed = false;
+    /* two batches: one is coded while the writer writes the other */
+    batch batches[2] = {{.dict = dict, .opts = &copts}, {.dict = dict, .opts = &copts}};
+    batch *b = &batches[0];
+    writer w = {.s = s};
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    bool started = pthread_create(&w.tid, NULL, writer_main, &w) == 0, failed = !started;
+    if (!started)
+        fprintf(stderr, "jirga ingest: cannot start the writer thread\n");
     for (int f = 0; f < nfiles && !failed; f++) {
         input_reader *r = input_open(files[f], format, &err);
         if (!r) {
@@ -210,27 +294,46 @@ int cmd_ingest(int argc, char **argv)
                 skipped++;
                 continue;
             }
-            if (resume && store_has_document(s, doc.id ? doc.id : "")) {
+            if (lookup && store_has_document(lookup, doc.id ? doc.id : "")) {
                 kept++;
                 continue;
             }
             if (!doc.date)
                 doc.date = date;
-            batch_add(&b, &doc);
-            if ((long)b.n >= batch_docs || b.bytes >= BATCH_BYTES)
-                failed = batch_flush(&b, threads, s, &t) != 0;
+            batch_add(b, &doc);
+            if ((long)b->n >= batch_docs || b->bytes >= BATCH_BYTES) {
+                batch_code(b, threads);
+                failed = !writer_submit(&w, b);
+                b = b == &batches[0] ? &batches[1] : &batches[0];
+            }
         }
         input_close(r);
     }
-    if (!failed) /* a failed flush emptied its batch, and reading stopped there */
-        failed = batch_flush(&b, threads, s, &t) != 0;
-    free(b.jobs);
+    if (!failed && b->n) {
+        batch_code(b, threads);
+        failed = !writer_submit(&w, b);
+    } else {
+        batch_clear(b); /* not the writer's: nothing, or what was read before a failure */
+    }
+    if (started) {
+        failed = !writer_wait(&w) || failed;
+        pthread_mutex_lock(&w.mu);
+        w.stop = true;
+        pthread_cond_broadcast(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(w.tid, NULL);
+    }
+    pthread_mutex_destroy(&w.mu);
+    pthread_cond_destroy(&w.cv);
+    free(batches[0].jobs);
+    free(batches[1].jobs);
+    store_close(lookup);
     store_counts c = {0};
     if (!failed && store_get_counts(s, &c, &err) == 0)
         fprintf(stderr,
                 "jirga ingest: %ld document(s), %ld event(s) coded%s; %s holds %ld documents, %ld events, "
                 "%ld one-a-day events\n",
-                t.documents, t.events, kept ? " (documents already there kept)" : "", db, c.documents, c.events,
+                w.documents, w.events, kept ? " (documents already there kept)" : "", db, c.documents, c.events,
                 c.daily_events);
     if (skipped)
         fprintf(stderr, "jirga ingest: %ld document(s) or file(s) skipped\n", skipped);

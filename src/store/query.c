@@ -122,8 +122,12 @@ static void where(sbuf *sql, binds *b, const store_filter *f, bool keys)
     if (f->quad > 0) {
         sbuf_printf(sql, " AND e.quad = %d", f->quad);
     }
-    if (set(f->text)) {
-        char *q = fts_query(f->text);
+    char *q = set(f->text) ? fts_query(f->text) : NULL;
+    if (q && !q[0]) { /* only spaces: no filter */
+        free(q);
+        q = NULL;
+    }
+    if (q) {
         /* any sentence that coded the event, not only its first */
         if (keys)
             sbuf_adds(sql, " AND k.id IN (SELECT e2.daily_id FROM events e2 JOIN event_mentions m"

@@ -25,11 +25,9 @@ static const char schema_sql[] =
     "  n INTEGER NOT NULL,\n"
     "  text TEXT NOT NULL,\n"
     "  UNIQUE(doc_id, n));\n"
-    "CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(text, content='sentences', content_rowid='id');\n"
-    "CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN\n"
-    "  INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END;\n"
-    "CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN\n"
-    "  INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text); END;\n"
+    /* the sentences that coded an event (what --text searches), rowid = sentences.id:
+     * indexing only these saves most of the indexing, as most sentences code nothing */
+    "CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(text);\n"
     "CREATE TABLE IF NOT EXISTS daily_events(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  day TEXT NOT NULL, source_code TEXT NOT NULL, target_code TEXT NOT NULL, cameo TEXT NOT NULL,\n"
@@ -69,7 +67,6 @@ static const char schema_sql[] =
     "  sentence_id INTEGER REFERENCES sentences(id));\n"
     "CREATE INDEX IF NOT EXISTS event_mentions_event ON event_mentions(event_id);\n"
     "CREATE INDEX IF NOT EXISTS event_mentions_doc ON event_mentions(doc_id);\n"
-    "CREATE INDEX IF NOT EXISTS daily_events_day ON daily_events(day);\n"
     "CREATE TABLE IF NOT EXISTS daily_event_docs(\n"
     "  daily_id INTEGER NOT NULL REFERENCES daily_events(id),\n"
     "  doc_id TEXT NOT NULL REFERENCES documents(id),\n"
@@ -83,15 +80,16 @@ static const char temp_sql[] = "CREATE TEMP TABLE IF NOT EXISTS touched(id INTEG
 enum {
     ST_TOUCH_DOC,
     ST_DEL_MENTIONS,
+    ST_DEL_FTS,
     ST_DEL_EVENTS,
     ST_DEL_SENTENCES,
     ST_DEL_DAILY_DOCS,
     ST_DEL_DOC,
     ST_INS_DOC,
     ST_INS_SENTENCE,
+    ST_INS_FTS,
     ST_FIND_DAILY,
     ST_INS_DAILY,
-    ST_TOUCH,
     ST_INS_EVENT,
     ST_INS_MENTION,
     ST_HAS_DOC,
@@ -102,6 +100,7 @@ _Static_assert((int)ST_COUNT <= (int)STORE_STATEMENTS, "store_int.h: STORE_STATE
 static const char *const statement_sql[ST_COUNT] = {
     [ST_TOUCH_DOC] = "INSERT OR IGNORE INTO touched(id) SELECT DISTINCT daily_id FROM events WHERE doc_id = ?1",
     [ST_DEL_MENTIONS] = "DELETE FROM event_mentions WHERE doc_id = ?1",
+    [ST_DEL_FTS] = "DELETE FROM sentences_fts WHERE rowid IN (SELECT id FROM sentences WHERE doc_id = ?1)",
     [ST_DEL_EVENTS] = "DELETE FROM events WHERE doc_id = ?1",
     [ST_DEL_SENTENCES] = "DELETE FROM sentences WHERE doc_id = ?1",
     [ST_DEL_DAILY_DOCS] = "DELETE FROM daily_event_docs WHERE doc_id = ?1",
@@ -109,11 +108,11 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_INS_DOC] = "INSERT INTO documents(id, date, url, title, text, source, sentences, events) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_INS_SENTENCE] = "INSERT INTO sentences(doc_id, n, text) VALUES (?1, ?2, ?3)",
+    [ST_INS_FTS] = "INSERT INTO sentences_fts(rowid, text) VALUES (?1, ?2)",
     [ST_FIND_DAILY] = "SELECT id FROM daily_events WHERE day = ?1 AND source_code = ?2 AND target_code = ?3 "
                       "AND cameo = ?4",
     [ST_INS_DAILY] = "INSERT INTO daily_events(day, source_code, target_code, cameo, root, quad, goldstein) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ST_TOUCH] = "INSERT OR IGNORE INTO touched(id) VALUES (?1)",
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(day, source_code, target_code, cameo) DO NOTHING",
     [ST_INS_EVENT] =
         "INSERT INTO events(doc_id, sentence, sentence_id, daily_id, day, event_date, date_stated,"
         " source_code, source_country, source_role, source_text, source_start, source_end,"
@@ -145,6 +144,11 @@ static const char recount_sql[] =
     "                 ORDER BY e.doc_id, e.sentence LIMIT 1)\n"
     "  WHERE id IN (SELECT id FROM touched);\n"
     "DELETE FROM daily_events WHERE id IN (SELECT id FROM touched) AND num_articles = 0;\n"
+    /* root, QuadClass and Goldstein score as the first mention has them (the CAMEO table
+     * may have changed since the key was made) */
+    "UPDATE daily_events SET (root, quad, goldstein) =\n"
+    "  (SELECT e.root, e.quad, e.goldstein FROM events e WHERE e.id = daily_events.first_event)\n"
+    "  WHERE id IN (SELECT id FROM touched);\n"
     "DELETE FROM touched;\n";
 
 /* ---- Errors -------------------------------------------------------------------------- */
@@ -190,11 +194,18 @@ store *store_open(const char *path, bool create, jirga_error *err)
     /* WAL: readers go on while an ingest writes, and a killed writer leaves the last
      * committed batch. synchronous=NORMAL keeps that on a process crash (a power cut may
      * lose the last batches, never consistency). */
-    if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", err) != 0 ||
-        (create && store_exec(s, schema_sql, err) != 0) || store_exec(s, temp_sql, err) != 0) {
+    static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+                                  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+    /* A schema is only made in an empty file, never added to another program's database. */
+    sqlite3_stmt *tables = NULL;
+    bool empty = sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM sqlite_master", -1, &tables, NULL) == SQLITE_OK &&
+                 sqlite3_step(tables) == SQLITE_ROW && sqlite3_column_int(tables, 0) == 0;
+    sqlite3_finalize(tables);
+    if (create && empty && (store_exec(s, pragmas, err) != 0 || store_exec(s, schema_sql, err) != 0)) {
         store_close(s);
         return NULL;
     }
+    /* An existing file is checked before anything is changed in it. */
     sqlite3_stmt *check = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema'", -1, &check, NULL) != SQLITE_OK ||
         sqlite3_step(check) != SQLITE_ROW) {
@@ -209,6 +220,10 @@ store *store_open(const char *path, bool create, jirga_error *err)
     if (!same) {
         err->code = 1;
         snprintf(err->message, sizeof err->message, "%s: made by another version of jirga (schema differs)", path);
+        store_close(s);
+        return NULL;
+    }
+    if ((!create && store_exec(s, pragmas, err) != 0) || store_exec(s, temp_sql, err) != 0) {
         store_close(s);
         return NULL;
     }
@@ -324,10 +339,25 @@ static void bind_actor(sqlite3_stmt *st, int i, const jirga_event *e, const jirg
         bind_span(st, i + 3, e, -1, -1);
 }
 
-/* The id of the one-a-day key of e, made when new, and marked touched. */
+/* The id of the one-a-day key of e, made when new. Most keys are new: inserting first
+ * saves a lookup. */
 static long long daily_key(store *s, const jirga_event *e, jirga_error *err)
 {
-    sqlite3_stmt *st = statement(s, ST_FIND_DAILY, err);
+    sqlite3_stmt *st = statement(s, ST_INS_DAILY, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, e->event_date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->source.code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->target.code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->cameo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->root, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, e->quad);
+    sqlite3_bind_double(st, 7, e->goldstein);
+    if (run(s, st, err, "adding an event key") != 0)
+        return -1;
+    if (sqlite3_changes(s->db) == 1)
+        return sqlite3_last_insert_rowid(s->db);
+    st = statement(s, ST_FIND_DAILY, err);
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, e->event_date, -1, SQLITE_STATIC);
@@ -339,29 +369,8 @@ static long long daily_key(store *s, const jirga_event *e, jirga_error *err)
     if (rc == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (id < 0)
         return store_fail(s, err, "finding an event key");
-    if (id < 0) {
-        st = statement(s, ST_INS_DAILY, err);
-        if (!st)
-            return -1;
-        sqlite3_bind_text(st, 1, e->event_date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, e->source.code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, e->target.code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, e->cameo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, e->root, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 6, e->quad);
-        sqlite3_bind_double(st, 7, e->goldstein);
-        if (run(s, st, err, "adding an event key") != 0)
-            return -1;
-        id = sqlite3_last_insert_rowid(s->db);
-    }
-    st = statement(s, ST_TOUCH, err);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (run(s, st, err, "marking an event key") != 0)
-        return -1;
     return id;
 }
 
@@ -444,7 +453,7 @@ int store_put(store *s, const export_doc *d, jirga_error *err)
 {
     const char *id = d->doc.id ? d->doc.id : "";
     long long *sentence_ids = NULL;
-    static const int removals[] = {ST_TOUCH_DOC, ST_DEL_MENTIONS, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};
+    static const int removals[] = {ST_TOUCH_DOC, ST_DEL_MENTIONS, ST_DEL_FTS, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};
     for (size_t i = 0; i < sizeof removals / sizeof removals[0]; i++) {
         sqlite3_stmt *st = statement(s, removals[i], err);
         if (!st)
@@ -480,9 +489,32 @@ int store_put(store *s, const export_doc *d, jirga_error *err)
             goto fail;
         sentence_ids[i] = sqlite3_last_insert_rowid(s->db);
     }
+    for (int i = 0; i < d->nevents; i++) {
+        int n = d->events[i].sentence - 1;
+        if (n < 0 || n >= d->nsentences || sentence_ids[n] < 0)
+            continue;
+        st = statement(s, ST_INS_FTS, err);
+        if (!st)
+            goto fail;
+        sqlite3_bind_int64(st, 1, sentence_ids[n]);
+        sqlite3_bind_text(st, 2, d->sentences[n], (int)d->sentence_lens[n], SQLITE_STATIC);
+        if (run(s, st, err, "indexing a sentence") != 0)
+            goto fail;
+        sentence_ids[n] = -sentence_ids[n]; /* indexed once */
+    }
+    for (int i = 0; i < d->nsentences; i++)
+        if (sentence_ids[i] < 0)
+            sentence_ids[i] = -sentence_ids[i];
     for (int i = 0; i < d->nevents; i++)
         if (put_event(s, d, &d->events[i], sentence_ids, err) != 0)
             goto fail;
+    /* the keys of the new events are counted again at commit, like those of the old */
+    st = statement(s, ST_TOUCH_DOC, err);
+    if (!st)
+        goto fail;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (run(s, st, err, "marking the document's events") != 0)
+        goto fail;
     free(sentence_ids);
     return 0;
 fail:
