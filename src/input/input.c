@@ -199,10 +199,10 @@ static int next_jsonl(input_reader *r, jirga_doc *doc, jirga_error *err)
         const char *date = string_field(obj, "date", &wrong);
         const char *url = string_field(obj, "url", &wrong);
         if (wrong || (!text && !title)) {
-            json_decref(obj);
             snprintf(err->message, sizeof err->message,
                      "%s:%ld: skipped document '%.200s': %s", r->path, r->line, id,
                      wrong ? "text, title, date and url must be strings" : "no \"text\" field");
+            json_decref(obj); /* after the message: id points into it */
             return -1;
         }
         r->json = obj;
