@@ -157,8 +157,11 @@ void str_copy(char *dst, size_t cap, const char *src)
     if (!cap)
         return;
     size_t n = strlen(src);
-    if (n >= cap)
+    if (n >= cap) {
         n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* never cut inside a UTF-8 character */
+    }
     memcpy(dst, src, n);
     dst[n] = 0;
 }

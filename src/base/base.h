@@ -38,8 +38,8 @@ void sbuf_free(sbuf *b);
 
 uint64_t hash_bytes(const void *p, size_t n);
 
-/* Copies the string src into dst of cap bytes, cutting it to fit; always terminates.
- * (snprintf with "%s" does the same, slowly.) */
+/* Copies the string src into dst of cap bytes, cutting it to fit at a UTF-8 character
+ * boundary; always terminates. (snprintf with "%s" cuts anywhere, and slowly.) */
 void str_copy(char *dst, size_t cap, const char *src);
 
 #endif

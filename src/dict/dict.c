@@ -98,13 +98,25 @@ static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
             fclose(f);
             return false;
         }
+        char *end = NULL;
+        double goldstein = strtod(fields[2], &end);
+        int quad = atoi(fields[3]);
+        if (end == fields[2] || !(goldstein >= -10 && goldstein <= 10) || quad < 1 || quad > 4 ||
+            strspn(fields[0], "0123456789") != strlen(fields[0]) || !fields[0][0]) {
+            snprintf(err->message, sizeof err->message,
+                     "%s:%d: a code of digits, a Goldstein score from -10 to 10 and a quad class from 1 to 4",
+                     path, lineno);
+            err->code = 1;
+            fclose(f);
+            return false;
+        }
         GROW(d->cameo, cap, d->ncameo + 1);
         cameo_code *c = &d->cameo[d->ncameo++];
         memset(c, 0, sizeof *c);
         strcpy(c->code, fields[0]);
         c->label = xstrdup(fields[1]);
-        c->goldstein = atof(fields[2]);
-        c->quad = atoi(fields[3]);
+        c->goldstein = goldstein;
+        c->quad = quad;
     }
     fclose(f);
     return true;
@@ -222,6 +234,11 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
         const char *name = fields[0], *country = fields[1];
         char *folded = fields[5];
         double lat = (double)strtol(fields[2], NULL, 10) / 10000, lon = (double)strtol(fields[3], NULL, 10) / 10000;
+        /* a broken row is skipped: coordinates on the globe, a country of three capitals */
+        if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) ||
+            strspn(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || !text_valid_utf8(name, strlen(name)) ||
+            !text_valid_utf8(folded, strlen(folded)))
+            continue;
         unsigned long pop = strtoul(fields[4], NULL, 10);
         folded[strcspn(folded, "\n")] = 0;
         GROW(rows, cap, n + 1);
@@ -550,6 +567,8 @@ static bool load_set(loader *ld, char *body)
         name++;
     if (!*name || strchr(name, ' '))
         return fail(ld, "a set name is one word, such as AGREEMENT");
+    if (strlen(name) > 200)
+        return fail(ld, "a set name is at most 200 bytes");
     jirga_dict *d = ld->d;
     if (find_set(d, name) >= 0)
         return fail(ld, "set '%s' is defined twice", name);

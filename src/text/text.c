@@ -99,6 +99,24 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
     return repaired;
 }
 
+bool text_valid_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (s[i] == 0)
+            return false;
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (len <= 0)
+            return false;
+        i += (size_t)len;
+    }
+    return true;
+}
+
 /* ---- Characters --------------------------------------------------------------------- */
 
 static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)

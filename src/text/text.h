@@ -15,6 +15,9 @@
  * repaired bytes, so callers can say so. */
 size_t text_clean(const char *in, size_t n, sbuf *out);
 
+/* Is s (n bytes) valid UTF-8 without NUL bytes? */
+bool text_valid_utf8(const char *s, size_t n);
+
 typedef struct text_span {
     size_t start, end; /* byte offsets into the cleaned document */
 } text_span;
