@@ -77,14 +77,15 @@ demo:
 	$(MAKE) all
 	./jirga code --date 2021-03-09 examples/afghan-talks.txt
 
-# Fuzzing (tests/fuzz/): libFuzzer targets built with clang, the library sources compiled
-# into each with -fsanitize=fuzzer,address,undefined (not the gcc-built libjirga.a).
+# Fuzzing (tests/fuzz/; its README says what each target feeds): libFuzzer targets built
+# with clang, the library sources compiled into each with -fsanitize=fuzzer,address,
+# undefined (not the gcc-built libjirga.a).
 # `make fuzz` runs each target FUZZ_SECONDS (default 60) from its seed corpus
 # tests/fuzz/TARGET/; findings land in build-fuzz/artifacts/. `make test` only replays
 # the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := text dict jsonl code
+FUZZ_TARGETS := text dict jsonl code tables
 FUZZ_BUILD ?= build-fuzz
 FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

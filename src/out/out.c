@@ -13,11 +13,39 @@ void out_json_string(sbuf *b, const char *s, size_t n)
     sbuf_addc(b, '"');
 }
 
+/* Length of the valid UTF-8 sequence at s[i], 0 if the byte does not start one. */
+static size_t utf8_length(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned char c = s[i];
+    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    if (!len || i + len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[i + k] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
+        (c == 0xF4 && s[i + 1] >= 0x90))
+        return 0; /* overlong, surrogate, beyond U+10FFFF */
+    return len;
+}
+
 static void json_chars(sbuf *b, const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned char ch = u[i];
+        if (ch >= 0x80) { /* a file name may be in any encoding: bad bytes become U+FFFD */
+            size_t len = utf8_length(u, i, n);
+            if (len) {
+                i += len - 1;
+                continue;
+            }
+            sbuf_add(b, s + run, i - run);
+            run = i + 1;
+            sbuf_add(b, "\\ufffd", 6);
+            continue;
+        }
         if (ch >= 0x20 && ch != '"' && ch != '\\')
             continue;
         sbuf_add(b, s + run, i - run);
