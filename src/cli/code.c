@@ -4,104 +4,33 @@
 #include "../base/base.h"
 #include "../input/input.h"
 #include "../out/out.h"
+#include "batch.h"
 #include "store_cli.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Documents are read in batches; N threads, each with its own coder over the one shared
- * dictionary, code a batch; the outputs are written in input order, so -j N prints
- * exactly what -j 1 prints. */
-enum { BATCH_DOCS = 1024, BATCH_BYTES = 32 << 20 };
+/* Documents are read in batches (batch.h); the outputs are written in input order. */
+enum { BATCH_DOCS = 1024 };
 
-typedef struct job {
-    jirga_doc doc; /* strings owned by the job */
-    sbuf out;
-    export_doc *coded; /* --format other than jsonl: written in order by batch_flush */
-} job;
-
-typedef struct batch {
-    job *jobs;
-    size_t n, cap, bytes;
-    atomic_size_t next;
-    const jirga_dict *dict;
-    const jirga_coder_options *opts;
-    export_format format;
-    const export_plover *plover;
-    long long rows; /* events written so far: the ids of the export formats */
-} batch;
-
-static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
-
-static void batch_add(batch *b, const jirga_doc *doc)
+/* Codes the batch and writes its output in order: JSON Lines, or an export format. */
+static void batch_flush(batch *b, int threads, export_format format, const export_plover *plover,
+                        long long *rows)
 {
-    GROW(b->jobs, b->cap, b->n + 1);
-    job *j = &b->jobs[b->n++];
-    memset(j, 0, sizeof *j);
-    j->doc = *doc;
-    j->doc.id = dup_or_null(doc->id);
-    j->doc.date = dup_or_null(doc->date);
-    j->doc.title = dup_or_null(doc->title);
-    j->doc.url = dup_or_null(doc->url);
-    j->doc.text = xstrndup(doc->text ? doc->text : "", doc->text_len);
-    b->bytes += doc->text_len;
-}
-
-static void *batch_worker(void *arg)
-{
-    batch *b = arg;
-    jirga_coder *coder = jirga_coder_new(b->dict, b->opts);
-    size_t i;
-    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
-        job *j = &b->jobs[i];
-        const jirga_event *events;
-        int n = jirga_code(coder, &j->doc, &events);
-        if (b->format != EXPORT_JSONL) {
-            j->coded = export_doc_capture(&j->doc, coder, events, n);
-            continue;
-        }
-        for (int e = 0; e < n; e++)
-            out_jsonl_event(&j->out, &j->doc, &events[e]);
-    }
-    jirga_coder_free(coder);
-    return NULL;
-}
-
-/* Codes the batch with `threads` threads and writes its output in order. */
-static void batch_flush(batch *b, int threads)
-{
-    atomic_store(&b->next, 0);
-    pthread_t tids[64];
-    int started = 0;
-    for (int t = 1; t < threads && t < 64 && (size_t)t < b->n; t++)
-        if (pthread_create(&tids[started], NULL, batch_worker, b) == 0)
-            started++;
-    batch_worker(b);
-    for (int t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
+    batch_code(b, threads);
     for (size_t i = 0; i < b->n; i++) {
-        job *j = &b->jobs[i];
+        batch_job *j = &b->jobs[i];
         for (int e = 0; j->coded && e < j->coded->nevents; e++) {
             export_source src;
             export_event x;
-            export_event_from_doc(j->coded, e, ++b->rows, &src, &x);
-            export_event_write(&j->out, b->format, &x, b->plover);
+            export_event_from_doc(j->coded, e, ++*rows, &src, &x);
+            export_event_write(&j->out, format, &x, plover);
         }
-        export_doc_free(j->coded);
         if (j->out.len)
             fwrite(j->out.data, 1, j->out.len, stdout);
-        sbuf_free(&j->out);
-        free((char *)j->doc.id);
-        free((char *)j->doc.date);
-        free((char *)j->doc.title);
-        free((char *)j->doc.url);
-        free((char *)j->doc.text);
     }
-    b->n = 0;
-    b->bytes = 0;
+    batch_clear(b);
 }
 
 static int code_usage(void)
@@ -176,7 +105,8 @@ int cmd_code(int argc, char **argv)
     }
     int status = EXIT_OK;
     long skipped = 0;
-    batch b = {.dict = dict, .opts = &copts, .format = out_format, .plover = plover};
+    batch b = {.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL};
+    long long rows = 0; /* events written so far: the ids of the export formats */
     if (out_format == EXPORT_CSV) {
         sbuf header = {0};
         export_header(&header, out_format);
@@ -205,12 +135,12 @@ int cmd_code(int argc, char **argv)
                 doc.date = date;
             batch_add(&b, &doc);
             if (b.n >= BATCH_DOCS || b.bytes >= BATCH_BYTES)
-                batch_flush(&b, threads);
+                batch_flush(&b, threads, out_format, plover, &rows);
         }
         input_close(r);
     }
-    batch_flush(&b, threads);
-    free(b.jobs);
+    batch_flush(&b, threads, out_format, plover, &rows);
+    batch_free(&b);
     if (skipped)
         fprintf(stderr, "jirga code: %ld document(s) or file(s) skipped\n", skipped);
     jirga_dict_free(dict);

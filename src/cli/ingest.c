@@ -5,6 +5,7 @@
  * batch into the store as one transaction, in input order, while the next batch is
  * coded. A killed ingest leaves whole batches; running it again replaces what it finds,
  * so nothing is lost or doubled. */
+#include "batch.h"
 #include "store_cli.h"
 
 #include "../base/base.h"
@@ -16,80 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEFAULT_BATCH_DOCS = 1000, BATCH_BYTES = 32 << 20 };
-
-typedef struct job {
-    jirga_doc doc; /* strings owned by the job */
-    export_doc *coded;
-} job;
-
-typedef struct batch {
-    job *jobs;
-    size_t n, cap, bytes;
-    atomic_size_t next;
-    const jirga_dict *dict;
-    const jirga_coder_options *opts;
-} batch;
-
-static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
-
-static void batch_add(batch *b, const jirga_doc *doc)
-{
-    GROW(b->jobs, b->cap, b->n + 1);
-    job *j = &b->jobs[b->n++];
-    memset(j, 0, sizeof *j);
-    j->doc = *doc;
-    j->doc.id = dup_or_null(doc->id);
-    j->doc.date = dup_or_null(doc->date);
-    j->doc.title = dup_or_null(doc->title);
-    j->doc.url = dup_or_null(doc->url);
-    j->doc.text = xstrndup(doc->text ? doc->text : "", doc->text_len);
-    b->bytes += doc->text_len;
-}
-
-static void *batch_worker(void *arg)
-{
-    batch *b = arg;
-    jirga_coder *coder = jirga_coder_new(b->dict, b->opts);
-    size_t i;
-    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
-        job *j = &b->jobs[i];
-        const jirga_event *events;
-        int n = jirga_code(coder, &j->doc, &events);
-        j->coded = export_doc_capture(&j->doc, coder, events, n);
-    }
-    jirga_coder_free(coder);
-    return NULL;
-}
-
-/* Codes the batch with `threads` threads. */
-static void batch_code(batch *b, int threads)
-{
-    atomic_store(&b->next, 0);
-    pthread_t tids[64];
-    int started = 0;
-    for (int k = 1; k < threads && k < 64 && (size_t)k < b->n; k++)
-        if (pthread_create(&tids[started], NULL, batch_worker, b) == 0)
-            started++;
-    batch_worker(b);
-    for (int k = 0; k < started; k++)
-        pthread_join(tids[k], NULL);
-}
-
-static void batch_clear(batch *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        job *j = &b->jobs[i];
-        export_doc_free(j->coded);
-        free((char *)j->doc.id);
-        free((char *)j->doc.date);
-        free((char *)j->doc.title);
-        free((char *)j->doc.url);
-        free((char *)j->doc.text);
-    }
-    b->n = 0;
-    b->bytes = 0;
-}
+enum { DEFAULT_BATCH_DOCS = 1000 };
 
 /* ---- The writer thread: one coded batch at a time, one transaction each --------------- */
 
@@ -269,7 +197,7 @@ int cmd_ingest(int argc, char **argv)
     int status = EXIT_OK;
     long skipped = 0, kept = 0;
     /* two batches: one is coded while the writer writes the other */
-    batch batches[2] = {{.dict = dict, .opts = &copts}, {.dict = dict, .opts = &copts}};
+    batch batches[2] = {{.dict = dict, .opts = &copts, .capture = true}, {.dict = dict, .opts = &copts, .capture = true}};
     batch *b = &batches[0];
     writer w = {.s = s};
     pthread_mutex_init(&w.mu, NULL);
@@ -325,8 +253,8 @@ int cmd_ingest(int argc, char **argv)
     }
     pthread_mutex_destroy(&w.mu);
     pthread_cond_destroy(&w.cv);
-    free(batches[0].jobs);
-    free(batches[1].jobs);
+    batch_free(&batches[0]);
+    batch_free(&batches[1]);
     store_close(lookup);
     store_counts c = {0};
     if (!failed && store_get_counts(s, &c, &err) == 0)

@@ -1,0 +1,81 @@
+/* batch.c — documents coded in batches by N threads, results in input order. */
+#include "batch.h"
+
+#include "../out/out.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+void batch_add(batch *b, const jirga_doc *doc)
+{
+    GROW(b->jobs, b->cap, b->n + 1);
+    batch_job *j = &b->jobs[b->n++];
+    memset(j, 0, sizeof *j);
+    j->doc = *doc;
+    j->doc.id = dup_or_null(doc->id);
+    j->doc.date = dup_or_null(doc->date);
+    j->doc.title = dup_or_null(doc->title);
+    j->doc.url = dup_or_null(doc->url);
+    j->doc.text = xstrndup(doc->text ? doc->text : "", doc->text_len);
+    b->bytes += doc->text_len;
+}
+
+static void *batch_worker(void *arg)
+{
+    batch *b = arg;
+    jirga_coder *coder = jirga_coder_new(b->dict, b->opts);
+    size_t i;
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+        batch_job *j = &b->jobs[i];
+        const jirga_event *events;
+        int n = jirga_code(coder, &j->doc, &events);
+        if (b->capture) {
+            j->coded = export_doc_capture(&j->doc, coder, events, n);
+            continue;
+        }
+        for (int e = 0; e < n; e++)
+            out_jsonl_event(&j->out, &j->doc, &events[e]);
+    }
+    jirga_coder_free(coder);
+    return NULL;
+}
+
+void batch_code(batch *b, int threads)
+{
+    atomic_store(&b->next, 0);
+    pthread_t tids[64];
+    int started = 0;
+    for (int t = 1; t < threads && t < 64 && (size_t)t < b->n; t++)
+        if (pthread_create(&tids[started], NULL, batch_worker, b) == 0)
+            started++;
+    batch_worker(b); /* this thread works too; with -j 1 it is the only one */
+    for (int t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+}
+
+void batch_clear(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        batch_job *j = &b->jobs[i];
+        export_doc_free(j->coded);
+        sbuf_free(&j->out);
+        free((char *)j->doc.id);
+        free((char *)j->doc.date);
+        free((char *)j->doc.title);
+        free((char *)j->doc.url);
+        free((char *)j->doc.text);
+    }
+    b->n = 0;
+    b->bytes = 0;
+}
+
+void batch_free(batch *b)
+{
+    batch_clear(b);
+    free(b->jobs);
+    b->jobs = NULL;
+    b->cap = 0;
+}
