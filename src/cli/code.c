@@ -36,7 +36,7 @@ static void batch_flush(batch *b, int threads, export_format format, const expor
 static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
-                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] FILE...\n");
+                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n");
     return EXIT_USAGE;
 }
 
@@ -82,6 +82,13 @@ int cmd_code(int argc, char **argv)
                 fprintf(stderr, "jirga code: -j wants a number of threads from 1 to 64\n");
                 return EXIT_USAGE;
             }
+        } else if (strcmp(a, "--max-sentence") == 0 && i + 1 < argc) {
+            long max = atol(argv[++i]); /* longer sentences are cut (docs/limits.md) */
+            if (max < 64 || max > 1 << 24) {
+                fprintf(stderr, "jirga code: --max-sentence wants a number of bytes from 64 to 16777216\n");
+                return EXIT_USAGE;
+            }
+            copts.max_sentence_bytes = (size_t)max;
         } else if (strcmp(a, "--sentences-only") == 0) {
             copts.sentences_only = true; /* no document pass: to measure what it costs */
         } else if (strcmp(a, "--keep-negated") == 0) {
