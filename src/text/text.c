@@ -13,26 +13,39 @@
 
 /* ---- Cleaning --------------------------------------------------------------------- */
 
+/* Reads the code point at s[*i] and moves *i past it; false on invalid UTF-8. */
+static bool next_code_point(const char *s, size_t n, size_t *i, int32_t *cp)
+{
+    if ((unsigned char)s[*i] < 0x80) {
+        *cp = (unsigned char)s[(*i)++];
+        return true;
+    }
+    utf8proc_int32_t c;
+    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + *i, (utf8proc_ssize_t)(n - *i), &c);
+    if (len <= 0)
+        return false;
+    *cp = c;
+    *i += (size_t)len;
+    return true;
+}
+
 /* Does NFC change anything? Text without combining marks is already NFC except for a
  * few canonical singletons (U+212B ANGSTROM SIGN and the like), which are left as they
  * are; most news has no marks, so the costly full normalisation runs only when needed. */
 static bool needs_nfc(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (len <= 0)
+    size_t i = 0;
+    int32_t cp;
+    while (i < n) {
+        if (!next_code_point(s, n, &i, &cp))
             return true;
+        if (cp < 0x80)
+            continue;
         const utf8proc_property_t *p = utf8proc_get_property(cp);
         utf8proc_category_t cat = utf8proc_category(cp);
         if (p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
             cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
             return true; /* a mark that may compose with what precedes it; Hangul jamo */
-        i += (size_t)len;
     }
     return false;
 }
@@ -101,19 +114,11 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
 
 bool text_valid_utf8(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        if (s[i] == 0)
+    size_t i = 0;
+    int32_t cp;
+    while (i < n)
+        if (!next_code_point(s, n, &i, &cp) || cp == 0)
             return false;
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (len <= 0)
-            return false;
-        i += (size_t)len;
-    }
     return true;
 }
 
