@@ -17,7 +17,7 @@ void out_json_string(sbuf *b, const char *s, size_t n)
 static size_t utf8_length(const unsigned char *s, size_t i, size_t n)
 {
     unsigned char c = s[i];
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
     if (!len || i + len > n)
         return 0;
     for (size_t k = 1; k < len; k++)
