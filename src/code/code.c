@@ -256,6 +256,15 @@ static void filter_items(word_filter *f, const sentence *s, const item *items, i
 static bool set_matches_at(const match_state *m, int set, int pos, int *len)
 {
     const word_set *ws = &m->d->sets[set];
+    const item *at = &m->items[pos];
+    if (at->kind != ITEM_TOKEN)
+        return false;
+    const token *t = &m->s->tokens[at->index];
+    bool maybe = word_filter_has(&ws->first, t->word);
+    for (int k = 0; k < t->nlemmas && !maybe; k++)
+        maybe = word_filter_has(&ws->first, t->lemmas[k]);
+    if (!maybe)
+        return false;
     for (int i = 0; i < ws->nmembers; i++) {
         const phrase *p = &ws->members[i];
         if (pos + p->nwords > m->nitems)

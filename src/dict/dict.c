@@ -594,6 +594,7 @@ static bool load_set(loader *ld, char *body)
         memcpy(s->members[i].words, words, (size_t)n * sizeof *words);
         s->members[i].nwords = n;
         s->nmembers++;
+        word_filter_add(&s->first, words[0]);
     }
     return true;
 }

@@ -78,6 +78,11 @@ static inline void word_filter_add(word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     f->bits[b >> 6] |= 1ULL << (b & 63);
 }
+static inline bool word_filter_has(const word_filter *f, uint32_t w)
+{
+    uint16_t b = dict_word_bit(w);
+    return (f->bits[b >> 6] >> (b & 63)) & 1;
+}
 static inline bool word_filter_passes(const word_filter *f, const pattern *p)
 {
     for (int i = 0; i < p->nneed; i++)
@@ -90,6 +95,7 @@ typedef struct word_set {
     char *name;
     phrase *members; /* kind unused */
     int nmembers;
+    word_filter first; /* the members' first words: most tokens are rejected at once */
     const char *file;
     int line;
 } word_set;
