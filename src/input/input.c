@@ -1,4 +1,5 @@
-/* input.c — plain text and JSON Lines document readers (JSON parsed by jansson). */
+/* input.c — plain text and JSON Lines document readers (JSON records read by the fast
+ * path in fields.c, or by jansson when it declines). */
 #include "input.h"
 
 #include "../base/base.h"
@@ -18,6 +19,7 @@ struct input_reader {
     char *buf;
     size_t cap;
     json_t *json; /* the current JSON line, kept until the next call */
+    sbuf fields;  /* or its fields, when the fast path read it */
     char id[512]; /* ids jirga makes: a file name, "file:line", a number */
     char *title;  /* a title without NUL bytes */
     char *text; /* plain text: the whole file */
@@ -48,11 +50,25 @@ void input_close(input_reader *r)
         fclose(r->f);
     if (r->json)
         json_decref(r->json);
+    sbuf_free(&r->fields);
     free(r->buf);
     free(r->title);
     free(r->text);
     free(r->path);
     free(r);
+}
+
+/* A title without the NUL bytes that "\u0000" put in it. */
+static const char *clean_title(input_reader *r, const char *title, size_t n)
+{
+    size_t k = 0;
+    free(r->title);
+    r->title = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        if (title[i])
+            r->title[k++] = title[i];
+    r->title[k] = 0;
+    return r->title;
 }
 
 /* The id of a plain text document: its file name without directory and extension. */
@@ -172,6 +188,19 @@ static int next_jsonl(input_reader *r, jirga_doc *doc, jirga_error *err)
             len--;
         if (len == 0)
             continue;
+        input_fields f;
+        if (input_fields_read(r->buf, len, &f, &r->fields) && (f.text || f.title)) {
+            memset(doc, 0, sizeof *doc);
+            if (!f.id)
+                snprintf(r->id, sizeof r->id, "%s:%ld", r->path, r->line);
+            doc->id = f.id ? f.id : r->id;
+            doc->text = f.text ? f.text : "";
+            doc->text_len = f.text_len;
+            doc->title = f.title ? clean_title(r, f.title, f.title_len) : NULL;
+            doc->date = f.date;
+            doc->url = f.url;
+            return 1;
+        }
         json_error_t jerr;
         json_t *obj = json_loadb(r->buf, len, JSON_ALLOW_NUL, &jerr);
         if (!obj) {
@@ -210,17 +239,7 @@ static int next_jsonl(input_reader *r, jirga_doc *doc, jirga_error *err)
         doc->id = id;
         doc->text = text ? text : "";
         doc->text_len = text ? json_string_length(json_object_get(obj, "text")) : 0;
-        if (title) { /* "\u0000" inside a title: drop the NULs, keep the rest */
-            size_t tn = json_string_length(json_object_get(obj, "title")), k = 0;
-            free(r->title);
-            r->title = xmalloc(tn + 1);
-            for (size_t i = 0; i < tn; i++)
-                if (title[i])
-                    r->title[k++] = title[i];
-            r->title[k] = 0;
-            title = r->title;
-        }
-        doc->title = title;
+        doc->title = title ? clean_title(r, title, json_string_length(json_object_get(obj, "title"))) : NULL;
         doc->date = date;
         doc->url = url;
         return 1;

@@ -7,6 +7,7 @@
 #define JIRGA_INPUT_H
 
 #include "../../include/jirga.h"
+#include "../base/base.h"
 
 typedef enum input_format { INPUT_AUTO, INPUT_TEXT, INPUT_JSONL } input_format;
 
@@ -20,5 +21,17 @@ void input_close(input_reader *r);
  * call). Returns 1 for a document, 0 at the end, -1 for a skipped record: err then says
  * where and why. */
 int input_next(input_reader *r, jirga_doc *doc, jirga_error *err);
+
+/* The string fields of one JSON Lines record, NULL when absent or null. */
+typedef struct input_fields {
+    const char *id, *text, *title, *date, *url;
+    size_t id_len, text_len, title_len, date_len, url_len;
+} input_fields;
+
+/* The fast path of the reader: reads line (len bytes) when it is a valid JSON object
+ * whose id, text, title, date and url are strings or null, decoding them into scratch
+ * (each NUL-terminated; "\u0000" inside is kept). Returns false for anything else, which
+ * jansson then reads or rejects with a message. */
+bool input_fields_read(const char *line, size_t len, input_fields *f, sbuf *scratch);
 
 #endif
