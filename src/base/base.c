@@ -56,17 +56,7 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem)
     *cap = n;
 }
 
-void sbuf_add(sbuf *b, const char *s, size_t n)
-{
-    GROW(b->data, b->cap, b->len + n + 1);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = 0;
-}
-
-void sbuf_adds(sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
-
-void sbuf_addc(sbuf *b, char c) { sbuf_add(b, &c, 1); }
+void sbuf_grow(sbuf *b, size_t n) { GROW(b->data, b->cap, b->len + n + 1); }
 
 void sbuf_printf(sbuf *b, const char *fmt, ...)
 {

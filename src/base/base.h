@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Allocation that never returns NULL: out of memory aborts with a message, because no
  * caller could do anything sensible with half a document. */
@@ -26,9 +27,24 @@ typedef struct sbuf {
     char *data;
     size_t len, cap;
 } sbuf;
-void sbuf_add(sbuf *b, const char *s, size_t n);
-void sbuf_adds(sbuf *b, const char *s);
-void sbuf_addc(sbuf *b, char c);
+void sbuf_grow(sbuf *b, size_t n); /* room for n more bytes and the NUL */
+/* Inline: the writers call these for every field, and strlen of a literal folds away. */
+static inline void sbuf_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        sbuf_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static inline void sbuf_adds(sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
+static inline void sbuf_addc(sbuf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        sbuf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_add_long(sbuf *b, long v);
 /* v with `decimals` digits after the point (rounded), without printf. */
