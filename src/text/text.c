@@ -124,8 +124,12 @@ bool text_valid_utf8(const char *s, size_t n)
 
 /* ---- Characters --------------------------------------------------------------------- */
 
-static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
+static inline size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
 {
+    if ((unsigned char)s[i] < 0x80) { /* most of the news: no call into utf8proc */
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
     if (len <= 0) {
