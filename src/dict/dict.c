@@ -1019,8 +1019,11 @@ static void build_indexes(loader *ld)
     sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     warn_duplicates(ld);
     d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
-    for (size_t i = 0; i < d->nphrases; i++)
+    d->phrase_kinds = xcalloc(nwords + 2, 1);
+    for (size_t i = 0; i < d->nphrases; i++) {
         d->phrase_start[d->phrases[i].words[0] + 1]++;
+        d->phrase_kinds[d->phrases[i].words[0]] |= (uint8_t)(1 << d->phrases[i].kind);
+    }
     for (size_t w = 1; w < nwords + 2; w++)
         d->phrase_start[w] += d->phrase_start[w - 1];
 
@@ -1056,6 +1059,11 @@ const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
     }
     *count = d->phrase_start[w + 1] - d->phrase_start[w];
     return d->phrases + d->phrase_start[w];
+}
+
+int dict_phrase_kinds(const jirga_dict *d, word_id w)
+{
+    return w && w <= lex_size(d->lex) && d->phrase_kinds ? d->phrase_kinds[w] : 0;
 }
 
 const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count)
@@ -1189,6 +1197,7 @@ void jirga_dict_free(jirga_dict *d)
         free_phrase_words(&d->phrases[i]);
     free(d->phrases);
     free(d->phrase_start);
+    free(d->phrase_kinds);
     for (size_t i = 0; i < d->npatterns; i++)
         free(d->patterns[i].elems);
     free(d->patterns);

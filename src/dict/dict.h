@@ -135,6 +135,7 @@ struct jirga_dict {
     phrase *phrases;
     size_t nphrases, cap_phrases;
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
+    uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts */
 
     /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
     pattern *patterns;
@@ -179,6 +180,8 @@ const place_entry *dict_capital(const jirga_dict *d, const char *country);
 
 /* Phrases whose first word is w (longest first). */
 const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count);
+/* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
+int dict_phrase_kinds(const jirga_dict *d, word_id w);
 const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count);
 const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count);
 const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count);

@@ -78,6 +78,8 @@ const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int
         keys[nkeys++] = t->lemmas[k];
     const phrase *best = NULL;
     for (int k = 0; k < nkeys; k++) {
+        if (!(dict_phrase_kinds(d, keys[k]) & kind_mask))
+            continue;
         size_t n;
         const phrase *ps = dict_phrases(d, keys[k], &n);
         for (size_t j = 0; j < n; j++) {
