@@ -29,27 +29,32 @@ static size_t utf8_length(const unsigned char *s, size_t i, size_t n)
     return len;
 }
 
+/* Bytes copied as they are: printable ASCII other than the quote and the backslash. */
+static bool plain_byte(unsigned char ch) { return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\'; }
+
 static void json_chars(sbuf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t run = 0, i = 0;
+    for (;;) {
+        while (i < n && plain_byte(u[i]))
+            i++;
+        if (i >= n)
+            break;
         unsigned char ch = u[i];
         if (ch >= 0x80) { /* a file name may be in any encoding: bad bytes become U+FFFD */
             size_t len = utf8_length(u, i, n);
             if (len) {
-                i += len - 1;
+                i += len;
                 continue;
             }
             sbuf_add(b, s + run, i - run);
-            run = i + 1;
+            run = ++i;
             sbuf_add(b, "\\ufffd", 6);
             continue;
         }
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
         sbuf_add(b, s + run, i - run);
-        run = i + 1;
+        run = ++i;
         switch (ch) {
         case '"': sbuf_add(b, "\\\"", 2); break;
         case '\\': sbuf_add(b, "\\\\", 2); break;

@@ -28,7 +28,7 @@ bool token_is(const token *t, word_id w)
     return false;
 }
 
-static bool word_eq(const sentence *s, int i, const char *w)
+static inline bool word_eq(const sentence *s, int i, const char *w)
 {
     const token *t = &s->tokens[i];
     size_t n = strlen(w);

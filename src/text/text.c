@@ -192,7 +192,7 @@ static const char *const sentence_starters[] = {
 static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
 {
     for (size_t i = 0; i < count; i++)
-        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+        if (n > 0 && (list[i][0] | 0x20) == (w[0] | 0x20) && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
             return true;
     return false;
 }
