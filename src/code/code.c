@@ -183,7 +183,7 @@ typedef struct match_state {
     int compound_last;            /* the last group of a compound list */
     int word_group;               /* a group whose role word a pattern word matched, -1 */
     int budget;                   /* steps left for this pattern */
-    int first_word;               /* token of the first word matched (nominal patterns) */
+    int first_word;               /* token of the first word matched, -1 */
 } match_state;
 
 static bool token_text_is(const sentence *s, int k, const char *w)
@@ -357,11 +357,14 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                                           : !set_matches_at(m, el->set, j, &len)) {
                 continue;
             }
-            if (m->first_word < 0)
-                m->first_word = it->index;
+            int saved_first = m->first_word;
+            if (m->first_word < 0) /* a token: the head of a role word's group */
+                m->first_word = it->kind == ITEM_TOKEN ? it->index
+                                                       : m->s->units[m->s->groups[it->index].first].end - 1;
             tries++;
             if (match_from(m, p, e + 1, j + len, false))
                 return true;
+            m->first_word = saved_first;
         }
         return false;
     }
@@ -661,6 +664,14 @@ static bool in_set(const jirga_coder *c, int set_index, const token *t)
 }
 
 /* Every source-target pair of a match, and the reversed pair for paired codes. */
+static bool has_target_slot(const pattern *p)
+{
+    for (int e = 0; e < p->nelems; e++)
+        if (p->elems[e].kind == E_TARGET)
+            return true;
+    return false;
+}
+
 static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, int source_group,
                        int verb_token, const verb_group *vg)
 {
@@ -697,6 +708,28 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
         if (w->actor && strncmp(w->code, src->code, 3) != 0)
             bound.target = bound.word_group;
+    }
+    /* "rejected United Nations calls", "struck Hezbollah positions in Lebanon", "rejected
+     * Trump's offer": an actor that owns the object the pattern named is the target,
+     * before any actor found after that object. */
+    if (bound.first_word > 0 && has_target_slot(p) && !(vg && vg->passive) &&
+        (bound.target < 0 || s->groups[bound.target].start > bound.first_word)) {
+        int k = bound.first_word - 1;
+        if (k > 0 && token_text_is(s, k, "'s"))
+            k--;
+        int g = s->group_at[k];
+        /* the object is a noun ("positions", not "along"); an owner without a country
+         * ("army base") does not displace a named target found after it */
+        bool noun = !(s->tokens[bound.first_word].flags & (W_PREP | W_DET | W_CONJ | W_BOUNDARY));
+        if (g >= 0 && noun && g != source_group && s->groups[g].end == k + 1 && s->groups[g].start > verb_token &&
+            (bound.target < 0 || unit_of(s, g, 0)->actor)) {
+            trace(c, "      target: %.*s, whose %.*s the pattern names\n",
+                  (int)(s->tokens[s->groups[g].end - 1].end - s->tokens[s->groups[g].start].start),
+                  s->text + s->tokens[s->groups[g].start].start,
+                  (int)(s->tokens[bound.first_word].end - s->tokens[bound.first_word].start),
+                  s->text + s->tokens[bound.first_word].start);
+            bound.target = g;
+        }
     }
     m = &bound;
     int ns = group_size(s, source_group), nt = group_size(s, m->target);

@@ -676,6 +676,14 @@ static bool is_main_verb(const sentence *s, int i)
         int b = s->groups[s->group_at[p]].start - 1;
         while (b >= 0 && (s->tokens[b].flags & (W_DET | W_ADJ | W_POSS | W_QUANT)))
             b--;
+        /* "struck hundreds of Hamas targets": the same after "of" and the noun before it */
+        if (b >= 1 && word_eq(s, b, "of")) {
+            b--;
+            for (int k = 0; k < 3 && b >= 0 && !(s->tokens[b].flags & W_VERB) && s->group_at[b] < 0 &&
+                            !(s->tokens[b].shape & T_PUNCT);
+                 k++)
+                b--;
+        }
         return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
     }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
