@@ -71,7 +71,7 @@ for t in "$@"; do
     text | code) dict=(-dict=tests/fuzz/code.dict) ;;
     dict) dict=(-dict=tests/fuzz/dict.dict) ;;
     esac
-    if ! "$B/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
+    if ! "$B/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "$B/corpus/$t" "tests/fuzz/$t" \
         >"$B/fuzz-$t.log" 2>&1; then
         echo "fuzz_$t found a problem (log: $B/fuzz-$t.log):"
