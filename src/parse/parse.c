@@ -414,6 +414,31 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             end = n->end;
             i++;
         }
+        if (actor && i + 1 < nm && !ms[i + 1].is_actor && end < ms[i + 1].start && word_eq(s, end, "'s") &&
+            skip_determiners(s, end + 1, ms[i + 1].start) == ms[i + 1].start) {
+            /* "Prime Minister Narendra Modi's government": a person's agent is of the
+             * person's country */
+            char owner[24];
+            if (actor->person)
+                snprintf(owner, sizeof owner, "%.3s", combined);
+            else
+                str_copy(owner, sizeof owner, combined);
+            agent = mention_entry(d, &ms[i + 1]);
+            combine(combined, owner, entry_code(d, &ms[i + 1], s->date));
+            end = ms[++i].end;
+        }
+        if (!actor && agent && start > 0 && (word_eq(s, start - 1, "his") || word_eq(s, start - 1, "her"))) {
+            /* "Scholz said his government would": the latest person's country */
+            for (int k = i; k-- > 0;)
+                if (ms[k].is_actor && ms[k].entry->person) {
+                    const char *owner = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+                    char country[4];
+                    snprintf(country, sizeof country, "%.3s", owner);
+                    if (strlen(country) == 3)
+                        combine(combined, country, code);
+                    break;
+                }
+        }
         if (!actor && agent && start > 0 && (word_eq(s, start - 1, "its") || word_eq(s, start - 1, "their"))) {
             /* "Russia pulled back its troops": the owner is the latest country or group */
             for (int k = i; k-- > 0;)
