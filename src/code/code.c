@@ -1030,9 +1030,10 @@ static void learn_from_sentence(jirga_coder *c)
         if (is_organisation(unit->code)) {
             c->ctx.org = entry;
             memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
-        } else if (strlen(unit->code) == 3 && !unit->person) {
-            c->ctx.country = entry;
-            memcpy(c->ctx.country_code, unit->code, sizeof c->ctx.country_code);
+        } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {
+            /* "Iran", "Iranian protesters": the country "the country" will mean */
+            c->ctx.country = unit->actor;
+            snprintf(c->ctx.country_code, sizeof c->ctx.country_code, "%.3s", unit->code);
         }
         if (unit->person) {
             c->ctx.person = entry;

@@ -215,8 +215,8 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
 {
     const doc_context *ctx = s->ctx;
     int end = i + ref->nwords;
-    if (end < (int)s->ntokens && (word_eq(s, end, "of") || word_eq(s, end, "'s")))
-        return false; /* "the country's president", "the group of experts" */
+    if (end < (int)s->ntokens && word_eq(s, end, "of"))
+        return false; /* "the group of experts" */
     switch (d->refers[ref->entry].refer) {
     case REFER_GROUP:
         if (!ctx->org)
@@ -224,6 +224,16 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
         ms[(*nm)++] = (mention){i, end, true, ctx->org, true, ctx->org_code};
         return true;
     case REFER_COUNTRY:
+        for (int k = *nm; !ctx->country && k-- > 0;) {
+            /* "Iranian protesters demanded that the country's rulers": a country named
+             * earlier in the sentence, before any the document named */
+            const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+            if (ms[k].is_actor && !ms[k].entry->person && strlen(code) == 3 && strcmp(code, "IGO") != 0 &&
+                strcmp(code, "NGO") != 0) {
+                ms[(*nm)++] = (mention){i, end, true, ms[k].entry, true, code};
+                return true;
+            }
+        }
         if (!ctx->country)
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->country, true, ctx->country_code};
@@ -329,7 +339,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
     for (int i = 0; i < nm; i++) {
         const mention *m = &ms[i];
         bool is_actor = m->is_actor;
-        const char *code = entry_code(d, m, s->date);
+        const char *code = m->pronoun ? m->code : entry_code(d, m, s->date);
         int start = m->start, end = m->end;
         const dict_entry *actor = is_actor ? mention_entry(d, m) : NULL;
         const dict_entry *agent = is_actor ? NULL : mention_entry(d, m);
@@ -485,8 +495,6 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         u->pronoun = m->pronoun;
         u->person = name_start >= 0 || (actor && actor->person) ||
                     (m->pronoun && s->ctx && actor == s->ctx->person);
-        if (m->pronoun)
-            str_copy(u->code, sizeof u->code, m->code);
     }
 }
 
