@@ -864,6 +864,15 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
     int subject;
     if (left == prev_end && v > 0) {
         subject = last_group_before(s, left, vg->start);
+        const token *before = p >= left ? &s->tokens[p] : NULL;
+        if (subject < 0 && before && (before->shape & T_WORD) && !(before->shape & T_CAP) &&
+            !(before->flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BE | W_HAVE | W_DO | W_MODAL | W_NEG |
+                               W_BOUNDARY | W_TIME)) &&
+            (s->tokens[vg->verb].flags & W_SPEECH)) {
+            for (int k = left; k < p; k++)
+                if (s->tokens[k].shape & T_COMMA)
+                    return -1; /* "..., a monitoring group said": a speaker no dictionary knows */
+        }
         if (subject < 0)
             subject = find_subject(s, left, vg->start);
     } else {
