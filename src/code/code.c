@@ -771,6 +771,29 @@ static const char *intended_code(const jirga_coder *c, const verb_group *vg, con
 }
 
 /* Verb patterns: the clause in active order, after the verb. Returns true on a match. */
+/* "..., rights groups said.", "..., witnesses said.": a speaker after the report, with no
+ * country, whose role is to witness or report, is the report's source (coding guide,
+ * section 6), not an actor making a statement. */
+static bool sourcing(const sentence *s, int group)
+{
+    static const char *const roles[] = {"HRI", "MED", "CVL", "NGO"};
+    const actor_group *g = &s->groups[group];
+    int k = g->start - 1;
+    while (k >= 0 && (s->tokens[k].flags & (W_DET | W_ADJ | W_QUANT)))
+        k--;
+    if (k < 0 || !(s->tokens[k].shape & T_COMMA))
+        return false;
+    for (int u = g->first; u < g->first + g->count; u++) {
+        const actor_unit *unit = &s->units[u];
+        bool role = false;
+        for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+            role = role || strcmp(unit->code, roles[r]) == 0;
+        if (unit->actor || !role)
+            return false;
+    }
+    return true;
+}
+
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -816,6 +839,10 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "\n");
             if (strcmp(p->code, "---") == 0) {
                 trace(c, "      no event: the pattern says so\n");
+                return true;
+            }
+            if (strcmp(p->code, "010") == 0 && sourcing(s, subject)) {
+                trace(c, "      no event: '..., rights groups said' names a source, not an actor\n");
                 return true;
             }
             if (vg->hypothetical) {
