@@ -1152,11 +1152,16 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
     for (size_t i = first; i < c->nevents; i++) {
         const jirga_event *e = &c->events[i];
         bool covered = false;
-        if (strcmp(e->cameo, "010") == 0 && e->quote_start >= 0)
+        /* "Iran's supreme leader said Washington must lift sanctions", "Germany's
+         * chancellor said Berlin would send tanks": the speaker's own appeal, intent,
+         * demand, disapproval, rejection or threat, reported after the verb of saying,
+         * is the event (coding guide, section 6) */
+        if (strcmp(e->cameo, "010") == 0 && e->source.code[0])
             for (size_t k = first; k < c->nevents && !covered; k++) {
                 const jirga_event *o = &c->events[k];
                 int root = atoi(o->root);
                 covered = k != i && strcmp(o->source.code, e->source.code) == 0 &&
+                          (e->quote_start >= 0 || o->verb_start > e->verb_start) &&
                           (root == 2 || root == 3 || (root >= 10 && root <= 13));
             }
         if (covered) {
