@@ -26,7 +26,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench bench-stream eval fuzz fuzz-build fuzz-replay
 
 all: $(BIN) $(PLACES)
 
@@ -66,6 +66,11 @@ setup:
 # Throughput benchmark (bench/): sentences/s, MB/s, events/s, load time, peak RSS.
 bench: all
 	python3 bench/run.py
+
+# Memory on a long stream: STREAM_GB gigabytes (default 1) on standard input, resident
+# memory sampled every tenth (bench/stream.py).
+bench-stream: all
+	python3 bench/stream.py
 
 # Accuracy on the development gold set (tests/gold/).
 eval: all
