@@ -851,6 +851,10 @@ static int last_group_before(const sentence *s, int from, int to)
 static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left, int prev_end, size_t v)
 {
     const clause *prev = s->nclauses > 0 ? &s->clauses[s->nclauses - 1] : NULL;
+    /* "condemned a bombing that killed four policemen, and accused the insurgents": a
+     * verb after a relative clause shares the subject of the clause before it */
+    while (prev && prev->relative && prev > s->clauses)
+        prev--;
     int p = vg->start - 1;
     while (p >= left && (s->tokens[p].flags & W_ADV))
         p--;
@@ -860,6 +864,21 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
         if (prev->vg >= 0 && s->vgs[prev->vg].passive)
             return prev->agent;
         return prev->subject;
+    }
+    if (p >= 1 && p >= left && (word_eq(s, p, "that") || word_eq(s, p, "which") || word_eq(s, p, "who"))) {
+        /* "the bombing that killed 40 officers": the relative pronoun's antecedent, an
+         * actor (not a place: "a bombing in Kandahar that killed") or no one */
+        c->relative = true;
+        int g = s->group_at[p - 1];
+        if (g < 0)
+            return -1;
+        int before = s->groups[g].start - 1;
+        while (before >= 0 && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT)))
+            before--;
+        if (before >= 0 && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of"))
+            return -1;
+        c->subject_inherited = true;
+        return g;
     }
     int subject;
     if (left == prev_end && v > 0) {

@@ -63,6 +63,7 @@ typedef struct clause {
     int left, right;  /* token range of the whole clause */
     int subject;      /* actor group, -1 when none */
     bool subject_inherited;
+    bool relative;    /* "the bombing that killed ...": the verb follows that, which, who */
     int agent;        /* passive: the "by" group, -1 when none */
 } clause;
 
