@@ -622,6 +622,19 @@ static bool ends_with(const sentence *s, int i, const char *suffix)
 }
 
 /* A past form: "-ed", or an irregular form whose lemma differs ("held", "met"). */
+/* Verbs whose past tense is their base form: after a singular subject the form is past
+ * ("Bolivia cut ties", "the army hit"), since the present would take an -s. */
+static bool invariant_past(const sentence *s, int i)
+{
+    static const char *const verbs[] = {"hit", "cut", "put", "set", "shut", "cast", "quit", "spread", "beat",
+                                        "let", "hurt", "shed", "split", "bid", "broadcast", "upset", "burst",
+                                        "thrust", "undercut", "reset", "outbid"};
+    for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
+        if (word_eq(s, i, verbs[k]))
+            return true;
+    return false;
+}
+
 static bool is_past_form(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
@@ -655,7 +668,7 @@ static bool aux_is_main_verb(const sentence *s, int i)
     if (s->tokens[i].flags & W_DO)
         return false; /* "did meet" */
     /* "was held", "have signed", "is meeting"; but "is ready", "is open" */
-    return !(ends_with(s, k, "ing") || is_past_form(s, k));
+    return !(ends_with(s, k, "ing") || is_past_form(s, k) || invariant_past(s, k));
 }
 
 /* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
@@ -691,7 +704,7 @@ static bool is_main_verb(const sentence *s, int i)
     if (prev->flags & (W_MODAL | W_DO | W_NEG | W_HAVE))
         return true;
     if (prev->flags & W_BE)
-        return ends_with(s, i, "ing") || is_past_form(s, i);
+        return ends_with(s, i, "ing") || is_past_form(s, i) || invariant_past(s, i);
     if (prev->flags & W_ADJ)
         return false;
     if (ends_with(s, i, "ing"))
@@ -720,9 +733,9 @@ static bool is_main_verb(const sentence *s, int i)
         return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
     }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
-     * not "the Afghan war parties". */
+     * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
     const actor_group *g = &s->groups[s->group_at[p]];
-    return g->count > 1 || ends_with(s, g->end - 1, "s");
+    return g->count > 1 || ends_with(s, g->end - 1, "s") || invariant_past(s, i);
 }
 
 static void build_verb_groups(sentence *s)
@@ -765,7 +778,7 @@ static void build_verb_groups(sentence *s)
             vg.passive = true; /* but "Biden spoke by telephone" is active */
         /* be + past participle: passive ("was held", "have been postponed") */
         for (int j = vg.start; j < i; j++)
-            if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && is_past_form(s, i))
+            if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && (is_past_form(s, i) || invariant_past(s, i)))
                 vg.passive = true;
         /* "never" and "not" right after the verb ("met not with X") are rare; ignore. */
         GROW(s->vgs, s->cap_vgs, s->nvgs + 1);
