@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "store_cli.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,84 @@ static void batch_flush(batch *b, int threads, export_format format, const expor
             fwrite(j->out.data, 1, j->out.len, stdout);
     }
     batch_clear(b);
+}
+
+/* The reader thread's side: files in, batches full of documents out (two batches in
+ * turn, so memory holds at most two). Messages about skipped records go to standard
+ * error as they are read. */
+typedef struct reader {
+    const char **files;
+    int nfiles;
+    input_format format;
+    const char *date;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *free_batches[2], *full_batches[2]; /* in order */
+    int nfree, nfull;
+    bool done;
+    int status;
+    long skipped;
+} reader;
+
+static void skip(reader *rd, const char *message)
+{
+    fprintf(stderr, "jirga code: %s\n", message);
+    pthread_mutex_lock(&rd->mu);
+    rd->status = EXIT_SKIPPED;
+    rd->skipped++;
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* Hands the batch being filled to the coder and waits for an empty one. */
+static batch *pass_batch(reader *rd, batch *b, bool last)
+{
+    pthread_mutex_lock(&rd->mu);
+    if (b && b->n)
+        rd->full_batches[rd->nfull++] = b;
+    else if (b)
+        rd->free_batches[rd->nfree++] = b;
+    batch *next = NULL;
+    if (last) {
+        rd->done = true;
+    } else {
+        pthread_cond_broadcast(&rd->cv);
+        while (rd->nfree == 0)
+            pthread_cond_wait(&rd->cv, &rd->mu);
+        next = rd->free_batches[--rd->nfree];
+    }
+    pthread_cond_broadcast(&rd->cv);
+    pthread_mutex_unlock(&rd->mu);
+    return next;
+}
+
+static void *read_batches(void *arg)
+{
+    reader *rd = arg;
+    batch *b = pass_batch(rd, NULL, false);
+    for (int f = 0; f < rd->nfiles; f++) {
+        jirga_error err = {0};
+        input_reader *r = input_open(rd->files[f], rd->format, &err);
+        if (!r) {
+            skip(rd, err.message);
+            continue;
+        }
+        jirga_doc doc;
+        int got;
+        while ((got = input_next(r, &doc, &err)) != 0) {
+            if (got < 0) {
+                skip(rd, err.message);
+                continue;
+            }
+            if (!doc.date)
+                doc.date = rd->date;
+            batch_add(b, &doc);
+            if (b->n >= BATCH_DOCS || b->bytes >= BATCH_BYTES)
+                b = pass_batch(rd, b, false);
+        }
+        input_close(r);
+    }
+    pass_batch(rd, b, true);
+    return NULL;
 }
 
 static int code_usage(void)
@@ -110,9 +189,8 @@ int cmd_code(int argc, char **argv)
         export_plover_free(plover);
         return EXIT_USAGE;
     }
-    int status = EXIT_OK;
-    long skipped = 0;
-    batch b = {.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL};
+    batch batches[2] = {{.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL},
+                        {.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL}};
     long long rows = 0; /* events written so far: the ids of the export formats */
     if (out_format == EXPORT_CSV) {
         sbuf header = {0};
@@ -120,34 +198,43 @@ int cmd_code(int argc, char **argv)
         fwrite(header.data, 1, header.len, stdout);
         sbuf_free(&header);
     }
-    for (int f = 0; f < nfiles; f++) {
-        jirga_error err = {0};
-        input_reader *r = input_open(files[f], format, &err);
-        if (!r) {
-            fprintf(stderr, "jirga code: %s\n", err.message);
-            status = EXIT_SKIPPED;
-            skipped++;
-            continue;
+    /* A reader thread fills one batch while this thread and the workers code the other:
+     * reading and parsing the input overlaps coding, which -j N needs to scale. */
+    reader rd = {.files = files, .nfiles = nfiles, .format = format, .date = date, .status = EXIT_OK};
+    pthread_mutex_init(&rd.mu, NULL);
+    pthread_cond_init(&rd.cv, NULL);
+    rd.free_batches[rd.nfree++] = &batches[0];
+    rd.free_batches[rd.nfree++] = &batches[1];
+    pthread_t reader_thread;
+    bool threaded = pthread_create(&reader_thread, NULL, read_batches, &rd) == 0;
+    if (!threaded)
+        read_batches(&rd); /* no thread to be had: read everything first, one batch at a time */
+    for (;;) {
+        pthread_mutex_lock(&rd.mu);
+        while (rd.nfull == 0 && !rd.done)
+            pthread_cond_wait(&rd.cv, &rd.mu);
+        batch *b = rd.nfull ? rd.full_batches[0] : NULL;
+        if (b) {
+            rd.full_batches[0] = rd.full_batches[1];
+            rd.nfull--;
         }
-        jirga_doc doc;
-        int got;
-        while ((got = input_next(r, &doc, &err)) != 0) {
-            if (got < 0) {
-                fprintf(stderr, "jirga code: %s\n", err.message);
-                status = EXIT_SKIPPED;
-                skipped++;
-                continue;
-            }
-            if (!doc.date)
-                doc.date = date;
-            batch_add(&b, &doc);
-            if (b.n >= BATCH_DOCS || b.bytes >= BATCH_BYTES)
-                batch_flush(&b, threads, out_format, plover, &rows);
-        }
-        input_close(r);
+        pthread_mutex_unlock(&rd.mu);
+        if (!b)
+            break;
+        batch_flush(b, threads, out_format, plover, &rows);
+        pthread_mutex_lock(&rd.mu);
+        rd.free_batches[rd.nfree++] = b;
+        pthread_cond_broadcast(&rd.cv);
+        pthread_mutex_unlock(&rd.mu);
     }
-    batch_flush(&b, threads, out_format, plover, &rows);
-    batch_free(&b);
+    if (threaded)
+        pthread_join(reader_thread, NULL);
+    pthread_mutex_destroy(&rd.mu);
+    pthread_cond_destroy(&rd.cv);
+    batch_free(&batches[0]);
+    batch_free(&batches[1]);
+    int status = rd.status;
+    long skipped = rd.skipped;
     if (skipped)
         fprintf(stderr, "jirga code: %ld document(s) or file(s) skipped\n", skipped);
     jirga_dict_free(dict);
