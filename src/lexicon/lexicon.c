@@ -278,7 +278,7 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
         memcpy(buf + stem, rules[r].replace, rl);
         size_t len = stem + rl;
         word_id id = lex_find(lex, buf, len);
-        if (id && id != self)
+        if (id && id != self && !(lex->words[id].flags & W_MODAL)) /* "willing" is not "will" */
             count = add_unique(out, count, max, id);
         /* "stopped" -> "stopp" -> "stop": undo the doubled final consonant. */
         if (rl == 0 && len >= 3 && buf[len - 1] == buf[len - 2] && !strchr("aeiousl", buf[len - 1]))

@@ -722,6 +722,11 @@ static bool is_main_verb(const sentence *s, int i)
         int b = s->groups[s->group_at[p]].start - 1;
         while (b >= 0 && (s->tokens[b].flags & (W_DET | W_ADJ | W_POSS | W_QUANT)))
             b--;
+        /* "camped outside the army headquarters": after a preposition's object the -s word
+         * is a noun too, unless it is a verb of saying ("the embassy in Kabul says") */
+        if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !word_eq(s, b, "of") &&
+            !(t->flags & W_SPEECH))
+            return false;
         /* "struck hundreds of Hamas targets": the same after "of" and the noun before it */
         if (b >= 1 && word_eq(s, b, "of")) {
             b--;
@@ -747,7 +752,7 @@ static void build_verb_groups(sentence *s)
         verb_group vg = {.start = i, .end = i + 1, .verb = i, .neg_token = -1, .modal_token = -1};
         bool be_before = false;
         int k = i - 1;
-        while (k >= 0) {
+        while (k >= 0 && s->group_at[k] < 0) { /* "Theresa May gave": a name, not a modal */
             const token *t = &s->tokens[k];
             if (t->flags & W_NEG) {
                 vg.negated = true;
