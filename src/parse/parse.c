@@ -831,8 +831,11 @@ static int find_subject(const sentence *s, int from, int to)
         while (before >= from && ((s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT | W_POSS)) ||
                                   (plain < 2 && is_plain_word(s, before) && ++plain)))
             before--;
-        if (before >= from && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of")) {
-            k = grp->end - 1; /* "Bushfires raging across Australia": a place, not the subject */
+        /* "Bushfires raging across Australia": a place, not the subject; but "an air
+         * strike by the coalition hit": the attack's author */
+        if (before >= from && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of") &&
+            !(word_eq(s, before, "by") && grp->end == to)) {
+            k = grp->end - 1;
             continue;
         }
         if (first < 0)
