@@ -865,7 +865,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 emit_match(c, &intent, &m, subject, vg->verb, &said);
                 return true;
             }
-            if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14 || m.target < 0)) {
+            if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 17 || m.target < 0)) {
                 /* ", killing 21 people", ", warning of unrest": told in passing; only a
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
                 trace(c, "      not coded: a participle clause codes only verbal acts with a target\n");
