@@ -1097,7 +1097,9 @@ static void resolve_references(jirga_coder *c)
         if (before < 0 || s->tokens[before].end - s->tokens[before].start != 3 ||
             strncasecmp(s->text + s->tokens[before].start, "the", 3) != 0)
             continue; /* only "the": "a spokesman" introduces someone new */
-        for (size_t k = c->nseen; k-- > 0;) {
+        /* the first actor with that role: "the government" of an article is the one
+         * its lede named, not the visiting minister's quoted later */
+        for (size_t k = 0; k < c->nseen; k++) {
             const char *code = c->seen[k];
             if (strlen(code) >= 6 && strcmp(code + 3, unit->code) == 0) {
                 trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
@@ -1146,6 +1148,17 @@ static bool is_unreal(const jirga_coder *c, const clause *cl)
 /* "Germany said it would send tanks": when the speaker's own intent, appeal, demand,
  * criticism, rejection or threat is coded from what it said, that is the event; the
  * plain statement (010) of the same sentence and speaker is dropped (coding guide). */
+/* Is there ", and" or ", but" between two byte offsets of the sentence? ("Biden said the
+ * truce should hold, and he pledged aid": the pledge is not what he said.) */
+static bool coordinated_between(const sentence *s, int from, int to)
+{
+    for (size_t k = 1; k < s->ntokens; k++)
+        if ((int)s->tokens[k].start >= from && (int)s->tokens[k].end <= to && (s->tokens[k].flags & W_CONJ) &&
+            (s->tokens[k - 1].shape & T_COMMA))
+            return true;
+    return false;
+}
+
 static void drop_covered_statements(jirga_coder *c, size_t first)
 {
     size_t kept = first;
@@ -1161,7 +1174,8 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
                 const jirga_event *o = &c->events[k];
                 int root = atoi(o->root);
                 covered = k != i && strcmp(o->source.code, e->source.code) == 0 &&
-                          (e->quote_start >= 0 || o->verb_start > e->verb_start) &&
+                          (o->verb_start > e->verb_start ? !coordinated_between(&c->sent, e->verb_end, o->verb_start)
+                                                         : e->quote_start >= 0) &&
                           (root == 2 || root == 3 || (root >= 10 && root <= 13));
             }
         if (covered) {
