@@ -822,18 +822,46 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
         keys[nkeys++] = verb->lemmas[k];
-    for (int k = 0; k < nkeys; k++) {
-        size_t np;
-        const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
-        for (size_t i = 0; i < np; i++) {
-            const pattern *p = &ps[i];
-            if (!word_filter_passes(&have, p))
-                continue; /* a word of the pattern is not in the clause */
-            match_state m = new_match(s, c->d, items, n, subject);
-            if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
-                continue;
-            if (!match_from(&m, p, 2, 0, false))
-                continue;
+    /* A match whose target slot found no one is kept in reserve while a later pattern
+     * of the same root may still find the target ("delivered aid to the refugees in
+     * Jordan": the longer pattern's "+" came too late). */
+    const pattern *reserve = NULL;
+    match_state reserve_m = {0};
+    for (int k = 0; k <= nkeys; k++) {
+        size_t np = 0;
+        const pattern *ps = k < nkeys ? dict_verb_patterns(c->d, keys[k], &np) : NULL;
+        if (k == nkeys && !reserve)
+            break;
+        for (size_t i = 0; i <= np; i++) {
+            const pattern *p;
+            match_state m;
+            if (i == np) {
+                if (k < nkeys || !reserve)
+                    break;
+                p = reserve; /* no later pattern did better */
+                m = reserve_m;
+                reserve = NULL;
+            } else {
+                p = &ps[i];
+                if (!word_filter_passes(&have, p))
+                    continue; /* a word of the pattern is not in the clause */
+                m = new_match(s, c->d, items, n, subject);
+                if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
+                    continue;
+                if (!match_from(&m, p, 2, 0, false))
+                    continue;
+                if (reserve && (m.target < 0 || strncmp(p->code, reserve->code, 2) != 0))
+                    continue; /* only a same-root match with a target replaces the reserve */
+                if (!reserve && m.target < 0 && m.word_group < 0 && has_target_slot(p) &&
+                    strcmp(p->code, "---") != 0 && !vg->hypothetical) {
+                    trace(c, "    matched without its target, kept in reserve: ");
+                    trace_pattern(c, p);
+                    trace(c, "\n");
+                    reserve = p;
+                    reserve_m = m;
+                    continue;
+                }
+            }
             trace(c, "    matched ");
             trace_pattern(c, p);
             trace(c, "\n");
@@ -874,7 +902,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             emit_match(c, p, &m, subject, vg->verb, vg);
             return true;
         }
-        if (np && c->opts.trace)
+        if (np && c->opts.trace && !reserve)
             trace(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
     }
     return false;
