@@ -719,8 +719,8 @@ static bool is_main_verb(const sentence *s, int i)
         return (prev->shape & T_COMMA) != 0; /* ", accusing X of Y": a participle clause */
     if (is_past_form(s, i))
         return !(prev->shape & T_NUM);
-    if (prev->flags & W_PRON)
-        return true; /* "they meet" */
+    if ((prev->flags & W_PRON) && s->group_at[p] < 0)
+        return true; /* "they meet", but "US demands" is not "us demands" */
     if (s->group_at[p] < 0) /* headlines: "U.S. air strikes hit Taliban fighters" */
         return (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
                !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
