@@ -928,8 +928,9 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
     }
     if (subject >= 0)
         return subject;
-    if (left >= 2 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which") || word_eq(s, left - 1, "that")) &&
-        s->group_at[left - 2] >= 0) {
+    /* "X, who on Monday met Y"; not "warned Putin that the West would": after "that" with
+     * words of its own before the verb, the clause has a subject no dictionary knows */
+    if (left >= 2 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which")) && s->group_at[left - 2] >= 0) {
         c->subject_inherited = true;
         return s->group_at[left - 2];
     }
