@@ -794,6 +794,30 @@ static bool sourcing(const sentence *s, int group)
     return true;
 }
 
+/* "X accused Y of ..., a claim Kyiv dismissed"; "Iran expelled inspectors, a move the
+ * agency condemned": a reaction told in an apposition to the main clause answers the
+ * main clause's actor. Returns that actor's group when the subject group follows ", a
+ * NOUN (that)", else -1. */
+static int reaction_to(const sentence *s, int subject)
+{
+    int k = s->groups[subject].start - 1;
+    while (k >= 0 && (s->tokens[k].flags & W_DET) && !token_text_is(s, k, "a") && !token_text_is(s, k, "an"))
+        k--; /* "the agency" */
+    if (k >= 0 && (token_text_is(s, k, "that") || token_text_is(s, k, "which")))
+        k--;
+    int nouns = 0;
+    while (k >= 0 && nouns < 3 && (s->tokens[k].shape & T_WORD) && !(s->tokens[k].shape & T_CAP) &&
+           !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON)) && s->group_at[k] < 0) {
+        k--;
+        nouns++;
+    }
+    if (!nouns || k < 1 || !(token_text_is(s, k, "a") || token_text_is(s, k, "an")) ||
+        !(s->tokens[k - 1].shape & T_COMMA) || s->nclauses == 0)
+        return -1;
+    int main = s->clauses[0].subject;
+    return main >= 0 && main != subject && s->groups[main].end <= k ? main : -1;
+}
+
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -872,6 +896,14 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             if (strcmp(p->code, "010") == 0 && sourcing(s, subject)) {
                 trace(c, "      no event: '..., rights groups said' names a source, not an actor\n");
                 return true;
+            }
+            int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+            if (m.target < 0 && root >= 1 && root <= 13) {
+                int about = reaction_to(s, subject);
+                if (about >= 0) {
+                    trace(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
+                    m.target = about;
+                }
             }
             if (vg->hypothetical) {
                 const char *code = intended_code(c, vg, p->code);
@@ -1010,20 +1042,6 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
 
 /* ---- Document pass: names and antecedents ------------------------------------------ */
 
-/* An armed group, party or organisation: what "the group" may stand for. */
-static bool is_organisation(const char *code)
-{
-    static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
-    if (strlen(code) < 6)
-        return false;
-    if (!strncmp(code, "IGO", 3) || !strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3))
-        return true;
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (!strncmp(code + 3, roles[i], 3))
-            return true;
-    return false;
-}
-
 /* Learns the names that titles introduced in this sentence, and remembers the latest
  * person, group, country and pair for the references of the next sentences. */
 static void learn_from_sentence(jirga_coder *c)
@@ -1082,7 +1100,7 @@ static void learn_from_sentence(jirga_coder *c)
         }
         if (!entry || strlen(unit->code) < 3)
             continue;
-        if (is_organisation(unit->code)) {
+        if (dict_is_organisation(unit->code)) {
             c->ctx.org = entry;
             memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
         } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {

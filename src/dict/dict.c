@@ -1061,6 +1061,19 @@ const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
     return d->phrases + d->phrase_start[w];
 }
 
+bool dict_is_organisation(const char *code)
+{
+    static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
+    if (strlen(code) < 6)
+        return false;
+    if (!strncmp(code, "IGO", 3) || !strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3))
+        return true;
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (!strncmp(code + 3, roles[i], 3))
+            return true;
+    return false;
+}
+
 int dict_phrase_kinds(const jirga_dict *d, word_id w)
 {
     return w && w <= lex_size(d->lex) && d->phrase_kinds ? d->phrase_kinds[w] : 0;

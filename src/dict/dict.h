@@ -180,6 +180,9 @@ const place_entry *dict_capital(const jirga_dict *d, const char *country);
 
 /* Phrases whose first word is w (longest first). */
 const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count);
+/* Is the code an organisation that "the group" can mean (IGO, NGO, IMG, or a country's
+ * insurgents, rebels, militia, opposition, party, criminals)? */
+bool dict_is_organisation(const char *code);
 /* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
 int dict_phrase_kinds(const jirga_dict *d, word_id w);
 const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count);

@@ -227,6 +227,14 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
         return false; /* "the group of experts" */
     switch (d->refers[ref->entry].refer) {
     case REFER_GROUP:
+        for (int k = *nm; !ctx->org && k-- > 0;) {
+            /* "a move the agency condemned": an organisation named earlier in the sentence */
+            const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+            if (ms[k].is_actor && dict_is_organisation(code)) {
+                ms[(*nm)++] = (mention){i, end, true, ms[k].entry, true, code};
+                return true;
+            }
+        }
         if (!ctx->org)
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->org, true, ctx->org_code};
