@@ -591,6 +591,11 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         trace(c, "      no event: source and target are the same words\n");
         return;
     }
+    if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
+        strncmp(src->code, "IGO", 3) != 0 && strncmp(src->code, "NGO", 3) != 0) {
+        /* "put its air force on high alert": a show of force has no target of its own side */
+        tgt = NULL;
+    }
     jirga_event ev;
     memset(&ev, 0, sizeof ev);
     ev.sentence = c->nsentences;
