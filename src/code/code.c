@@ -990,6 +990,10 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;
+        /* "clashes between X and Y killed 10" codes the clashes; but in "a resolution that
+         * called for pauses in the fighting between X and Y" the fighting is background */
+        if (vg && items[j].index > vg->verb)
+            break;
         const token *t = &s->tokens[items[j].index];
         word_id keys[4] = {t->word};
         int nkeys = 1;
