@@ -30,7 +30,7 @@ WEB_FILES := $(wildcard web/*.html web/*.js web/*.css web/vendor/*)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench bench-serve eval fuzz fuzz-build fuzz-replay
 
 all: $(BIN) $(PLACES)
 
@@ -81,6 +81,11 @@ setup:
 # Throughput benchmark (bench/): sentences/s, MB/s, events/s, load time, peak RSS.
 bench: all
 	python3 bench/run.py
+
+# Load test of jirga serve (bench/serve.py): wrk, 100,000 POST /v1/code on loopback;
+# requests/s, p99 latency, errors, RSS before and after (figures in docs/serve.md).
+bench-serve: all
+	python3 bench/serve.py
 
 # Accuracy on the development gold set (tests/gold/).
 eval: all
