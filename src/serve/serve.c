@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -366,8 +367,9 @@ static enum MHD_Result handle_ingest(serve_server *s, struct MHD_Connection *c, 
         if (!docs[i].id || !docs[i].id[0]) {
             free_docs(docs, n);
             return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL,
-                        "%s%s has no \"id\": the store keeps documents by id (ingesting an id again replaces it)",
-                        n > 1 ? "a document of the array" : "the document", n > 1 ? "" : "");
+                        "document %d has no \"id\" (?id= for text/plain): the store keeps documents by id, and "
+                        "ingesting an id again replaces it",
+                        i + 1);
         }
     /* Coded outside the store's lock, written as one transaction. */
     export_doc **coded = xcalloc((size_t)n, sizeof *coded);
@@ -451,14 +453,13 @@ static bool read_filter(struct MHD_Connection *c, filter_args *a, char *why, siz
     }
     if ((v = query_arg(c, "dyad"))) {
         const char *dash = strchr(v, '-');
-        char src[32] = "", dst[32] = "";
+        char src[32] = "";
         if (!dash || (size_t)(dash - v) >= sizeof src)
             return snprintf(why, cap, "dyad wants two actor codes, SOURCE-TARGET (USA-AFG), not '%.40s'", v), false;
         memcpy(src, v, (size_t)(dash - v));
         src[dash - v] = 0;
         if (!code_arg(src, a->dyad, 32) || !code_arg(dash + 1, a->dyad + 32, 32))
             return snprintf(why, cap, "dyad wants two actor codes, SOURCE-TARGET (USA-AFG), not '%.40s'", v), false;
-        (void)dst;
         a->f.dyad_source = a->dyad;
         a->f.dyad_target = a->dyad + 32;
     }

@@ -200,6 +200,18 @@ def run_checks(jirga, srv, base, db, tmp):
                         "text/plain")  # 900 kB: under the limit
     check("a body under --max-body is coded", s == 200 and len(got["events"]) > 0, s)
 
+    # not HTTP at all: libmicrohttpd answers or hangs up; the server goes on
+    for junk in [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x00\xff" * 100 + b"\r\n\r\n",
+                 b"POST /v1/code HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"]:
+        sock = socket.create_connection((srv.host, srv.port), timeout=10)
+        sock.sendall(junk)
+        try:
+            sock.recv(4096)
+        except OSError:
+            pass
+        sock.close()
+    check("requests that are not HTTP leave the server answering", get(base, "/v1/health")[0] == 200)
+
     # ---- 404, 405 --------------------------------------------------------------------------
     for path in ["/nope", "/v1/nope", "/v1", "/v1/code/extra", "/vendor/"]:
         check("404 for " + path, is_error(get(base, path), 404), get(base, path)[:2])
