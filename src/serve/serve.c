@@ -39,6 +39,7 @@ enum {
     DEFAULT_EVENT_LIMIT = 1000,
     MAX_EVENT_LIMIT = 100000,
     DEFAULT_EDGE_LIMIT = 300,
+    MAX_EDGE_LIMIT = 5000, /* the nodes of the kept edges are found in quadratic time */
     STOP_WAIT_MS = 30000,
 };
 
@@ -725,9 +726,9 @@ static enum MHD_Result handle_actors(serve_server *s, struct MHD_Connection *c)
     char why[256];
     if (!read_filter(c, &a, why, sizeof why))
         return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
-    long limit = number_arg(c, "limit", DEFAULT_EDGE_LIMIT, MAX_EVENT_LIMIT);
+    long limit = number_arg(c, "limit", DEFAULT_EDGE_LIMIT, MAX_EDGE_LIMIT);
     if (limit < 0)
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of edges from 1 to %d", MAX_EVENT_LIMIT);
+        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of edges from 1 to %d", MAX_EDGE_LIMIT);
     network g = {0};
     jirga_error err = {0};
     pthread_mutex_lock(&s->reader_mu);
