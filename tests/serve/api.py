@@ -31,11 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAX_BODY = 4_000_000
 failures = 0
+T0 = time.time()
 
 
 def check(name, ok, seen=""):
     global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + str(seen)[:800]))
+    print("%6.2f " % (time.time() - T0) + ("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + str(seen)[:800]))
     if not ok:
         failures += 1
 
@@ -205,6 +206,7 @@ def run_checks(jirga, srv, base, db, tmp):
                  b"POST /v1/code HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"]:
         sock = socket.create_connection((srv.host, srv.port), timeout=10)
         sock.sendall(junk)
+        sock.shutdown(socket.SHUT_WR)  # nothing more comes: the server must not wait
         try:
             sock.recv(4096)
         except OSError:
