@@ -214,6 +214,32 @@ def run_checks(jirga, srv, base, db, tmp):
         sock.close()
     check("requests that are not HTTP leave the server answering", get(base, "/v1/health")[0] == 200)
 
+    # random requests (a fixed seed): each answer is JSON with its status, or a file of the page
+    import random
+    rnd = random.Random(9)
+    paths = ["/v1/code", "/v1/ingest", "/v1/events", "/v1/stats", "/v1/actors", "/v1/health", "/", "/x"]
+    args = ["from", "to", "actor", "dyad", "both", "country", "role", "cameo", "root", "quad", "text", "limit", "by",
+            "all", "date", "id"]
+    values = ["", "1", "0", "-1", "USA-AFG", "2021", "2021-13-45", "x" * 300, "%00", "%ff%fe", "04", "week", "%C3%A9", "caf%C3%A9%20talks"]
+    bodies = ['{"text":"The Taliban met US officials.","id":"r%d"}', "[", "[1,2]", '{"text":null}', "\x00\xff",
+              '{"text":"x","date":"2021-02-30","id":"r%d"}', "The Taliban met US officials.", ""]
+    bad_answers = []
+    for i in range(300):
+        path = rnd.choice(paths)
+        q = "&".join("%s=%s" % (rnd.choice(args), rnd.choice(values)) for _ in range(rnd.randint(0, 3)))
+        method = rnd.choice(["GET", "GET", "POST", "POST", "HEAD", "PUT", "DELETE"])
+        body = rnd.choice(bodies).replace("%d", str(i)) if method in ("POST", "PUT") else None
+        ctype = rnd.choice(["application/json", "text/plain", "application/json; charset=utf-8", "image/png", None])
+        s, got, hdrs = request(base, method, path + ("?" + q if q else ""), body, ctype)
+        ok = method == "HEAD" or (isinstance(got, dict) and (s == 200 or got.get("status") == s)) or \
+            (path == "/" and s == 200)
+        if not ok or s >= 500:
+            bad_answers.append((method, path, q, body, s, got))
+    check("300 random requests each get a JSON answer with their status, none 5xx", not bad_answers, bad_answers[:3])
+    s, h, _ = get(base, "/v1/health")
+    check("the server still answers after them", s == 200)
+    random_docs = h["documents"]  # the random ingests that were well-formed
+
     # ---- 404, 405 --------------------------------------------------------------------------
     for path in ["/nope", "/v1/nope", "/v1", "/v1/code/extra", "/vendor/"]:
         check("404 for " + path, is_error(get(base, path), 404), get(base, path)[:2])
@@ -231,7 +257,7 @@ def run_checks(jirga, srv, base, db, tmp):
     s, got, _ = request(base, "POST", "/v1/ingest?date=2021-03-09&id=afghan-talks", article, "text/plain")
     check("POST /v1/ingest text/plain", s == 200 and got == {"documents": 1, "events": 13}, (s, got))
     s, h, _ = get(base, "/v1/health")
-    check("health counts the documents", h.get("documents") == len(docs) + 1, h)
+    check("health counts the documents", h.get("documents") == random_docs + len(docs) + 1, h)
     for q, cli in [("", []), ("dyad=USA-AFG&both=1", ["--dyad", "USA-AFG", "--both"]), ("root=4", ["--root", "4"]),
                    ("actor=qat&from=2021", ["--actor", "QAT", "--from", "2021"]), ("quad=4&country=AFG", ["--quad", "4", "--country", "AFG"]),
                    ("text=talks", ["--text", "talks"]), ("all=1&role=GOV", ["--all", "--role", "GOV"])]:
@@ -285,7 +311,7 @@ def run_checks(jirga, srv, base, db, tmp):
     n_ingested = len([i for i in range(60) if i % 3 == 0])
     s, h, _ = get(base, "/v1/health")
     check("concurrent ingests and queries all succeed and every ingest is kept",
-          statuses == [200] * 60 and h["documents"] == len(docs) + 1 + n_ingested, (statuses, h))
+          statuses == [200] * 60 and h["documents"] == random_docs + len(docs) + 1 + n_ingested, (statuses, h))
 
     # ---- SIGTERM with an ingest in flight --------------------------------------------------
     big = [dict(docs[i % len(docs)], id="sigterm-%d" % i) for i in range(1000)]
