@@ -16,17 +16,21 @@ else
   BIN := jirga
 endif
 CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation -Iinclude
-LDLIBS := -lutf8proc -ljansson -lsqlite3 -lpthread
+LDLIBS := -lutf8proc -ljansson -lsqlite3 -lmicrohttpd -lpthread
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/lexicon/*.c src/dict/*.c src/parse/*.c \
                       src/code/*.c src/out/*.c src/input/*.c src/export/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# jirga serve (src/serve/) and its web page: every file of web/ is compiled into the
+# binary by tools/embed.c (web/node_modules and the npm manifests are not served).
+SERVE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/serve/*.c)) $(BUILD)/gen/web_files.o
+WEB_FILES := $(wildcard web/*.html web/*.js web/*.css web/vendor/*)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench bench-stream eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve eval fuzz fuzz-build fuzz-replay
 
 all: $(BIN) $(PLACES)
 
@@ -48,8 +52,19 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(BUILD)/gen/web_files.c: $(BUILD)/tools/embed $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ web $(WEB_FILES)
+
+$(BUILD)/gen/web_files.o: $(BUILD)/gen/web_files.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(CLI_OBJ) $(SERVE_OBJ) $(LIB)
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(SERVE_OBJ) $(LIB) $(LDLIBS)
 
 # Unit tests (cmocka), one binary per file in tests/unit/.
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -71,6 +86,11 @@ bench: all
 # memory sampled every tenth (bench/stream.py).
 bench-stream: all
 	python3 bench/stream.py
+
+# Load test of jirga serve (bench/serve.py): wrk, 100,000 POST /v1/code on loopback;
+# requests/s, p99 latency, errors, RSS before and after (figures in docs/serve.md).
+bench-serve: all
+	python3 bench/serve.py
 
 # Accuracy on the development gold set (tests/gold/).
 eval: all
@@ -132,4 +152,4 @@ golden-update: all
 clean:
 	rm -rf build build-san build-fuzz jirga dictionaries/gen
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/src/*/*.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SERVE_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/src/*/*.d)

@@ -10,6 +10,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
+skipped=0
 
 check() { # check NAME COMMAND...: one test
     local name=$1
@@ -253,6 +254,22 @@ for c in $(python3 tests/hostile/hostile.py --list | cut -d' ' -f1); do
     check "hostile $c (asan+ubsan)" python3 tests/hostile/hostile.py --jirga build-san/jirga --asan "$c"
 done
 
+# ---- jirga serve: the HTTP API and the web page (tests/serve/, tests/browser/) ----------------
+check "serve: every endpoint, 400/413/404/405, concurrency, SIGTERM keeps an ingest" python3 tests/serve/api.py --jirga ./jirga
+check "serve: the same under asan+ubsan, no leak at exit" python3 tests/serve/api.py --jirga build-san/jirga
+browser() { # playwright-core (npm ci into tests/browser/node_modules) drives Debian's chromium
+    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+        (cd tests/browser && npm ci --no-audit --no-fund) || { echo "npm ci in tests/browser failed"; return 1; }
+    fi
+    node tests/browser/page.js ./jirga
+}
+if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    check "serve: the web page in headless chromium (code, highlight, ingest, dyad chart, network)" browser
+else
+    skipped=$((skipped + 1))
+    echo "skip   serve: the web page in headless chromium: /usr/bin/chromium, node or npm is missing (scripts/setup.sh installs chromium)"
+fi
+
 # ---- accuracy on the development gold set ------------------------------------------------------
 accuracy() { # loose F1 may not drop more than 0.02 below the recorded baseline
     ./jirga eval --gold tests/gold/dev.jsonl >"$TMP/eval" || return 1
@@ -265,5 +282,5 @@ accuracy() { # loose F1 may not drop more than 0.02 below the recorded baseline
 }
 check "accuracy on tests/gold/dev.jsonl (loose F1 within 0.02 of baseline)" accuracy
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
