@@ -1237,6 +1237,20 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
             trace(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
             continue;
         }
+        /* "convicted X of espionage and sentenced him": the same act of the same source
+         * without a target adds nothing to the one with a target */
+        for (size_t k = first; k < c->nevents && !e->target.code[0]; k++) {
+            const jirga_event *o = &c->events[k];
+            if (k != i && o->target.code[0] && strcmp(o->cameo, e->cameo) == 0 &&
+                strcmp(o->source.code, e->source.code) == 0) {
+                trace(c, "  %s %s without a target repeats %s %s -> %s\n", e->cameo, e->source.code, o->cameo,
+                      o->source.code, o->target.code);
+                covered = true;
+                break;
+            }
+        }
+        if (covered)
+            continue;
         c->events[kept++] = *e;
     }
     c->nevents = kept;

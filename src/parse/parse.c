@@ -157,15 +157,16 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         }
         return NULL;
     }
-    if (word_eq(s, i, "he") || word_eq(s, i, "she")) {
-        /* "Putin said he saw grounds for hope": the latest person of this sentence first */
+    if (word_eq(s, i, "he") || word_eq(s, i, "she") || word_eq(s, i, "him")) {
+        /* "Putin said he saw grounds for hope", "convicted Gershkovich and sentenced him":
+         * the latest person of this sentence first */
         for (int k = nm; k-- > 0;)
             if (ms[k].is_actor && !ms[k].pronoun && ms[k].entry->person) {
                 *code = dict_code_on(ms[k].entry, s->date);
                 return ms[k].entry;
             }
     }
-    if ((word_eq(s, i, "he") || word_eq(s, i, "she")) && ctx->person) {
+    if ((word_eq(s, i, "he") || word_eq(s, i, "she") || word_eq(s, i, "him")) && ctx->person) {
         *code = ctx->person_code;
         return ctx->person;
     }
