@@ -19,6 +19,7 @@ static void usage(FILE *f)
                "              [--role R] [--cameo C] [--root R] [--quad Q] [--text WORDS] [--format jsonl|csv|table]\n"
                "  jirga stats [--db FILE] --by day|week|month [--dyad A-B | --actor A]\n"
                "  jirga export [--db FILE] --format gdelt|plover|phoenix|csv|jsonl\n"
+               "  jirga validate [--verbose] FILE     a TABARI validation file or PETRARCH unit-test XML\n"
                "  jirga version\n\n"
                "FILE '-' is standard input. Events are printed as JSON Lines (docs/event-record.md).\n",
             JIRGA_VERSION);
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         return cmd_stats(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("jirga %s\n", JIRGA_VERSION);
         return EXIT_OK;

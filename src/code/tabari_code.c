@@ -1,0 +1,1270 @@
+/*
+ * tabari_code.c — codes sentences with a TABARI or PETRARCH dictionary, following the
+ * TABARI manual (chapters 5-7): see tabari_code.h for the steps and docs/compat.md for
+ * what differs from TABARI. Works on upper-case words of one sentence; never allocates
+ * per word after the first sentences (buffers grow and are reused).
+ */
+#include "tabari_code.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_CODES = 8, MAX_MEMBERS = 16, MAX_ACTOR_GAP = 3, MATCH_BUDGET = 20000 };
+
+enum ytype { Y_NONE, Y_ACTOR, Y_AGENT, Y_VERB, Y_NOUN, Y_ADJ, Y_NULL, Y_CONJ, Y_DET, Y_PRON, Y_COMMA, Y_CONT,
+             Y_TIME };
+
+typedef struct ttok {
+    int start, end; /* byte offsets in the text */
+    int w, len;     /* the upper-case word in c->words */
+    bool cap;       /* written with a capital letter */
+    bool number;
+    uint8_t type;
+    int head, last; /* the phrase this token belongs to: its first and last token */
+    const tab_entry *entry;
+    int actor;      /* sentence actor, -1 */
+    bool deleted;   /* inside a dropped comma-delimited clause */
+    bool in_compound; /* a comma or conjunction joining a compound */
+} ttok;
+
+typedef struct sactor {
+    int start, last;  /* tokens */
+    char codes[MAX_CODES][48];
+    int ncodes;
+    int group;        /* compound group, -1 */
+    bool pronoun;
+} sactor;
+
+typedef struct group {
+    int members[MAX_MEMBERS];
+    int n;
+} group;
+
+struct tab_coder {
+    const tab_dict *d;
+    const tab_options *o;
+    int date;
+    const char *text;
+    sbuf words;
+    ttok *toks;
+    size_t ntoks, cap_toks;
+    sactor *actors;
+    size_t nactors, cap_actors;
+    group *groups;
+    size_t ngroups, cap_groups;
+    tab_event *events;
+    size_t nevents, cap_events;
+    bool *sub;   /* per event: from a subordinate code */
+    bool *dom;   /* per event: from a dominant code */
+    size_t cap_flags;
+    bool allcaps;
+    sbuf *trace;
+    int budget;
+    int status;
+    char why[200];
+};
+
+static const char *W(const tab_coder *c, int i) { return c->words.data + c->toks[i].w; }
+static bool is_word(const tab_coder *c, int i, const char *s)
+{
+    return (size_t)c->toks[i].len == strlen(s) && memcmp(W(c, i), s, (size_t)c->toks[i].len) == 0;
+}
+
+/* ---- Tokens ------------------------------------------------------------------------- */
+
+/* Splits the text into words: upper case, hyphens and most punctuation are blanks, a
+ * comma is a word of its own (not inside a number), a final full stop is dropped. */
+static void tokenize(tab_coder *c, const char *text, size_t n)
+{
+    sbuf_reset(&c->words);
+    c->ntoks = 0;
+    size_t i = 0;
+    int letters = 0, lower = 0;
+    while (i < n) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == ',' || ch == ';' || ch == ':') {
+            GROW(c->toks, c->cap_toks, c->ntoks + 1);
+            ttok *t = &c->toks[c->ntoks++];
+            memset(t, 0, sizeof *t);
+            t->start = (int)i;
+            t->end = (int)i + 1;
+            t->w = (int)c->words.len;
+            t->len = 1;
+            sbuf_addc(&c->words, ',');
+            sbuf_addc(&c->words, 0);
+            t->type = Y_COMMA;
+            i++;
+            continue;
+        }
+        if (isspace(ch) || ch == '-' || ch == '"' || ch == '(' || ch == ')' || ch == '[' || ch == ']' ||
+            ch == '?' || ch == '!' || ch == '{' || ch == '}' || ch == '/' || ch == '*' || ch == '`') {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (i < n) {
+            unsigned char x = (unsigned char)text[i];
+            if (isspace(x) || x == '-' || x == '"' || x == '(' || x == ')' || x == '[' || x == ']' || x == '?' ||
+                x == '!' || x == ';' || x == ':' || x == '{' || x == '}' || x == '/' || x == '*' || x == '`')
+                break;
+            if (x == ',' && !(i > s && isdigit((unsigned char)text[i - 1]) && i + 1 < n &&
+                              isdigit((unsigned char)text[i + 1])))
+                break;
+            i++;
+        }
+        size_t e = i;
+        /* a full stop ends a word unless it is an abbreviation with inner stops (U.S.) */
+        while (e > s && text[e - 1] == '.' && !(memchr(text + s, '.', e - 1 - s) && e - s <= 6))
+            e--;
+        while (e > s && (text[e - 1] == '\'' && !(e - s >= 2 && (text[e - 2] == 's' || text[e - 2] == 'S'))))
+            e--;
+        while (s < e && (text[s] == '\'' || text[s] == '.'))
+            s++;
+        if (e == s)
+            continue;
+        GROW(c->toks, c->cap_toks, c->ntoks + 1);
+        ttok *t = &c->toks[c->ntoks++];
+        memset(t, 0, sizeof *t);
+        t->start = (int)s;
+        t->end = (int)e;
+        t->w = (int)c->words.len;
+        t->len = (int)(e - s);
+        t->cap = isupper((unsigned char)text[s]) != 0;
+        t->number = isdigit((unsigned char)text[s]) != 0;
+        for (size_t k = s; k < e; k++) {
+            unsigned char x = (unsigned char)text[k];
+            if (isalpha(x)) {
+                letters++;
+                if (islower(x))
+                    lower++;
+            }
+            sbuf_addc(&c->words, (char)toupper(x));
+        }
+        sbuf_addc(&c->words, 0);
+    }
+    c->allcaps = letters > 0 && lower == 0;
+    for (size_t k = 0; k < c->ntoks; k++) {
+        c->toks[k].head = c->toks[k].last = (int)k;
+        c->toks[k].actor = -1;
+    }
+}
+
+/* ---- Dictionary phrases -------------------------------------------------------------- */
+
+static bool ending_ok(const char *rest, size_t n)
+{
+    static const char *endings[] = {"S", "ES", "ED", "D", "EN", "ING", "'S", "S'", "'"};
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++)
+        if (strlen(endings[i]) == n && memcmp(rest, endings[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Does dictionary word dw match text token k? last: the phrase's last word. */
+static bool word_matches(const tab_coder *c, const tab_word *dw, int k, bool last)
+{
+    const ttok *t = &c->toks[k];
+    if (t->type == Y_COMMA)
+        return false;
+    const char *w = W(c, k);
+    size_t dl = strlen(dw->text), tl = (size_t)t->len;
+    if (tl < dl || memcmp(w, dw->text, dl) != 0)
+        return false;
+    if (!dw->exact || tl == dl)
+        return true;
+    if (dw->noend || !last)
+        return false;
+    return ending_ok(w + dl, tl - dl);
+}
+
+static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int depth);
+
+/* Matches phrase p at token i (its first word there); words joined by a space may have up
+ * to gap other words between them. *end is the last token matched. */
+static bool phrase_at(tab_coder *c, const tab_phrase *p, int i, int limit, int gap, int *end, int depth)
+{
+    int pos = i;
+    for (int k = 0; k < p->n; k++) {
+        const tab_word *w = &p->words[k];
+        bool last = k == p->n - 1;
+        int from = k == 0 ? i : pos + 1;
+        int to = (k == 0 || w->adjacent) ? from : from + gap;
+        if (to >= limit)
+            to = limit - 1;
+        bool found = false;
+        for (int q = from; q <= to && !found; q++) {
+            if (c->toks[q].type == Y_COMMA && k > 0)
+                break;
+            if (w->kind == TW_WORD) {
+                if (word_matches(c, w, q, last)) {
+                    pos = q;
+                    found = true;
+                }
+            } else if (w->kind == TW_SET) {
+                int e;
+                if (set_match(c, w->set, q, limit, &e, depth + 1)) {
+                    pos = e;
+                    found = true;
+                }
+            } else
+                return false;
+        }
+        if (!found)
+            return false;
+    }
+    *end = pos;
+    return true;
+}
+
+static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int depth)
+{
+    if (depth > 8 || pos >= limit)
+        return false;
+    const tab_set *s = &c->d->sets[set];
+    int best = -1;
+    for (int m = 0; m < s->n; m++) {
+        int e;
+        if (phrase_at(c, &s->members[m], pos, limit, 0, &e, depth) && e > best)
+            best = e;
+    }
+    if (best < 0)
+        return false;
+    *end = best;
+    return true;
+}
+
+typedef struct lookup_ctx {
+    tab_coder *c;
+    int i;
+    const tab_entry *best;
+    int best_end, best_words, best_chars;
+    bool multi_only;
+} lookup_ctx;
+
+static void consider(void *vctx, const tab_entry *e)
+{
+    lookup_ctx *x = vctx;
+    if (e->kind == TK_TIME)
+        return;
+    if (x->multi_only && e->ph.n < 2)
+        return;
+    int end;
+    int gap = e->kind == TK_ACTOR || e->kind == TK_AGENT ? MAX_ACTOR_GAP : 0;
+    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0))
+        return;
+    int chars = 0, adj = 0;
+    for (int k = 0; k < e->ph.n; k++) {
+        if (e->ph.words[k].text)
+            chars += (int)strlen(e->ph.words[k].text);
+        adj += e->ph.words[k].adjacent;
+    }
+    /* Longest phrase first; then the longer stem; then adjacent words; then file order. */
+    bool better = !x->best || e->ph.n > x->best_words ||
+                  (e->ph.n == x->best_words && chars > x->best_chars) ||
+                  (e->ph.n == x->best_words && chars == x->best_chars && end < x->best_end) ||
+                  (e->ph.n == x->best_words && chars == x->best_chars && end == x->best_end && e->order < x->best->order &&
+                   adj >= 0);
+    if (better) {
+        x->best = e;
+        x->best_end = end;
+        x->best_words = e->ph.n;
+        x->best_chars = chars;
+    }
+}
+
+static int literal_type(const tab_coder *c, int i)
+{
+    static const char *conj[] = {"AND", "BUT", "OR", "NOR"};
+    static const char *det[] = {"THE", "A", "AN"};
+    static const char *pron[] = {"HE", "SHE", "IT", "ITS", "HIS", "HER", "THEY", "THEM", "THEIR"};
+    for (size_t k = 0; k < 4; k++)
+        if (is_word(c, i, conj[k]))
+            return Y_CONJ;
+    for (size_t k = 0; k < 3; k++)
+        if (is_word(c, i, det[k]))
+            return Y_DET;
+    for (size_t k = 0; k < 9; k++)
+        if (is_word(c, i, pron[k]))
+            return Y_PRON;
+    return Y_NONE;
+}
+
+static void trace(tab_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace(tab_coder *c, const char *fmt, ...)
+{
+    if (!c->trace)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sbuf_adds(c->trace, buf);
+}
+
+static void set_status(tab_coder *c, int status, const char *why)
+{
+    if (c->status == TS_CODED || (status == TS_DISCARD && c->status == TS_COMPLEX) || status == TS_STORY_DISCARD) {
+        c->status = status;
+        str_copy(c->why, sizeof c->why, why);
+    }
+}
+
+/* Classifies each word by the longest dictionary phrase starting there. */
+static void classify(tab_coder *c)
+{
+    int n = (int)c->ntoks;
+    for (int i = 0; i < n; i++) {
+        ttok *t = &c->toks[i];
+        if (t->type == Y_COMMA)
+            continue;
+        lookup_ctx x = {.c = c, .i = i};
+        int lit = literal_type(c, i);
+        x.multi_only = lit != Y_NONE;
+        tab_lookup(c->d, W(c, i), (size_t)t->len, consider, &x);
+        if (!x.best) {
+            t->type = (uint8_t)lit;
+            continue;
+        }
+        const tab_entry *e = x.best;
+        t->entry = e;
+        t->last = x.best_end;
+        for (int k = i + 1; k <= x.best_end; k++) {
+            c->toks[k].type = Y_CONT;
+            c->toks[k].head = i;
+        }
+        switch (e->kind) {
+        case TK_ACTOR: t->type = Y_ACTOR; break;
+        case TK_AGENT: t->type = Y_AGENT; break;
+        case TK_VERB: t->type = Y_VERB; break;
+        case TK_NOUN: t->type = Y_NOUN; break;
+        case TK_ADJ: t->type = Y_ADJ; break;
+        case TK_DISCARD: {
+            char why[200];
+            snprintf(why, sizeof why, "discard phrase at %s:%d", e->file, e->line);
+            set_status(c, e->story ? TS_STORY_DISCARD : TS_DISCARD, why);
+            t->type = Y_NULL;
+            break;
+        }
+        default: t->type = Y_NULL;
+        }
+        i = x.best_end;
+    }
+}
+
+/* ---- Actors ------------------------------------------------------------------------- */
+
+static int new_actor(tab_coder *c, int start, int last)
+{
+    GROW(c->actors, c->cap_actors, c->nactors + 1);
+    sactor *a = &c->actors[c->nactors];
+    memset(a, 0, sizeof *a);
+    a->start = start;
+    a->last = last;
+    a->group = -1;
+    for (int k = start; k <= last; k++)
+        c->toks[k].actor = (int)c->nactors;
+    return (int)c->nactors++;
+}
+
+/* Splits "GME/GMW" into codes. */
+static void add_codes(sactor *a, const char *code)
+{
+    const char *p = code;
+    while (*p && a->ncodes < MAX_CODES) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n && n < sizeof a->codes[0]) {
+            memcpy(a->codes[a->ncodes], p, n);
+            a->codes[a->ncodes++][n] = 0;
+        }
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+}
+
+/* Combines an actor code with an agent code "~GOV" (appended) or "NGO~" (prefixed); a
+ * role already in the code at a three-letter boundary is not added twice. */
+static void combine(char *out, size_t cap, const char *actor, const char *agent)
+{
+    const char *tilde = strchr(agent, '~');
+    char role[48];
+    if (!tilde) {
+        str_copy(out, cap, actor);
+        return;
+    }
+    bool after = tilde == agent;
+    str_copy(role, sizeof role, after ? agent + 1 : agent);
+    if (!after)
+        role[tilde - agent] = 0;
+    size_t al = strlen(actor), rl = strlen(role);
+    if (rl) {
+        for (size_t k = 0; k + rl <= al; k += 3)
+            if (memcmp(actor + k, role, rl) == 0 && (rl % 3 == 0 || k + rl == al)) {
+                str_copy(out, cap, actor);
+                return;
+            }
+    }
+    if (after)
+        snprintf(out, cap, "%s%s", actor, role);
+    else
+        snprintf(out, cap, "%s%s", role, actor);
+}
+
+static const tab_code *entry_code(const tab_coder *c, const tab_entry *e)
+{
+    if (e->index < 0 || (size_t)e->index >= c->d->ncodes)
+        return NULL;
+    return tab_code_on(&c->d->codes[e->index], c->date);
+}
+
+/* Actors from the actor words; null-coded ones become nouns; discards and complex codes
+ * mark the sentence. */
+static void find_actors(tab_coder *c)
+{
+    for (size_t i = 0; i < c->ntoks; i++) {
+        ttok *t = &c->toks[i];
+        if (t->type != Y_ACTOR)
+            continue;
+        const tab_code *code = entry_code(c, t->entry);
+        if (!code || code->special == TC_NULL) {
+            t->type = Y_NOUN;
+            continue;
+        }
+        char why[200];
+        if (code->special == TC_DISCARD || code->special == TC_COMPLEX) {
+            snprintf(why, sizeof why, "%s code of actor at %s:%d", code->code, t->entry->file, t->entry->line);
+            set_status(c, code->special == TC_DISCARD ? TS_DISCARD : TS_COMPLEX, why);
+            t->type = Y_NOUN;
+            continue;
+        }
+        if (strchr(code->code, '~')) {
+            t->type = Y_AGENT;
+            continue;
+        }
+        int a = new_actor(c, (int)i, t->last);
+        add_codes(&c->actors[a], code->code);
+    }
+}
+
+static bool skippable_before_actor(const tab_coder *c, int k)
+{
+    return c->toks[k].type == Y_DET || c->toks[k].type == Y_ADJ;
+}
+
+/* Joins each agent to an actor next to it ("Arnor's president", "President Peres", "the
+ * president of Arnor"); "former" makes the agent ELI. */
+static void join_agents(tab_coder *c)
+{
+    int n = (int)c->ntoks;
+    for (int i = 0; i < n; i++) {
+        ttok *t = &c->toks[i];
+        if (t->type != Y_AGENT)
+            continue;
+        const tab_code *code = entry_code(c, t->entry);
+        if (!code || code->special != TC_EVENT) {
+            t->type = Y_NOUN;
+            continue;
+        }
+        char agent[48];
+        str_copy(agent, sizeof agent, code->code);
+        bool former = (i > 0 && is_word(c, i - 1, "FORMER")) || (i > 1 && is_word(c, i - 2, "FORMER"));
+        if (former) {
+            if (agent[0] == '~')
+                str_copy(agent, sizeof agent, "~ELI");
+            else
+                str_copy(agent, sizeof agent, "ELI~");
+        }
+        int target = -1;
+        int prev = i - 1;
+        while (prev >= 0 && c->toks[prev].type == Y_CONT)
+            prev--;
+        int next = t->last + 1;
+        if (prev >= 0 && c->toks[prev].type == Y_CONT)
+            prev = c->toks[prev].head;
+        if (prev >= 0 && c->toks[prev].actor >= 0 && !c->actors[c->toks[prev].actor].pronoun)
+            target = c->toks[prev].actor;
+        else if (next < n && c->toks[next].actor >= 0)
+            target = c->toks[next].actor;
+        else if (next + 1 < n && (is_word(c, next, "OF") || is_word(c, next, "IN"))) {
+            int k = next + 1;
+            while (k < n && skippable_before_actor(c, k))
+                k++;
+            if (k < n && c->toks[k].actor >= 0)
+                target = c->toks[k].actor;
+        }
+        if (target < 0 && former) {
+            /* "former Arnor president": the actor before "former" */
+        }
+        if (target < 0) {
+            if (c->o->convert_agents) {
+                int a = new_actor(c, i, t->last);
+                add_codes(&c->actors[a], agent);
+                t->type = Y_ACTOR;
+            } else
+                t->type = Y_NOUN;
+            continue;
+        }
+        sactor *a = &c->actors[target];
+        for (int k = 0; k < a->ncodes; k++) {
+            char buf[48];
+            combine(buf, sizeof buf, a->codes[k], agent);
+            str_copy(a->codes[k], sizeof a->codes[k], buf);
+        }
+        /* the agent's words become part of the actor */
+        int lo = a->start < i ? a->start : i, hi = a->last > t->last ? a->last : t->last;
+        if (hi - lo < 12) {
+            a->start = lo;
+            a->last = hi;
+            for (int k = lo; k <= hi; k++)
+                c->toks[k].actor = target;
+        }
+        t->type = Y_ACTOR;
+    }
+    /* Every token of an actor points at its first token's type */
+    for (size_t k = 0; k < c->nactors; k++) {
+        sactor *a = &c->actors[k];
+        for (int q = a->start; q <= a->last; q++)
+            if (q != a->start && c->toks[q].type != Y_COMMA) {
+                c->toks[q].type = Y_CONT;
+                c->toks[q].head = a->start;
+            }
+        c->toks[a->start].type = Y_ACTOR;
+    }
+}
+
+/* The actor starting at or after k past determiners and adjectives; -1 when none. */
+static int np_actor(const tab_coder *c, int k, int *after)
+{
+    int n = (int)c->ntoks;
+    while (k < n && (skippable_before_actor(c, k) || c->toks[k].type == Y_NONE) && c->toks[k].actor < 0) {
+        if (c->toks[k].type == Y_NONE && !(k + 1 < n && c->toks[k + 1].actor >= 0))
+            return -1;
+        k++;
+    }
+    if (k >= n || c->toks[k].actor < 0)
+        return -1;
+    int a = c->toks[k].actor;
+    if (c->actors[a].start != k)
+        return -1;
+    *after = c->actors[a].last + 1;
+    return a;
+}
+
+/* Parsed compounds: "A and B", "A, B and C" (actors possibly after determiners and
+ * adjectives); compound nouns and adjectives keep their conjunction too. */
+static void find_compounds(tab_coder *c)
+{
+    int n = (int)c->ntoks;
+    for (int i = 0; i < n; i++) {
+        if (c->toks[i].actor < 0 || c->toks[i].type != Y_ACTOR)
+            continue;
+        int first = c->toks[i].actor;
+        if (c->actors[first].group >= 0)
+            continue;
+        int members[MAX_MEMBERS], nm = 0, joins[MAX_MEMBERS], nj = 0;
+        members[nm++] = first;
+        int k = c->actors[first].last + 1;
+        bool closed = false;
+        while (k < n && nm < MAX_MEMBERS) {
+            int after, a;
+            if (c->toks[k].type == Y_COMMA) {
+                if (k + 1 < n && c->toks[k + 1].type == Y_CONJ && is_word(c, k + 1, "AND")) {
+                    a = np_actor(c, k + 2, &after);
+                    if (a < 0)
+                        break;
+                    joins[nj++] = k;
+                    joins[nj++] = k + 1;
+                    members[nm++] = a;
+                    k = after;
+                    closed = true;
+                    break;
+                }
+                a = np_actor(c, k + 1, &after);
+                if (a < 0)
+                    break;
+                joins[nj++] = k;
+                members[nm++] = a;
+                k = after;
+                continue;
+            }
+            if (c->toks[k].type == Y_CONJ && (is_word(c, k, "AND") || is_word(c, k, "OR"))) {
+                a = np_actor(c, k + 1, &after);
+                if (a < 0)
+                    break;
+                joins[nj++] = k;
+                members[nm++] = a;
+                k = after;
+                closed = true;
+                break;
+            }
+            break;
+        }
+        if (!closed || nm < 2)
+            continue;
+        GROW(c->groups, c->cap_groups, c->ngroups + 1);
+        group *g = &c->groups[c->ngroups];
+        g->n = nm;
+        for (int m = 0; m < nm; m++) {
+            g->members[m] = members[m];
+            c->actors[members[m]].group = (int)c->ngroups;
+        }
+        for (int j = 0; j < nj; j++)
+            c->toks[joins[j]].in_compound = true;
+        c->ngroups++;
+        i = k - 1;
+    }
+    /* compound nouns and adjectives: noun CONJ adj* noun, adj CONJ adj */
+    for (int i = 1; i + 1 < n; i++) {
+        if (c->toks[i].type != Y_CONJ || c->toks[i].in_compound)
+            continue;
+        int p = i - 1;
+        if (c->toks[p].type == Y_CONT)
+            p = c->toks[p].head;
+        int q = i + 1;
+        if (c->toks[p].type == Y_ADJ && c->toks[q].type == Y_ADJ) {
+            c->toks[i].in_compound = true;
+            continue;
+        }
+        if (c->toks[p].type != Y_NOUN)
+            continue;
+        while (q < n && c->toks[q].type == Y_ADJ)
+            q++;
+        if (q < n && c->toks[q].type == Y_NOUN)
+            c->toks[i].in_compound = true;
+    }
+}
+
+static int actor_group(const tab_coder *c, int a) { return a >= 0 ? c->actors[a].group : -1; }
+
+/* HE, SHE, IT: the first actor of the sentence; ITS, HIS, HER: the first actor before
+ * the pronoun; THEY, THEM, THEIR: the first compound, else the first actor. */
+static void pronouns(tab_coder *c)
+{
+    int n = (int)c->ntoks;
+    for (int i = 0; i < n; i++) {
+        if (c->toks[i].type != Y_PRON)
+            continue;
+        int ref = -1;
+        bool plural = is_word(c, i, "THEY") || is_word(c, i, "THEM") || is_word(c, i, "THEIR");
+        for (int k = 0; k < i && ref < 0; k++) {
+            int a = c->toks[k].actor;
+            if (a < 0 || c->actors[a].pronoun)
+                continue;
+            if (plural) {
+                if (c->actors[a].group >= 0)
+                    ref = a;
+            } else
+                ref = a;
+        }
+        if (plural && ref < 0)
+            for (int k = 0; k < i && ref < 0; k++)
+                if (c->toks[k].actor >= 0 && !c->actors[c->toks[k].actor].pronoun)
+                    ref = c->toks[k].actor;
+        if (ref < 0)
+            continue;
+        int a = new_actor(c, i, i);
+        sactor *r = &c->actors[ref];
+        sactor *x = &c->actors[a];
+        x->pronoun = true;
+        x->ncodes = r->ncodes;
+        memcpy(x->codes, r->codes, sizeof x->codes);
+        x->group = -1;
+        if (plural && r->group >= 0)
+            x->group = r->group; /* stands for the whole compound */
+        c->toks[i].type = Y_ACTOR;
+        trace(c, "  pronoun %s -> %s\n", W(c, i), r->codes[0]);
+    }
+}
+
+/* ---- Clauses ------------------------------------------------------------------------ */
+
+static int words_between(const tab_coder *c, int from, int to)
+{
+    int n = 0;
+    for (int k = from; k < to; k++)
+        if (c->toks[k].type != Y_COMMA)
+            n++;
+    return n;
+}
+
+/* Drops comma-delimited nonrestrictive clauses (manual 7.8, COMMA options). */
+static int drop_commas(tab_coder *c)
+{
+    const tab_options *o = c->o;
+    if (o->comma_off)
+        return 0;
+    int n = (int)c->ntoks, dropped = 0;
+    int commas[256], nc = 0;
+    for (int k = 0; k < n && nc < 256; k++)
+        if (c->toks[k].type == Y_COMMA && !c->toks[k].in_compound)
+            commas[nc++] = k;
+    if (!nc)
+        return 0;
+    /* beginning */
+    int len = words_between(c, 0, commas[0]);
+    if (len >= o->comma_bmin && len <= o->comma_bmax) {
+        for (int k = 0; k <= commas[0]; k++)
+            c->toks[k].deleted = true;
+        dropped++;
+    }
+    for (int j = 0; j + 1 < nc; j++) {
+        len = words_between(c, commas[j] + 1, commas[j + 1]);
+        if (len > o->comma_min && len <= o->comma_max) {
+            for (int k = commas[j]; k <= commas[j + 1]; k++)
+                c->toks[k].deleted = true;
+            dropped++;
+        }
+    }
+    len = words_between(c, commas[nc - 1] + 1, n);
+    if (len > o->comma_emin && len <= o->comma_emax) {
+        for (int k = commas[nc - 1]; k < n; k++)
+            c->toks[k].deleted = true;
+        dropped++;
+    }
+    return dropped;
+}
+
+/* ---- Patterns ----------------------------------------------------------------------- */
+
+typedef struct match {
+    const tab_pattern *p;
+    int verb_tok, verb_last; /* the verb phrase */
+    int lo, hi;              /* the clause: tokens [lo, hi) */
+    int source, target;      /* actors, -1 */
+    bool compound;           /* '%' matched: source and target are the compound */
+} match;
+
+/* next live token at or after k (skipping dropped ones), < hi; -1 none */
+static int live(const tab_coder *c, int k, int hi)
+{
+    while (k < hi && (c->toks[k].deleted || c->toks[k].type == Y_CONT))
+        k++;
+    return k < hi ? k : -1;
+}
+
+static bool match_elem(tab_coder *c, match *m, int e, int pos);
+
+/* Element e may start at token q (q after the previous element). */
+static bool try_at(tab_coder *c, match *m, int e, int q)
+{
+    const tab_pattern *p = m->p;
+    const tab_word *w = &p->words[e];
+    bool last_word = e == p->n - 1 || p->words[e + 1].kind != TW_WORD || !p->words[e + 1].adjacent;
+    switch (w->kind) {
+    case TW_VERB:
+        if (q != m->verb_tok)
+            return false;
+        return match_elem(c, m, e + 1, m->verb_last + 1);
+    case TW_WORD:
+        if (c->toks[q].type == Y_COMMA || !word_matches(c, w, q, last_word))
+            return false;
+        return match_elem(c, m, e + 1, q + 1);
+    case TW_SET: {
+        int end;
+        if (!set_match(c, w->set, q, m->hi, &end, 0))
+            return false;
+        return match_elem(c, m, e + 1, end + 1);
+    }
+    case TW_SOURCE:
+    case TW_TARGET:
+    case TW_COMPOUND:
+    case TW_SKIP: {
+        int a = c->toks[q].actor;
+        if (a < 0 || c->actors[a].start != q)
+            return false;
+        if (w->kind == TW_COMPOUND && actor_group(c, a) < 0)
+            return false;
+        int save_s = m->source, save_t = m->target;
+        bool save_c = m->compound;
+        int end = c->actors[a].last;
+        /* a compound is passed over as one */
+        int g = actor_group(c, a);
+        if (g >= 0 && !c->actors[a].pronoun) {
+            const group *gr = &c->groups[g];
+            int lastm = gr->members[gr->n - 1];
+            if (c->actors[lastm].last > end)
+                end = c->actors[lastm].last;
+        }
+        if (w->kind == TW_SOURCE)
+            m->source = a;
+        else if (w->kind == TW_TARGET)
+            m->target = a;
+        else if (w->kind == TW_COMPOUND) {
+            m->source = m->target = a;
+            m->compound = true;
+        }
+        if (match_elem(c, m, e + 1, end + 1))
+            return true;
+        m->source = save_s;
+        m->target = save_t;
+        m->compound = save_c;
+        return false;
+    }
+    }
+    return false;
+}
+
+static bool match_elem(tab_coder *c, match *m, int e, int pos)
+{
+    if (--c->budget < 0)
+        return false;
+    const tab_pattern *p = m->p;
+    if (e == p->n)
+        return true;
+    const tab_word *w = &p->words[e];
+    bool before_verb = e < p->verb_at;
+    int hi = before_verb ? m->verb_tok : m->hi;
+    if (w->kind == TW_VERB) {
+        if (w->adjacent && e > 0) {
+            int q = live(c, pos, m->hi);
+            return q == m->verb_tok && try_at(c, m, e, q);
+        }
+        return pos <= m->verb_tok && try_at(c, m, e, m->verb_tok);
+    }
+    if (w->adjacent && e > 0) {
+        int q = live(c, pos, hi);
+        return q >= 0 && try_at(c, m, e, q);
+    }
+    /* '$' and '+' take the first actor found; words may be anywhere after pos */
+    bool first_only = w->kind == TW_SOURCE || w->kind == TW_TARGET || w->kind == TW_COMPOUND || w->kind == TW_SKIP;
+    for (int q = live(c, pos, hi); q >= 0; q = live(c, q + 1, hi)) {
+        if (c->toks[q].type == Y_COMMA)
+            break; /* matching stops at commas */
+        if (first_only) {
+            int a = c->toks[q].actor;
+            if (a < 0 || c->actors[a].start != q)
+                continue;
+            return try_at(c, m, e, q);
+        }
+        if (try_at(c, m, e, q))
+            return true;
+    }
+    return false;
+}
+
+/* ---- Events ------------------------------------------------------------------------- */
+
+static void codes_of(const tab_coder *c, int a, const char *out[64], int *n)
+{
+    *n = 0;
+    if (a < 0)
+        return;
+    int g = c->actors[a].group;
+    if (g >= 0) {
+        const group *gr = &c->groups[g];
+        for (int m = 0; m < gr->n; m++) {
+            const sactor *x = &c->actors[gr->members[m]];
+            for (int k = 0; k < x->ncodes && *n < 64; k++)
+                out[(*n)++] = x->codes[k];
+        }
+        return;
+    }
+    for (int k = 0; k < c->actors[a].ncodes && *n < 64; k++)
+        out[(*n)++] = c->actors[a].codes[k];
+}
+
+static void add_event(tab_coder *c, const char *src, const char *tgt, const char *code, const match *m, int sa,
+                      int ta, bool sub, bool dom)
+{
+    if (!code[0] || strcmp(src, tgt) == 0)
+        return;
+    for (size_t i = 0; i < c->nevents; i++)
+        if (strcmp(c->events[i].source, src) == 0 && strcmp(c->events[i].target, tgt) == 0 &&
+            strcmp(c->events[i].code, code) == 0)
+            return;
+    GROW(c->events, c->cap_events, c->nevents + 1);
+    if (c->cap_flags < c->cap_events) {
+        c->sub = xrealloc(c->sub, c->cap_events * sizeof *c->sub);
+        c->dom = xrealloc(c->dom, c->cap_events * sizeof *c->dom);
+        c->cap_flags = c->cap_events;
+    }
+    tab_event *ev = &c->events[c->nevents];
+    memset(ev, 0, sizeof *ev);
+    str_copy(ev->source, sizeof ev->source, src);
+    str_copy(ev->target, sizeof ev->target, tgt);
+    str_copy(ev->code, sizeof ev->code, code);
+    ev->verb_start = c->toks[m->verb_tok].start;
+    ev->verb_end = c->toks[m->verb_last].end;
+    ev->source_start = sa >= 0 ? c->toks[c->actors[sa].start].start : -1;
+    ev->source_end = sa >= 0 ? c->toks[c->actors[sa].last].end : -1;
+    ev->target_start = ta >= 0 ? c->toks[c->actors[ta].start].start : -1;
+    ev->target_end = ta >= 0 ? c->toks[c->actors[ta].last].end : -1;
+    const tab_entry *ve = c->toks[m->verb_tok].entry;
+    ev->file = m->p ? m->p->file : ve ? c->d->verbs[ve->index].file : "";
+    ev->line = m->p ? m->p->line : ve ? c->d->verbs[ve->index].line : 0;
+    c->sub[c->nevents] = sub;
+    c->dom[c->nevents] = dom;
+    c->nevents++;
+    trace(c, "  EVENT %s %s %s%s\n", src, tgt, code, sub ? " (subordinate)" : "");
+}
+
+/* Emits the events of a coded verb: each source code to each target code, and the pair
+ * code the other way. Returns how many were made. */
+static int emit(tab_coder *c, const tab_code *code, const match *m, int sa, int ta)
+{
+    const char *srcs[64], *tgts[64];
+    int ns, nt;
+    char dsrc[16], dtgt[16];
+    codes_of(c, sa, srcs, &ns);
+    codes_of(c, ta, tgts, &nt);
+    if (!ns && c->o->default_source[0]) {
+        str_copy(dsrc, sizeof dsrc, c->o->default_source);
+        srcs[0] = dsrc;
+        ns = 1;
+    }
+    if (!nt && c->o->default_target[0]) {
+        str_copy(dtgt, sizeof dtgt, c->o->default_target);
+        tgts[0] = dtgt;
+        nt = 1;
+    }
+    if (!ns || !nt)
+        return 0;
+    size_t before = c->nevents;
+    for (int i = 0; i < ns; i++)
+        for (int j = 0; j < nt; j++) {
+            if (strcmp(srcs[i], tgts[j]) == 0)
+                continue;
+            add_event(c, srcs[i], tgts[j], code->code, m, sa, ta, code->subordinate, code->dominant);
+            if (code->code2[0])
+                add_event(c, tgts[j], srcs[i], code->code2, m, ta, sa, code->subordinate, code->dominant);
+        }
+    return (int)(c->nevents - before);
+}
+
+static bool same_codes(const tab_coder *c, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return false;
+    const char *x[64], *y[64];
+    int nx, ny;
+    codes_of(c, a, x, &nx);
+    codes_of(c, b, y, &ny);
+    if (nx != ny)
+        return false;
+    for (int i = 0; i < nx; i++)
+        if (strcmp(x[i], y[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Passive voice: WAS, WERE or BEEN one or two words before the verb and BY right after. */
+static bool passive(const tab_coder *c, const match *m)
+{
+    bool aux = false;
+    for (int k = m->verb_tok - 1; k >= m->lo && k >= m->verb_tok - 2; k--)
+        if (is_word(c, k, "WAS") || is_word(c, k, "WERE") || is_word(c, k, "BEEN") || is_word(c, k, "IS") ||
+            is_word(c, k, "ARE") || is_word(c, k, "BE"))
+            aux = true;
+    int next = m->verb_last + 1;
+    return aux && next < m->hi && is_word(c, next, "BY");
+}
+
+/* Tries the verb at token v in clause [lo, hi): its patterns, longest first, then its own
+ * code. Returns 1 when an event was made, 0 when the verb codes nothing, -1 on a null
+ * code. *source_io carries the clause's source. */
+static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
+{
+    const tab_entry *e = c->toks[v].entry;
+    const tab_verb *vb = &c->d->verbs[e->index];
+    const tab_block *b = &c->d->blocks[vb->block];
+    match m = {.verb_tok = v, .verb_last = c->toks[v].last, .lo = lo, .hi = hi, .source = -1, .target = -1};
+    const tab_code *code = NULL;
+    for (int i = 0; i < b->n && !code; i++) {
+        m.p = &c->d->patterns[b->patterns[i]];
+        m.source = m.target = -1;
+        m.compound = false;
+        c->budget = MATCH_BUDGET;
+        if (match_elem(c, &m, 0, lo)) {
+            code = &m.p->code;
+            trace(c, "  verb %s: pattern %s:%d [%s]\n", W(c, v), m.p->file, m.p->line, code->code);
+        }
+    }
+    if (!code) {
+        m.p = NULL;
+        m.source = m.target = -1;
+        m.compound = false;
+        if (vb->code.special == TC_NONE) {
+            trace(c, "  verb %s: no pattern, no code\n", W(c, v));
+            return 0;
+        }
+        code = &vb->code;
+        trace(c, "  verb %s: its own code [%s]\n", W(c, v), code->code);
+    }
+    if (code->special == TC_NULL)
+        return -1;
+    if (code->special == TC_DISCARD || code->special == TC_COMPLEX) {
+        char why[200];
+        snprintf(why, sizeof why, "%s code of verb %s", code->code, W(c, v));
+        set_status(c, code->special == TC_DISCARD ? TS_DISCARD : TS_COMPLEX, why);
+        return 1;
+    }
+    int src = m.source, tgt = m.target;
+    bool designated = m.p && (src >= 0 || tgt >= 0);
+    if (m.compound) {
+        src = tgt = m.source;
+    } else {
+        if (src < 0) {
+            /* the first actor before the verb (distinct from a designated target) */
+            for (int k = lo; k < v && src < 0; k++) {
+                if (c->toks[k].deleted)
+                    continue;
+                int a = c->toks[k].actor;
+                if (a >= 0 && c->actors[a].start == k && (tgt < 0 || !same_codes(c, a, tgt)))
+                    src = a;
+            }
+            if (src < 0 && *source_io >= 0 && (tgt < 0 || !same_codes(c, *source_io, tgt)))
+                src = *source_io;
+        }
+        if (tgt < 0) {
+            for (int k = m.verb_last + 1; k < hi && tgt < 0; k++) {
+                if (c->toks[k].deleted)
+                    continue;
+                int a = c->toks[k].actor;
+                if (a >= 0 && c->actors[a].start == k && !same_codes(c, a, src) && a != src)
+                    tgt = a;
+            }
+            for (int k = lo; k < v && tgt < 0; k++) {
+                if (c->toks[k].deleted)
+                    continue;
+                int a = c->toks[k].actor;
+                if (a >= 0 && c->actors[a].start == k && a != src && !same_codes(c, a, src) &&
+                    (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
+                    tgt = a;
+            }
+            if (tgt < 0 && src >= 0 && actor_group(c, src) >= 0)
+                tgt = src;
+        }
+        if (!designated && passive(c, &m)) {
+            int t = src;
+            src = tgt;
+            tgt = t;
+        }
+    }
+    if (src >= 0)
+        *source_io = src;
+    return emit(c, code, &m, src, tgt) > 0 ? 1 : 0;
+}
+
+/* Codes the clauses of the sentence. */
+static void code_clauses(tab_coder *c)
+{
+    int n = (int)c->ntoks;
+    int lo = 0, source = -1;
+    bool found_in_sentence = false;
+    while (lo < n) {
+        int hi = lo;
+        while (hi < n && !(c->toks[hi].type == Y_CONJ && !c->toks[hi].in_compound && !c->toks[hi].deleted))
+            hi++;
+        /* an actor right after the conjunction is the new source */
+        if (lo > 0) {
+            int k = live(c, lo, hi);
+            while (k >= 0 && (c->toks[k].type == Y_DET || c->toks[k].type == Y_ADJ))
+                k = live(c, k + 1, hi);
+            if (k >= 0 && c->toks[k].actor >= 0)
+                source = -1;
+        }
+        trace(c, " clause %d-%d\n", lo, hi - 1);
+        bool found = false;
+        int first_actor = -1;
+        for (int k = lo; k < hi; k++)
+            if (!c->toks[k].deleted && c->toks[k].actor >= 0) {
+                first_actor = c->toks[k].actor;
+                break;
+            }
+        for (int v = lo; v < hi; v++) {
+            if (c->toks[v].type != Y_VERB || c->toks[v].deleted)
+                continue;
+            if (c->o->code_by == CODE_BY_SENTENCE && found_in_sentence)
+                break;
+            size_t before = c->nevents;
+            int r = code_verb(c, v, lo, hi, &source);
+            if (r == 1) {
+                bool only_sub = true;
+                for (size_t i = before; i < c->nevents; i++)
+                    if (!c->sub[i])
+                        only_sub = false;
+                if (c->nevents > before && !only_sub) {
+                    found = found_in_sentence = true;
+                    if (c->o->code_by != CODE_ALL)
+                        break;
+                }
+            }
+            v = c->toks[v].last;
+        }
+        if (!found && source < 0 && first_actor >= 0)
+            source = first_actor;
+        lo = hi + 1;
+    }
+}
+
+/* ---- The sentence ------------------------------------------------------------------- */
+
+static void complexity(tab_coder *c)
+{
+    const tab_options *o = c->o;
+    int verbs = 0, conj = 0, pron = 0, actors = 0, first_verb = -1;
+    for (size_t k = 0; k < c->ntoks; k++) {
+        const ttok *t = &c->toks[k];
+        if (t->deleted)
+            continue;
+        if (t->type == Y_VERB) {
+            verbs++;
+            if (first_verb < 0)
+                first_verb = (int)k;
+        }
+        if (t->type == Y_CONJ && !t->in_compound)
+            conj++;
+        if (t->type == Y_PRON || (t->actor >= 0 && c->actors[t->actor].pronoun))
+            pron++;
+        if (t->actor >= 0 && c->actors[t->actor].start == (int)k && !c->actors[t->actor].pronoun)
+            actors++;
+    }
+    char why[200] = "";
+    if (o->complex_verbs && verbs >= o->complex_verbs)
+        snprintf(why, sizeof why, "%d verbs", verbs);
+    else if (o->complex_conj && conj >= o->complex_conj)
+        snprintf(why, sizeof why, "%d conjunctions", conj);
+    else if (o->complex_pronouns && pron >= o->complex_pronouns)
+        snprintf(why, sizeof why, "%d pronouns", pron);
+    else if (o->complex_actors && actors >= o->complex_actors)
+        snprintf(why, sizeof why, "%d actors", actors);
+    else if (o->noverb && first_verb < 0)
+        snprintf(why, sizeof why, "no verb");
+    else if (o->complex_lateverb && (first_verb < 0 || first_verb >= o->complex_lateverb))
+        snprintf(why, sizeof why, "late verb");
+    else if (o->noactprior && first_verb >= 0) {
+        bool prior = false;
+        for (int k = 0; k < first_verb; k++)
+            if (!c->toks[k].deleted && c->toks[k].actor >= 0)
+                prior = true;
+        if (!prior)
+            snprintf(why, sizeof why, "no actor before the first verb");
+    }
+    if (!why[0] && o->noactafter && first_verb >= 0) {
+        bool after = false;
+        for (size_t k = (size_t)first_verb + 1; k < c->ntoks; k++)
+            if (!c->toks[k].deleted && c->toks[k].actor >= 0)
+                after = true;
+        if (!after)
+            snprintf(why, sizeof why, "no actor after the first verb");
+    }
+    if (why[0])
+        set_status(c, TS_COMPLEX, why);
+}
+
+static void shift_verbs_to_nouns(tab_coder *c)
+{
+    for (size_t k = 0; k < c->ntoks; k++) {
+        ttok *t = &c->toks[k];
+        if (t->type != Y_VERB)
+            continue;
+        int prev = (int)k - 1;
+        bool det = prev >= 0 && c->toks[prev].type == Y_DET;
+        bool capital = k > 0 && t->cap && !c->allcaps;
+        if (det || capital)
+            t->type = Y_NOUN;
+    }
+}
+
+static void trace_tokens(tab_coder *c)
+{
+    static const char *names[] = {"", "ACTOR", "AGENT", "VERB", "NOUN", "ADJ", "NULL", "CONJ", "DET", "PRON", "COMMA", "+", "TIME"};
+    if (!c->trace)
+        return;
+    for (size_t k = 0; k < c->ntoks; k++) {
+        const ttok *t = &c->toks[k];
+        sbuf_printf(c->trace, " %s%s", t->deleted ? "~" : "", W(c, (int)k));
+        if (t->type && t->type != Y_CONT)
+            sbuf_printf(c->trace, "<%s", names[t->type]);
+        if (t->actor >= 0 && c->actors[t->actor].start == (int)k) {
+            const sactor *a = &c->actors[t->actor];
+            sbuf_printf(c->trace, ":%s", a->ncodes ? a->codes[0] : "?");
+            if (a->group >= 0)
+                sbuf_printf(c->trace, "&%d", a->group);
+        }
+        if (t->in_compound)
+            sbuf_addc(c->trace, '&');
+        if (t->type && t->type != Y_CONT)
+            sbuf_addc(c->trace, '>');
+    }
+    sbuf_addc(c->trace, '\n');
+}
+
+tab_coder *tab_coder_new(const tab_dict *d)
+{
+    tab_coder *c = xcalloc(1, sizeof *c);
+    c->d = d;
+    return c;
+}
+
+void tab_coder_free(tab_coder *c)
+{
+    if (!c)
+        return;
+    sbuf_free(&c->words);
+    free(c->toks);
+    free(c->actors);
+    free(c->groups);
+    free(c->events);
+    free(c->sub);
+    free(c->dom);
+    free(c);
+}
+
+void tab_code_text(tab_coder *c, const tab_options *o, const char *text, size_t n, int date, tab_result *r,
+                   sbuf *tr)
+{
+    c->o = o ? o : &c->d->options;
+    c->date = date;
+    c->text = text;
+    c->trace = tr;
+    c->nactors = c->ngroups = c->nevents = 0;
+    c->status = TS_CODED;
+    c->why[0] = 0;
+    tokenize(c, text, n);
+    memset(r, 0, sizeof *r);
+    if (c->o->minimum_words && (int)c->ntoks < c->o->minimum_words) {
+        set_status(c, TS_SHORT, "fewer words than MINIMUM WORDS");
+    } else {
+        classify(c);
+        shift_verbs_to_nouns(c);
+        find_actors(c);
+        join_agents(c);
+        find_compounds(c);
+        pronouns(c);
+        drop_commas(c);
+        trace_tokens(c);
+        if (c->status == TS_CODED)
+            complexity(c);
+        if (c->status == TS_CODED)
+            code_clauses(c);
+    }
+    if (c->status != TS_CODED)
+        c->nevents = 0;
+    /* subordinate events only when nothing else; dominant events alone when any */
+    bool any_main = false, any_dom = false;
+    for (size_t i = 0; i < c->nevents; i++) {
+        if (!c->sub[i])
+            any_main = true;
+        if (c->dom[i])
+            any_dom = true;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < c->nevents; i++) {
+        if ((any_main && c->sub[i]) || (any_dom && !c->dom[i]))
+            continue;
+        c->events[k] = c->events[i];
+        c->sub[k] = c->sub[i];
+        c->dom[k] = c->dom[i];
+        k++;
+    }
+    c->nevents = k;
+    r->status = c->status;
+    str_copy(r->why, sizeof r->why, c->why);
+    r->events = c->events;
+    r->nevents = (int)c->nevents;
+}
