@@ -299,11 +299,19 @@ static int run_tabari(run *u, const char *path)
         }
         if (state == 1) {
             char *t = trim(line);
-            if (strncmp(t, "/*", 2) == 0) {
+            char *open = strstr(t, "/*");
+            if (open) {
                 state = 2;
-                sbuf_adds(&comment, t + 2);
-                if (strstr(t + 2, "*/"))
+                sbuf_adds(&comment, open + 2);
+                if (strstr(open + 2, "*/"))
                     state = 0;
+                *open = 0;
+                t = trim(t);
+                if (*t) {
+                    if (rec.text.len)
+                        sbuf_addc(&rec.text, ' ');
+                    sbuf_adds(&rec.text, t);
+                }
                 continue;
             }
             if (*t) {

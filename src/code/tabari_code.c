@@ -98,7 +98,7 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
             i++;
             continue;
         }
-        if (isspace(ch) || ch == '-' || ch == '"' || ch == '(' || ch == ')' || ch == '[' || ch == ']' ||
+        if (isspace(ch) || ch == '-' || ch == '_' || ch == '"' || ch == '(' || ch == ')' || ch == '[' || ch == ']' ||
             ch == '?' || ch == '!' || ch == '{' || ch == '}' || ch == '/' || ch == '*' || ch == '`') {
             i++;
             continue;
@@ -106,7 +106,7 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
         size_t s = i;
         while (i < n) {
             unsigned char x = (unsigned char)text[i];
-            if (isspace(x) || x == '-' || x == '"' || x == '(' || x == ')' || x == '[' || x == ']' || x == '?' ||
+            if (isspace(x) || x == '-' || x == '_' || x == '"' || x == '(' || x == ')' || x == '[' || x == ']' || x == '?' ||
                 x == '!' || x == ';' || x == ':' || x == '{' || x == '}' || x == '/' || x == '*' || x == '`')
                 break;
             if (x == ',' && !(i > s && isdigit((unsigned char)text[i - 1]) && i + 1 < n &&
@@ -711,16 +711,22 @@ static int drop_commas(tab_coder *c)
             c->toks[k].deleted = true;
         dropped++;
     }
-    for (int j = 0; j + 1 < nc; j++) {
-        len = words_between(c, commas[j] + 1, commas[j + 1]);
+    int open = 0; /* the comma that opens the next phrase */
+    bool last_consumed = false;
+    while (open + 1 < nc) {
+        len = words_between(c, commas[open] + 1, commas[open + 1]);
         if (len > o->comma_min && len <= o->comma_max) {
-            for (int k = commas[j]; k <= commas[j + 1]; k++)
+            for (int k = commas[open]; k <= commas[open + 1]; k++)
                 c->toks[k].deleted = true;
             dropped++;
-        }
+            if (open + 1 == nc - 1)
+                last_consumed = true;
+            open += 2;
+        } else
+            open++;
     }
     len = words_between(c, commas[nc - 1] + 1, n);
-    if (len > o->comma_emin && len <= o->comma_emax) {
+    if (!last_consumed && len > o->comma_emin && len <= o->comma_emax) {
         for (int k = commas[nc - 1]; k < n; k++)
             c->toks[k].deleted = true;
         dropped++;
