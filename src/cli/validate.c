@@ -197,7 +197,9 @@ static void read_expectations(record *r, const char *s)
     for (const char *p = s; (p = strchr(p, '{')) != NULL;) {
         const char *end = strchr(p, '}');
         if (!end)
-            break;
+            end = strstr(p, "*/"); /* an OPTION record may lack its closing brace */
+        if (!end)
+            end = p + strlen(p);
         bool unchecked = p > s && p[-1] == '-';
         char inner[512];
         snprintf(inner, sizeof inner, "%.*s", (int)(end - p - 1), p + 1);
@@ -226,7 +228,7 @@ static void read_expectations(record *r, const char *s)
             if (a && b && c)
                 add_expect(r, a, b, c, unchecked);
         }
-        p = end + 1;
+        p = *end ? end + 1 : end;
     }
 }
 

@@ -163,8 +163,9 @@ static bool ending_ok(const char *rest, size_t n)
 }
 
 /* Does dictionary word dw match text token k? last: the phrase's last word. */
-static bool word_matches(const tab_coder *c, const tab_word *dw, int k, bool last)
+static bool word_matches(const tab_coder *c, const tab_word *dw, int k, int last)
 {
+    /* last < 0: a pattern word, exact without endings */
     const ttok *t = &c->toks[k];
     if (t->type == Y_COMMA)
         return false;
@@ -174,7 +175,7 @@ static bool word_matches(const tab_coder *c, const tab_word *dw, int k, bool las
         return false;
     if (!dw->exact || tl == dl)
         return true;
-    if (dw->noend || !last)
+    if (dw->noend || last <= 0)
         return false;
     return ending_ok(w + dl, tl - dl);
 }
@@ -766,7 +767,7 @@ static bool try_at(tab_coder *c, match *m, int e, int q)
             return false;
         return match_elem(c, m, e + 1, m->verb_last + 1);
     case TW_WORD:
-        if (c->toks[q].type == Y_COMMA || !word_matches(c, w, q, last_word))
+        if (c->toks[q].type == Y_COMMA || !word_matches(c, w, q, last_word ? -1 : 0))
             return false;
         return match_elem(c, m, e + 1, q + 1);
     case TW_SET: {
@@ -844,6 +845,8 @@ static bool match_elem(tab_coder *c, match *m, int e, int pos)
             int a = c->toks[q].actor;
             if (a < 0 || c->actors[a].start != q)
                 continue;
+            if (w->kind == TW_COMPOUND && actor_group(c, a) < 0)
+                continue; /* '%' takes the first compound */
             return try_at(c, m, e, q);
         }
         if (try_at(c, m, e, q))

@@ -658,12 +658,12 @@ static int new_block(tab_dict *d)
 
 static int pattern_length(const tab_phrase *p, const tab_dict *d)
 {
+    (void)d;
     int n = 0;
     for (int i = 0; i < p->n; i++) {
         if (p->words[i].kind == TW_WORD)
             n += (int)strlen(p->words[i].text);
-        else if (p->words[i].kind == TW_SET)
-            n += (int)strlen(d->sets[p->words[i].set].name) + 1;
+        /* a synset counts for nothing: plain words are tried first */
     }
     return n;
 }
@@ -981,6 +981,7 @@ void tab_options_default(tab_options *o)
     o->comma_bmax = 0;
     o->comma_emin = 2;
     o->comma_emax = 10;
+    o->minimum_words = 8; /* manual 8.2.3 */
 }
 
 static int bracket_number(const char *s, const char *key)
@@ -1101,7 +1102,7 @@ bool tab_options_apply(tab_options *o, const char *in)
         if (strncmp(a, "MINIMUM WORDS", 13) == 0) {
             o->minimum_words = eq ? atoi(eq + 1) : 0;
             if (eq && strstr(eq, "FALSE"))
-                o->minimum_words = 0;
+                o->minimum_words = 8; /* manual 8.2.3 */
             return true;
         }
         if (strncmp(a, "FBIS", 4) == 0) {
