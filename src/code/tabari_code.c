@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_CODES = 8, MAX_MEMBERS = 16, MAX_ACTOR_GAP = 3, MATCH_BUDGET = 20000 };
+enum { MAX_CODES = 8, MAX_MEMBERS = 16, MAX_ACTOR_GAP = 1000, MATCH_BUDGET = 20000 };
 
 enum ytype { Y_NONE, Y_ACTOR, Y_AGENT, Y_VERB, Y_NOUN, Y_ADJ, Y_NULL, Y_CONJ, Y_DET, Y_PRON, Y_COMMA, Y_CONT,
              Y_TIME };
@@ -252,7 +252,7 @@ static void consider(void *vctx, const tab_entry *e)
     if (x->multi_only && e->ph.n < 2)
         return;
     int end;
-    int gap = e->kind == TK_ACTOR || e->kind == TK_AGENT ? MAX_ACTOR_GAP : 0;
+    int gap = e->kind == TK_DISCARD ? 0 : MAX_ACTOR_GAP;
     if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0))
         return;
     int chars = 0, adj = 0;
@@ -481,7 +481,7 @@ static void join_agents(tab_coder *c)
         }
         int target = -1;
         int prev = i - 1;
-        while (prev >= 0 && c->toks[prev].type == Y_CONT)
+        while (prev >= 0 && (c->toks[prev].type == Y_CONT || is_word(c, prev, "FORMER")))
             prev--;
         int next = t->last + 1;
         if (prev >= 0 && c->toks[prev].type == Y_CONT)
@@ -960,6 +960,25 @@ static bool same_codes(const tab_coder *c, int a, int b)
     return true;
 }
 
+/* Are all codes of a among those of b? (a pronoun standing for one of a compound) */
+static bool within(const tab_coder *c, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return false;
+    const char *x[64], *y[64];
+    int nx, ny;
+    codes_of(c, a, x, &nx);
+    codes_of(c, b, y, &ny);
+    for (int i = 0; i < nx; i++) {
+        bool found = false;
+        for (int k = 0; k < ny && !found; k++)
+            found = strcmp(x[i], y[k]) == 0;
+        if (!found)
+            return false;
+    }
+    return nx > 0;
+}
+
 /* Passive voice: WAS, WERE or BEEN one or two words before the verb and BY right after. */
 static bool passive(const tab_coder *c, const match *m)
 {
@@ -1033,7 +1052,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && !same_codes(c, a, src) && a != src)
+                if (a >= 0 && c->actors[a].start == k && !same_codes(c, a, src) && a != src && !within(c, a, src))
                     tgt = a;
             }
             for (int k = lo; k < v && tgt < 0; k++) {
