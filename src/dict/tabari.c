@@ -879,13 +879,17 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         return true;
     }
     c->set = -1;
-    if (strncmp(line, "---", 3) == 0 && line[3] != ']' && strstr(line + 3, "---")) {
+    if (strncmp(line, "---", 3) == 0 && line[3] != ']' && strlen(line) > 6 &&
+        strcmp(line + strlen(line) - 3, "---") == 0) {
         /* PETRARCH-1/2 block: --- NAME [code] --- */
         char buf[MAX_LINE];
         str_copy(buf, sizeof buf, line + 3);
-        char *end = strstr(buf, "---");
-        if (end)
-            *end = 0;
+        /* the closing dashes are the last ones: the code may be [---] */
+        size_t bl = strlen(buf);
+        while (bl && (buf[bl - 1] == ' ' || buf[bl - 1] == '\t'))
+            buf[--bl] = 0;
+        while (bl && buf[bl - 1] == '-')
+            buf[--bl] = 0;
         split s;
         if (!split_line(r, buf, &s))
             return false;
