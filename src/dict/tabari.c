@@ -26,6 +26,9 @@ typedef struct reader {
     const char *file;
     int line;
     int order;
+    bool unknown_set; /* the last phrase failed on an unknown synset */
+    bool bad_date;    /* the last code failed on its date restriction */
+    int skipped;      /* PETRARCH lines skipped */
 } reader;
 
 static bool fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -99,6 +102,7 @@ static int parse_tab_date(const char *s, size_t n)
 static bool parse_code(reader *r, const char *in, tab_dated *out, bool dates)
 {
     memset(out, 0, sizeof *out);
+    r->bad_date = false;
     char buf[256];
     size_t n = 0;
     for (const char *p = in; *p && n + 1 < sizeof buf; p++)
@@ -169,7 +173,7 @@ static bool parse_code(reader *r, const char *in, tab_dated *out, bool dates)
     if (date[0] == '<' || date[0] == '>') {
         int v = parse_tab_date(date + 1, strlen(date + 1));
         if (!v)
-            return fail(r, "bad date restriction '%s'", date);
+            return r->bad_date = true, fail(r, "bad date restriction '%s'", date);
         if (date[0] == '<')
             out->until = v;
         else
@@ -179,7 +183,7 @@ static bool parse_code(reader *r, const char *in, tab_dated *out, bool dates)
     char *dash = strchr(date, '-');
     int a = dash ? parse_tab_date(date, (size_t)(dash - date)) : 0, b = dash ? parse_tab_date(dash + 1, strlen(dash + 1)) : 0;
     if (!a || !b)
-        return fail(r, "bad date restriction '%s'", date);
+        return r->bad_date = true, fail(r, "bad date restriction '%s'", date);
     out->from = a;
     out->until = b;
     return true;
@@ -252,7 +256,7 @@ static bool parse_phrase(reader *r, const char *text, tab_phrase *out, bool patt
                 bool slot = plen == 1 && strchr("*$+%^", piece[0]);
                 if (slot) {
                     if (!patterns)
-                        return fail(r, "'%c' outside a pattern", piece[0]);
+                        return free_phrase(out), fail(r, "'%c' outside a pattern", piece[0]);
                     w->kind = piece[0] == '*'   ? TW_VERB
                               : piece[0] == '$' ? TW_SOURCE
                               : piece[0] == '+' ? TW_TARGET
@@ -261,9 +265,8 @@ static bool parse_phrase(reader *r, const char *text, tab_phrase *out, bool patt
                 } else if (piece[0] == '&') {
                     int s = find_set(r->d, piece + 1, plen - 1);
                     if (s < 0) {
-                        char name[128];
-                        str_copy(name, sizeof name < plen ? sizeof name : plen, piece + 1);
-                        return fail(r, "unknown synset '&%.*s'", (int)(plen - 1), piece + 1);
+                        r->unknown_set = true;
+                        return free_phrase(out), fail(r, "unknown synset '&%.*s'", (int)(plen - 1), piece + 1);
                     }
                     w->kind = TW_SET;
                     w->set = s;
@@ -279,7 +282,7 @@ static bool parse_phrase(reader *r, const char *text, tab_phrase *out, bool patt
                         wl--;
                     }
                     if (wl == 0)
-                        return fail(r, "empty word in '%.*s'", (int)tlen, tok);
+                        return free_phrase(out), fail(r, "empty word in '%.*s'", (int)tlen, tok);
                     w->text = xstrndup(piece, wl);
                     upper(w->text);
                     if (followed && !stem_tilde)
@@ -295,7 +298,7 @@ static bool parse_phrase(reader *r, const char *text, tab_phrase *out, bool patt
         }
     }
     if (out->n == 0)
-        return fail(r, "empty phrase");
+        return free_phrase(out), fail(r, "empty phrase");
     return true;
 }
 
@@ -461,8 +464,17 @@ static bool read_lines(reader *r, const char *text, size_t n, line_fn fn, void *
             break;
         if (strncmp(t, "~FINISH", 7) == 0)
             break;
-        if (!fn(r, t, indented, ctx))
-            return false;
+        if (!fn(r, t, indented, ctx)) {
+            if (r->d->format != TAB_FORMAT_PETRARCH)
+                return false;
+            /* PETRARCH skips a line it cannot read: jirga warns with the reason and goes on */
+            char msg[sizeof r->err->message];
+            str_copy(msg, sizeof msg, r->err->message);
+            memset(r->err, 0, sizeof *r->err);
+            const char *why = strstr(msg, ": ");
+            warn(r, "line skipped: %s", why ? why + 2 : msg);
+            r->skipped++;
+        }
     }
     return true;
 }
@@ -488,6 +500,19 @@ static char *slurp(const char *path, size_t *n, jirga_error *err)
 }
 
 /* ---- Actors ------------------------------------------------------------------------- */
+
+/* TABARI skips a code whose date it cannot read (manual 6.5.2); so does jirga, warning. */
+static bool skip_bad_date(reader *r)
+{
+    if (!r->bad_date)
+        return false;
+    char msg[sizeof r->err->message];
+    const char *colon = strstr(r->err->message, ": bad");
+    str_copy(msg, sizeof msg, colon ? colon + 2 : r->err->message);
+    memset(r->err, 0, sizeof *r->err);
+    warn(r, "code skipped: %s", msg);
+    return true;
+}
 
 typedef struct actor_ctx {
     int section;   /* 0, TK_NOUN, TK_ADJ */
@@ -576,8 +601,11 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
             return fail(r, "date restriction without an actor");
         for (int i = 0; i < s.ncodes; i++) {
             tab_dated x;
-            if (!parse_code(r, s.codes[i], &x, !c->agents))
-                return false;
+            if (!parse_code(r, s.codes[i], &x, !c->agents)) {
+                if (!skip_bad_date(r))
+                    return false;
+                continue;
+            }
             add_code(d, c->group, &x);
         }
         return true;
@@ -596,8 +624,11 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
         c->group = new_codes(d);
         for (int i = 0; i < s.ncodes; i++) {
             tab_dated x;
-            if (!parse_code(r, s.codes[i], &x, !c->agents))
-                return false;
+            if (!parse_code(r, s.codes[i], &x, !c->agents)) {
+                if (!skip_bad_date(r))
+                    return false;
+                continue;
+            }
             add_code(d, c->group, &x);
         }
     }
@@ -717,8 +748,19 @@ static bool add_pattern(reader *r, verb_ctx *c, const char *text, const tab_code
     bool ok = true;
     for (int k = 0; k < n && ok; k++) {
         tab_phrase ph;
-        if (!(ok = parse_phrase(r, alts[k], &ph, true)))
+        r->unknown_set = false;
+        if (!(ok = parse_phrase(r, alts[k], &ph, true))) {
+            if (r->unknown_set) {
+                /* PETRARCH skips such a pattern; so does jirga, with a warning */
+                char msg[sizeof r->err->message];
+                str_copy(msg, sizeof msg, r->err->message);
+                memset(r->err, 0, sizeof *r->err);
+                warn(r, "pattern skipped: %s", strstr(msg, "unknown") ? strstr(msg, "unknown") : msg);
+                ok = true;
+                continue;
+            }
             break;
+        }
         int verb_at = -1, nverb = 0;
         for (int i = 0; i < ph.n; i++)
             if (ph.words[i].kind == TW_VERB) {
