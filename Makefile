@@ -85,7 +85,7 @@ demo:
 # the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := text dict jsonl code tables
+FUZZ_TARGETS := text dict jsonl code tables peer
 FUZZ_BUILD ?= build-fuzz
 FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -80,6 +80,8 @@ static void upper(char *s)
 /* YYMMDD (pivot: 00-30 is 2000-2030) or YYYYMMDD to YYYYMMDD; 0 when malformed. */
 static int parse_tab_date(const char *s, size_t n)
 {
+    if (n != 6 && n != 8)
+        return 0;
     int v = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isdigit((unsigned char)s[i]))
