@@ -26,7 +26,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay conformance
 
 all: $(BIN) $(PLACES)
 
@@ -70,6 +70,11 @@ bench: all
 # Accuracy on the development gold set (tests/gold/).
 eval: all
 	./jirga eval --gold tests/gold/dev.jsonl
+
+# The peers' suites: TABARI's validation records and PETRARCH's unit tests (docs/compat.md),
+# pass counts held to tests/conformance/baseline.txt; skipped when ../shared is absent.
+conformance: all
+	./tests/conformance/run.sh
 
 # The README's first command: install what is missing, build, code an example article.
 demo:

@@ -253,6 +253,12 @@ for c in $(python3 tests/hostile/hostile.py --list | cut -d' ' -f1); do
     check "hostile $c (asan+ubsan)" python3 tests/hostile/hostile.py --jirga build-san/jirga --asan "$c"
 done
 
+# ---- the peers' suites (tests/conformance/): TABARI and PETRARCH dictionaries and records ----
+# (the suites skip with a message when $SHARED/peers is absent; the bad dictionaries always run)
+check "conformance: TABARI and PETRARCH suites at or above tests/conformance/baseline.txt" \
+    tests/conformance/run.sh ./jirga
+check "conformance (asan+ubsan)" tests/conformance/run.sh build-san/jirga
+
 # ---- accuracy on the development gold set ------------------------------------------------------
 accuracy() { # loose F1 may not drop more than 0.02 below the recorded baseline
     ./jirga eval --gold tests/gold/dev.jsonl >"$TMP/eval" || return 1
