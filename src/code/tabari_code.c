@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { DEFAULT_ACTOR = -2 }; /* the DEFAULT: source or target of the options */
 enum { MAX_CODES = 8, MAX_MEMBERS = 16, MAX_ACTOR_GAP = 1000, MATCH_BUDGET = 20000 };
 
 enum ytype { Y_NONE, Y_ACTOR, Y_AGENT, Y_VERB, Y_NOUN, Y_ADJ, Y_NULL, Y_CONJ, Y_DET, Y_PRON, Y_COMMA, Y_CONT,
@@ -60,6 +61,7 @@ struct tab_coder {
     bool *dom;   /* per event: from a dominant code */
     size_t cap_flags;
     bool allcaps;
+    bool solo_source; /* the event's source is one actor, not its compound */
     sbuf *trace;
     int budget;
     int status;
@@ -247,8 +249,6 @@ typedef struct lookup_ctx {
 static void consider(void *vctx, const tab_entry *e)
 {
     lookup_ctx *x = vctx;
-    if (e->kind == TK_TIME)
-        return;
     if (x->multi_only && e->ph.n < 2)
         return;
     int end;
@@ -313,6 +313,8 @@ static void set_status(tab_coder *c, int status, const char *why)
     }
 }
 
+static const tab_code *entry_code(const tab_coder *c, const tab_entry *e);
+
 /* Classifies each word by the longest dictionary phrase starting there. */
 static void classify(tab_coder *c)
 {
@@ -342,6 +344,16 @@ static void classify(tab_coder *c)
         case TK_VERB: t->type = Y_VERB; break;
         case TK_NOUN: t->type = Y_NOUN; break;
         case TK_ADJ: t->type = Y_ADJ; break;
+        case TK_TIME: {
+            const tab_code *tc = entry_code(c, e);
+            if (tc && (tc->special == TC_DISCARD || tc->special == TC_COMPLEX)) {
+                char why[200];
+                snprintf(why, sizeof why, "%s code of time phrase at %s:%d", tc->code, e->file, e->line);
+                set_status(c, tc->special == TC_DISCARD ? TS_DISCARD : TS_COMPLEX, why);
+            }
+            t->type = Y_TIME;
+            break;
+        }
         case TK_DISCARD: {
             char why[200];
             snprintf(why, sizeof why, "discard phrase at %s:%d", e->file, e->line);
@@ -898,7 +910,7 @@ static void add_event(tab_coder *c, const char *src, const char *tgt, const char
     str_copy(ev->code, sizeof ev->code, code);
     ev->verb_start = c->toks[m->verb_tok].start;
     ev->verb_end = c->toks[m->verb_last].end;
-    ev->source_start = sa >= 0 ? c->toks[c->actors[sa].start].start : -1;
+    ev->source_start = sa >= 0 ? c->toks[c->actors[sa].start].start : -1; /* -1: a DEFAULT actor */
     ev->source_end = sa >= 0 ? c->toks[c->actors[sa].last].end : -1;
     ev->target_start = ta >= 0 ? c->toks[c->actors[ta].start].start : -1;
     ev->target_end = ta >= 0 ? c->toks[c->actors[ta].last].end : -1;
@@ -919,13 +931,18 @@ static int emit(tab_coder *c, const tab_code *code, const match *m, int sa, int 
     int ns, nt;
     char dsrc[16], dtgt[16];
     codes_of(c, sa, srcs, &ns);
+    if (sa >= 0 && c->solo_source) {
+        ns = 0;
+        for (int k = 0; k < c->actors[sa].ncodes; k++)
+            srcs[ns++] = c->actors[sa].codes[k];
+    }
     codes_of(c, ta, tgts, &nt);
-    if (!ns && c->o->default_source[0]) {
+    if (sa == DEFAULT_ACTOR) {
         str_copy(dsrc, sizeof dsrc, c->o->default_source);
         srcs[0] = dsrc;
         ns = 1;
     }
-    if (!nt && c->o->default_target[0]) {
+    if (ta == DEFAULT_ACTOR) {
         str_copy(dtgt, sizeof dtgt, c->o->default_target);
         tgts[0] = dtgt;
         nt = 1;
@@ -933,9 +950,12 @@ static int emit(tab_coder *c, const tab_code *code, const match *m, int sa, int 
     if (!ns || !nt)
         return 0;
     size_t before = c->nevents;
+    /* one compound both ways ('%', or a compound with no other target): each pair once
+     * with the code, the other way with the pair code */
+    bool same_group = sa >= 0 && sa == ta && actor_group(c, sa) >= 0;
     for (int i = 0; i < ns; i++)
         for (int j = 0; j < nt; j++) {
-            if (strcmp(srcs[i], tgts[j]) == 0)
+            if (strcmp(srcs[i], tgts[j]) == 0 || (same_group && code->code2[0] && j < i))
                 continue;
             add_event(c, srcs[i], tgts[j], code->code, m, sa, ta, code->subordinate, code->dominant);
             if (code->code2[0])
@@ -987,8 +1007,10 @@ static bool passive(const tab_coder *c, const match *m)
         if (is_word(c, k, "WAS") || is_word(c, k, "WERE") || is_word(c, k, "BEEN") || is_word(c, k, "IS") ||
             is_word(c, k, "ARE") || is_word(c, k, "BE"))
             aux = true;
-    int next = m->verb_last + 1;
-    return aux && next < m->hi && is_word(c, next, "BY");
+    for (int k = m->verb_last + 1; k < m->hi && k <= m->verb_last + 2; k++)
+        if (is_word(c, k, "BY"))
+            return aux;
+    return false;
 }
 
 /* Tries the verb at token v in clause [lo, hi): its patterns, longest first, then its own
@@ -1032,6 +1054,8 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
     }
     int src = m.source, tgt = m.target;
     bool designated = m.p && (src >= 0 || tgt >= 0);
+    bool solo = false; /* a source found after the verb stands alone, not for its compound */
+    const tab_options *o = c->o;
     if (m.compound) {
         src = tgt = m.source;
     } else {
@@ -1046,16 +1070,32 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
             }
             if (src < 0 && *source_io >= 0 && (tgt < 0 || !same_codes(c, *source_io, tgt)))
                 src = *source_io;
+            if (src < 0 && o->default_source[0] && o->default_source_prior)
+                src = DEFAULT_ACTOR;
+            /* greedy: a source after the verb */
+            for (int k = m.verb_last + 1; k < hi && src < 0; k++) {
+                int a = c->toks[k].actor;
+                if (!c->toks[k].deleted && a >= 0 && c->actors[a].start == k && a != tgt) {
+                    src = a;
+                    solo = true;
+                }
+            }
+            if (src < 0 && o->default_source[0])
+                src = DEFAULT_ACTOR;
         }
         if (tgt < 0) {
-            for (int k = m.verb_last + 1; k < hi && tgt < 0; k++) {
+            int from = solo ? c->actors[src].last + 1 : m.verb_last + 1;
+            for (int k = from; k < hi && tgt < 0; k++) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && !same_codes(c, a, src) && a != src && !within(c, a, src))
+                if (a >= 0 && c->actors[a].start == k && a != src &&
+                    (solo || (!same_codes(c, a, src) && !within(c, a, src))))
                     tgt = a;
             }
-            for (int k = lo; k < v && tgt < 0; k++) {
+            if (tgt < 0 && o->default_target[0] && o->default_target_after)
+                tgt = DEFAULT_ACTOR;
+            for (int k = lo; k < v && tgt < 0 && src != DEFAULT_ACTOR; k++) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
@@ -1063,8 +1103,10 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                     (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
                     tgt = a;
             }
-            if (tgt < 0 && src >= 0 && actor_group(c, src) >= 0)
+            if (tgt < 0 && src >= 0 && actor_group(c, src) >= 0 && !solo)
                 tgt = src;
+            if (tgt < 0 && o->default_target[0])
+                tgt = DEFAULT_ACTOR;
         }
         if (!designated && passive(c, &m)) {
             int t = src;
@@ -1072,8 +1114,9 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
             tgt = t;
         }
     }
-    if (src >= 0)
+    if (src >= 0 && !solo)
         *source_io = src;
+    c->solo_source = solo;
     return emit(c, code, &m, src, tgt) > 0 ? 1 : 0;
 }
 

@@ -405,9 +405,9 @@ static bool split_line(reader *r, const char *line, split *s)
 /* Hyphens in dictionary words are underscores (TABARI 0.7.3 and later). */
 static void hyphens(char *s)
 {
-    for (; *s; s++)
-        if (*s == '-' && s[1] && s[1] != '-' && s[1] != ' ')
-            *s = '_';
+    for (char *p = s; *p; p++)
+        if (*p == '-' && p > s && isalnum((unsigned char)p[-1]) && p[1] != '-')
+            *p = '_';
 }
 
 /* ---- Files -------------------------------------------------------------------------- */
@@ -874,8 +874,34 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         c->set = -1;
         return true;
     }
-    if (c->section == 2 || c->section == 3)
-        return true; /* <TIME> shifts are not applied (docs/compat.md) */
+    if (c->section == 3)
+        return true;
+    if (c->section == 2) {
+        /* <TIME> phrases: their ### and +++ codes count; date shifts are not applied */
+        if (line[0] == '-')
+            return true;
+        split s;
+        if (!split_line(r, line, &s))
+            return false;
+        if (!s.phrase[0] || !s.ncodes)
+            return true;
+        tab_dated x;
+        if (!parse_code(r, s.codes[0], &x, false)) {
+            memset(r->err, 0, sizeof *r->err);
+            x.code.special = TC_NONE; /* a shift like [-7] or [+1] */
+            strcpy(x.code.code, "time");
+        }
+        int g = new_codes(d);
+        add_code(d, g, &x);
+        char buf[MAX_LINE];
+        str_copy(buf, sizeof buf, s.phrase);
+        hyphens(buf);
+        tab_phrase ph;
+        if (!parse_phrase(r, buf, &ph, false))
+            return false;
+        add_entry(r, &ph, TK_TIME, g);
+        return true;
+    }
     if (line[0] == '~') {
         d->transformations++; /* PETRARCH-2 transformation rules: read, not applied */
         return true;
