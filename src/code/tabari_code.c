@@ -62,6 +62,7 @@ struct tab_coder {
     size_t cap_flags;
     bool allcaps;
     bool solo_source; /* the event's source is one actor, not its compound */
+    bool within_compound; /* a compound with no other target: its pairs once, in order */
     sbuf *trace;
     int budget;
     int status;
@@ -955,7 +956,7 @@ static int emit(tab_coder *c, const tab_code *code, const match *m, int sa, int 
     bool same_group = sa >= 0 && sa == ta && actor_group(c, sa) >= 0;
     for (int i = 0; i < ns; i++)
         for (int j = 0; j < nt; j++) {
-            if (strcmp(srcs[i], tgts[j]) == 0 || (same_group && code->code2[0] && j < i))
+            if (strcmp(srcs[i], tgts[j]) == 0 || (same_group && (code->code2[0] || c->within_compound) && j < i))
                 continue;
             add_event(c, srcs[i], tgts[j], code->code, m, sa, ta, code->subordinate, code->dominant);
             if (code->code2[0])
@@ -1054,48 +1055,49 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
     }
     int src = m.source, tgt = m.target;
     bool designated = m.p && (src >= 0 || tgt >= 0);
+    c->within_compound = false;
     bool solo = false; /* a source found after the verb stands alone, not for its compound */
     const tab_options *o = c->o;
     if (m.compound) {
         src = tgt = m.source;
     } else {
-        if (src < 0) {
+        if (src == -1) {
             /* the first actor before the verb (distinct from a designated target) */
-            for (int k = lo; k < v && src < 0; k++) {
+            for (int k = lo; k < v && src == -1; k++) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && (tgt < 0 || !same_codes(c, a, tgt)))
+                if (a >= 0 && c->actors[a].start == k && (tgt == -1 || !same_codes(c, a, tgt)))
                     src = a;
             }
-            if (src < 0 && *source_io >= 0 && (tgt < 0 || !same_codes(c, *source_io, tgt)))
+            if (src == -1 && *source_io >= 0 && (tgt == -1 || !same_codes(c, *source_io, tgt)))
                 src = *source_io;
-            if (src < 0 && o->default_source[0] && o->default_source_prior)
+            if (src == -1 && o->default_source[0] && o->default_source_prior)
                 src = DEFAULT_ACTOR;
             /* greedy: a source after the verb */
-            for (int k = m.verb_last + 1; k < hi && src < 0; k++) {
+            for (int k = m.verb_last + 1; k < hi && src == -1; k++) {
                 int a = c->toks[k].actor;
                 if (!c->toks[k].deleted && a >= 0 && c->actors[a].start == k && a != tgt) {
                     src = a;
                     solo = true;
                 }
             }
-            if (src < 0 && o->default_source[0])
+            if (src == -1 && o->default_source[0])
                 src = DEFAULT_ACTOR;
         }
-        if (tgt < 0) {
+        if (tgt == -1) {
             int from = solo ? c->actors[src].last + 1 : m.verb_last + 1;
-            for (int k = from; k < hi && tgt < 0; k++) {
+            for (int k = from; k < hi && tgt == -1; k++) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && a != src &&
-                    (solo || (!same_codes(c, a, src) && !within(c, a, src))))
+                if (a >= 0 && c->actors[a].start == k && a != src && !same_codes(c, a, src) &&
+                    (solo || !within(c, a, src)))
                     tgt = a;
             }
-            if (tgt < 0 && o->default_target[0] && o->default_target_after)
+            if (tgt == -1 && o->default_target[0] && o->default_target_after)
                 tgt = DEFAULT_ACTOR;
-            for (int k = lo; k < v && tgt < 0 && src != DEFAULT_ACTOR; k++) {
+            for (int k = lo; k < v && tgt == -1 && src != DEFAULT_ACTOR; k++) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
@@ -1103,9 +1105,11 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                     (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
                     tgt = a;
             }
-            if (tgt < 0 && src >= 0 && actor_group(c, src) >= 0 && !solo)
+            if (tgt == -1 && src >= 0 && actor_group(c, src) >= 0 && !solo) {
                 tgt = src;
-            if (tgt < 0 && o->default_target[0])
+                c->within_compound = true; /* each pair of the compound once */
+            }
+            if (tgt == -1 && o->default_target[0])
                 tgt = DEFAULT_ACTOR;
         }
         if (!designated && passive(c, &m)) {
