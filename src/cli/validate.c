@@ -176,6 +176,7 @@ static void code_record(run *u, record *rec)
         return;
     tab_result res;
     sbuf tr = {0};
+    tab_coder_set_id(u->coder, rec->id);
     tab_code_text(u->coder, &u->opts, rec->text.data ? rec->text.data : "", rec->text.len, rec->date, &res,
                   u->trace ? &tr : NULL);
     if (u->trace && tr.data)

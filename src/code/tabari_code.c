@@ -32,6 +32,7 @@ typedef struct ttok {
 
 typedef struct sactor {
     int start, last;  /* tokens */
+    char base[48];    /* the actor's own first code, before an agent joined it */
     char codes[MAX_CODES][48];
     int ncodes;
     int group;        /* compound group, -1 */
@@ -63,6 +64,10 @@ struct tab_coder {
     bool allcaps;
     bool solo_source; /* the event's source is one actor, not its compound */
     bool within_compound; /* a compound with no other target: its pairs once, in order */
+    /* FORWARD: the record's story and sentence numbers, and the previous record's actor */
+    long story, sent, fwd_story, fwd_sent;
+    char id[64];
+    char fwd_code[48];
     sbuf *trace;
     int budget;
     int status;
@@ -461,6 +466,7 @@ static void find_actors(tab_coder *c)
         }
         int a = new_actor(c, (int)i, t->last);
         add_codes(&c->actors[a], code->code);
+        str_copy(c->actors[a].base, sizeof c->actors[a].base, c->actors[a].codes[0]);
     }
 }
 
@@ -654,6 +660,67 @@ static void find_compounds(tab_coder *c)
 
 static int actor_group(const tab_coder *c, int a) { return a >= 0 ? c->actors[a].group : -1; }
 
+/* FORWARD: is pronoun token i before every actor of a sentence that follows the previous
+ * one of the same story? */
+static bool forward_here(const tab_coder *c, int i)
+{
+    if (!c->o->forward[0] || !c->fwd_code[0] || c->story < 0 || c->story != c->fwd_story ||
+        c->sent != c->fwd_sent + 1)
+        return false;
+    for (int k = 0; k < i; k++)
+        if (c->toks[k].actor >= 0)
+            return false;
+    return true;
+}
+
+/* Remembers the first actor of the sentence (its own code, without agents) for the next
+ * record. As in TABARI, a forwarded pronoun does not forward again: the first actor
+ * named is kept. */
+static void remember_forward(tab_coder *c)
+{
+    c->fwd_code[0] = 0;
+    c->fwd_story = c->story;
+    c->fwd_sent = c->sent;
+    for (size_t k = 0; k < c->ntoks; k++) {
+        int a = c->toks[k].actor;
+        if (a >= 0 && !c->actors[a].pronoun && c->actors[a].start == (int)k) {
+            str_copy(c->fwd_code, sizeof c->fwd_code, c->actors[a].base[0] ? c->actors[a].base : c->actors[a].codes[0]);
+            return;
+        }
+    }
+}
+
+void tab_coder_set_id(tab_coder *c, const char *id) { str_copy(c->id, sizeof c->id, id ? id : ""); }
+
+/* Reads the story and sentence numbers of the record id by the FORWARD format: '^'
+ * leading blanks (already trimmed), '*' any character, 'N' the story, 'S' the sentence. */
+static void read_sequence(tab_coder *c)
+{
+    c->story = c->sent = -1;
+    const char *id = c->id;
+    if (!c->o->forward[0] || !id[0])
+        return;
+    const char *f = c->o->forward;
+    while (*f == '^')
+        f++;
+    long story = 0, sent = 0;
+    size_t n = strlen(id);
+    for (size_t k = 0; f[k]; k++) {
+        if (k >= n)
+            return;
+        if (f[k] == 'N' || f[k] == 'S') {
+            if (!isdigit((unsigned char)id[k]))
+                return;
+            if (f[k] == 'N')
+                story = story * 10 + (id[k] - '0');
+            else
+                sent = sent * 10 + (id[k] - '0');
+        }
+    }
+    c->story = story;
+    c->sent = sent;
+}
+
 /* HE, SHE, IT: the first actor of the sentence; ITS, HIS, HER: the first actor before
  * the pronoun; THEY, THEM, THEIR: the first compound, else the first actor. */
 static void pronouns(tab_coder *c)
@@ -678,6 +745,17 @@ static void pronouns(tab_coder *c)
             for (int k = 0; k < i && ref < 0; k++)
                 if (c->toks[k].actor >= 0 && !c->actors[c->toks[k].actor].pronoun)
                     ref = c->toks[k].actor;
+        if (forward_here(c, i)) {
+            int a = new_actor(c, i, i);
+            sactor *x = &c->actors[a];
+            x->pronoun = true;
+            x->group = -1;
+            str_copy(x->codes[0], sizeof x->codes[0], c->fwd_code);
+            x->ncodes = 1;
+            c->toks[i].type = Y_ACTOR;
+            trace(c, "  pronoun %s -> %s (forwarded)\n", W(c, i), c->fwd_code);
+            continue;
+        }
         if (ref < 0)
             continue;
         int a = new_actor(c, i, i);
@@ -1273,6 +1351,7 @@ tab_coder *tab_coder_new(const tab_dict *d)
 {
     tab_coder *c = xcalloc(1, sizeof *c);
     c->d = d;
+    c->story = c->sent = c->fwd_story = c->fwd_sent = -1;
     return c;
 }
 
@@ -1294,6 +1373,8 @@ void tab_code_text(tab_coder *c, const tab_options *o, const char *text, size_t 
                    sbuf *tr)
 {
     c->o = o ? o : &c->d->options;
+    read_sequence(c);
+    c->id[0] = 0;
     c->date = date;
     c->text = text;
     c->trace = tr;
@@ -1318,6 +1399,9 @@ void tab_code_text(tab_coder *c, const tab_options *o, const char *text, size_t 
         if (c->status == TS_CODED)
             code_clauses(c);
     }
+    if (c->o->forward[0])
+        remember_forward(c);
+    c->story = c->sent = -1;
     if (c->status != TS_CODED)
         c->nevents = 0;
     /* subordinate events only when nothing else; dominant events alone when any */

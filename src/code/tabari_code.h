@@ -37,6 +37,10 @@ typedef struct tab_coder tab_coder;
 tab_coder *tab_coder_new(const tab_dict *d);
 void tab_coder_free(tab_coder *c);
 
+/* The id of the next record ("FRWD-001-002"), for the FORWARD option: a pronoun that
+ * opens a sentence stands for the first actor of the story's previous sentence. */
+void tab_coder_set_id(tab_coder *c, const char *id);
+
 /* Codes one sentence (or one TABARI text record) on date YYYYMMDD (0 unknown) under the
  * options o (NULL: the dictionary's). trace, when not NULL, receives the parse. */
 void tab_code_text(tab_coder *c, const tab_options *o, const char *text, size_t n, int date, tab_result *r,

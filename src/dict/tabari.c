@@ -1190,7 +1190,19 @@ bool tab_options_apply(tab_options *o, const char *in)
         (void)val;
         return true; /* LABEL, USAGE, DUP WARNING, SKIP RECORDS, TIME SHIFT, HAIKU: no effect here */
     }
-    if (strncmp(line, "LABEL:", 6) == 0 || strncmp(line, "OUTPUT:", 7) == 0 || strncmp(line, "FORWARD:", 8) == 0 ||
+    if (strncmp(line, "FORWARD:", 8) == 0) {
+        char *a = trim(line + 8);
+        o->forward[0] = 0;
+        if (!strstr(a, "OFF")) {
+            size_t n = strcspn(a, " \t");
+            if (n >= sizeof o->forward)
+                n = sizeof o->forward - 1;
+            memcpy(o->forward, a, n);
+            o->forward[n] = 0;
+        }
+        return true;
+    }
+    if (strncmp(line, "LABEL:", 6) == 0 || strncmp(line, "OUTPUT:", 7) == 0 ||
         strncmp(line, "NONEVENTS", 9) == 0 || strncmp(line, "ISSUES", 6) == 0)
         return true;
     return false;

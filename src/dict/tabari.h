@@ -126,6 +126,7 @@ typedef struct tab_options {
     int minimum_words; /* 0: off */
     bool fbis;
     bool yyyy;
+    char forward[32]; /* FORWARD: the record id format ("^^*****NNN*SSS"), "" when off */
 } tab_options;
 
 typedef struct tab_dict {
