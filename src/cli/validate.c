@@ -249,7 +249,9 @@ static bool is_header(const char *line, char *id, size_t cap, int *date)
     char d[10];
     memcpy(d, line, (size_t)nd);
     d[nd] = 0;
-    *date = nd == 6 || nd == 8 ? yymmdd(d) : 0; /* a malformed date codes with none */
+    /* TABARI reads six digits (eight with YYYY); extra digits are ignored */
+    d[nd >= 8 ? 8 : 6] = 0;
+    *date = yymmdd(d);
     char buf[256];
     str_copy(buf, sizeof buf, line + nd);
     char *t = trim(buf);

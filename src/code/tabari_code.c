@@ -161,11 +161,17 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
 
 /* ---- Dictionary phrases -------------------------------------------------------------- */
 
-static bool ending_ok(const char *rest, size_t n)
+/* Regular endings (manual 5.2.3): plural and possessive on nouns, actors and agents;
+ * S, ED, ES, EN, ING on verbs. */
+enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2 };
+static bool ending_ok(const char *rest, size_t n, int mode)
 {
-    static const char *endings[] = {"S", "ES", "ED", "D", "EN", "ING", "'S", "S'", "'"};
-    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++)
-        if (strlen(endings[i]) == n && memcmp(rest, endings[i], n) == 0)
+    static const char *noun[] = {"S", "ES", "'S", "S'", "'"};
+    static const char *verb[] = {"S", "ES", "ED", "D", "EN", "ING"};
+    const char **list = mode == END_VERB ? verb : noun;
+    size_t count = mode == END_VERB ? sizeof verb / sizeof verb[0] : sizeof noun / sizeof noun[0];
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && memcmp(rest, list[i], n) == 0)
             return true;
     return false;
 }
@@ -185,19 +191,19 @@ static bool word_matches(const tab_coder *c, const tab_word *dw, int k, int last
         return true;
     if (dw->noend || last <= 0)
         return false;
-    return ending_ok(w + dl, tl - dl);
+    return ending_ok(w + dl, tl - dl, last);
 }
 
 static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int depth);
 
 /* Matches phrase p at token i (its first word there); words joined by a space may have up
  * to gap other words between them. *end is the last token matched. */
-static bool phrase_at(tab_coder *c, const tab_phrase *p, int i, int limit, int gap, int *end, int depth)
+static bool phrase_at(tab_coder *c, const tab_phrase *p, int i, int limit, int gap, int *end, int depth, int ending)
 {
     int pos = i;
     for (int k = 0; k < p->n; k++) {
         const tab_word *w = &p->words[k];
-        bool last = k == p->n - 1;
+        int last = k == p->n - 1 ? ending : END_NONE;
         int from = k == 0 ? i : pos + 1;
         int to = (k == 0 || w->adjacent) ? from : from + gap;
         if (to >= limit)
@@ -235,7 +241,7 @@ static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int d
     int best = -1;
     for (int m = 0; m < s->n; m++) {
         int e;
-        if (phrase_at(c, &s->members[m], pos, limit, 0, &e, depth) && e > best)
+        if (phrase_at(c, &s->members[m], pos, limit, MAX_ACTOR_GAP, &e, depth, END_NONE) && e > best)
             best = e;
     }
     if (best < 0)
@@ -259,7 +265,7 @@ static void consider(void *vctx, const tab_entry *e)
         return;
     int end;
     int gap = e->kind == TK_DISCARD ? 0 : MAX_ACTOR_GAP;
-    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0))
+    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, e->kind == TK_VERB ? END_VERB : END_NOUN))
         return;
     int chars = 0, adj = 0;
     for (int k = 0; k < e->ph.n; k++) {
