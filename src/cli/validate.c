@@ -39,8 +39,15 @@ typedef struct category {
     int passed, failed;
 } category;
 
+typedef struct id_result {
+    char id[64];
+    bool failed;
+} id_result;
+
 typedef struct run {
     tab_coder *coder;
+    id_result *ids; /* per distinct record id: a repeated id passes when all its records do */
+    size_t nids, cap_ids;
     tab_options opts;
     category cats[128];
     int ncats;
@@ -142,6 +149,16 @@ static void check(run *u, const record *rec, const tab_result *res)
         any_checked |= !rec->events[k].unchecked;
     if (!any_checked)
         ok = true;
+    size_t at = 0;
+    while (at < u->nids && strcmp(u->ids[at].id, rec->id) != 0)
+        at++;
+    if (at == u->nids) {
+        GROW(u->ids, u->cap_ids, u->nids + 1);
+        str_copy(u->ids[at].id, sizeof u->ids[at].id, rec->id);
+        u->ids[at].failed = false;
+        u->nids++;
+    }
+    u->ids[at].failed |= !ok;
     category *cat = cat_of(u, rec->category);
     if (ok) {
         u->passed++;
@@ -585,9 +602,14 @@ int cmd_validate(int argc, char **argv)
         printf("\nby category:\n");
         for (int i = 0; i < u.ncats; i++)
             printf("  %-12s %4d passed %4d failed\n", u.cats[i].name, u.cats[i].passed, u.cats[i].failed);
+        size_t ids_failed = 0;
+        for (size_t k = 0; k < u.nids; k++)
+            ids_failed += u.ids[k].failed;
+        printf("distinct record ids: %zu passed, %zu failed\n", u.nids - ids_failed, ids_failed);
         printf("%d passed, %d failed\n", u.passed, u.failed);
     }
     tab_coder_free(u.coder);
     tab_dict_free(d);
+    free(u.ids);
     return status;
 }

@@ -291,14 +291,14 @@ static int literal_type(const tab_coder *c, int i)
 {
     static const char *conj[] = {"AND", "BUT", "OR", "NOR"};
     static const char *det[] = {"THE", "A", "AN"};
-    static const char *pron[] = {"HE", "SHE", "IT", "ITS", "HIS", "HER", "THEY", "THEM", "THEIR"};
+    static const char *pron[] = {"HE", "SHE", "IT", "ITS", "HIS", "HER", "THEY", "THEM", "THEIR", "HIM"};
     for (size_t k = 0; k < 4; k++)
         if (is_word(c, i, conj[k]))
             return Y_CONJ;
     for (size_t k = 0; k < 3; k++)
         if (is_word(c, i, det[k]))
             return Y_DET;
-    for (size_t k = 0; k < 9; k++)
+    for (size_t k = 0; k < sizeof pron / sizeof pron[0]; k++)
         if (is_word(c, i, pron[k]))
             return Y_PRON;
     return Y_NONE;
@@ -617,7 +617,7 @@ static void find_compounds(tab_coder *c)
                 k = after;
                 continue;
             }
-            if (c->toks[k].type == Y_CONJ && (is_word(c, k, "AND") || is_word(c, k, "OR"))) {
+            if (c->toks[k].type == Y_CONJ && (is_word(c, k, "AND") || is_word(c, k, "OR") || is_word(c, k, "NOR"))) {
                 a = np_actor(c, k + 1, &after);
                 if (a < 0)
                     break;
