@@ -1145,6 +1145,8 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
     if (m.compound) {
         src = tgt = m.source;
     } else {
+        if (src == -1 && lo > 0 && *source_io >= 0 && (tgt == -1 || !same_codes(c, *source_io, tgt)))
+            src = *source_io; /* a later clause keeps the sentence's source (manual 7.6) */
         if (src == -1) {
             /* the first actor before the verb (distinct from a designated target) */
             for (int k = lo; k < v && src == -1; k++) {
@@ -1220,11 +1222,16 @@ static void code_clauses(tab_coder *c)
             hi++;
         /* an actor right after the conjunction is the new source */
         if (lo > 0) {
-            int k = live(c, lo, hi);
-            while (k >= 0 && (c->toks[k].type == Y_DET || c->toks[k].type == Y_ADJ))
-                k = live(c, k + 1, hi);
-            if (k >= 0 && c->toks[k].actor >= 0)
-                source = -1;
+            /* within the first words after the conjunction, before a verb */
+            int seen = 0;
+            for (int k = live(c, lo, hi); k >= 0 && seen < 4; k = live(c, k + 1, hi), seen++) {
+                if (c->toks[k].type == Y_VERB)
+                    break;
+                if (c->toks[k].actor >= 0) {
+                    source = -1;
+                    break;
+                }
+            }
         }
         trace(c, " clause %d-%d\n", lo, hi - 1);
         bool found = false;
