@@ -1279,10 +1279,26 @@ static int cmp_dup(const void *a, const void *b)
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
-static void warn_duplicates(reader *r)
+/* Appends the patterns of block `from` to block `to` (PETRARCH verbs listed twice). */
+static void merge_block(tab_dict *d, int to, int from)
+{
+    tab_block *a = &d->blocks[to];
+    const tab_block *b = &d->blocks[from];
+    for (int k = 0; k < b->n; k++) {
+        if (a->n == a->cap) {
+            a->cap = a->cap ? a->cap * 2 : 4;
+            a->patterns = xrealloc(a->patterns, sizeof *a->patterns * (size_t)a->cap);
+        }
+        a->patterns[a->n++] = b->patterns[k];
+    }
+}
+
+/* Duplicate phrases: TABARI keeps the first and warns. A PETRARCH verb listed in two
+ * blocks gets the patterns of both, and the later code when the first has none. */
+static void duplicates(reader *r)
 {
     tab_dict *d = r->d;
-    if (!r->warn || !d->nentries)
+    if (!d->nentries)
         return;
     dup_key *keys = xmalloc(sizeof *keys * d->nentries);
     sbuf b = {0};
@@ -1293,13 +1309,25 @@ static void warn_duplicates(reader *r)
         keys[i].entry = i;
     }
     qsort(keys, d->nentries, sizeof *keys, cmp_dup);
-    for (size_t i = 1; i < d->nentries; i++)
-        if (strcmp(keys[i].key, keys[i - 1].key) == 0) {
-            const tab_entry *e = &d->entries[keys[i].entry], *f = &d->entries[keys[i - 1].entry];
-            r->file = e->file;
-            r->line = e->line;
-            warn(r, "duplicate phrase (first at %s:%d)", f->file, f->line);
+    size_t first = 0;
+    for (size_t i = 1; i < d->nentries; i++) {
+        if (strcmp(keys[i].key, keys[first].key) != 0) {
+            first = i;
+            continue;
         }
+        tab_entry *e = &d->entries[keys[i].entry], *f = &d->entries[keys[first].entry];
+        if (e->kind == TK_VERB && f->kind == TK_VERB && d->format == TAB_FORMAT_PETRARCH && e->index != f->index) {
+            tab_verb *ve = &d->verbs[e->index], *vf = &d->verbs[f->index];
+            if (ve->block != vf->block)
+                merge_block(d, vf->block, ve->block);
+            if ((vf->code.special == TC_NONE || vf->code.special == TC_NULL) && ve->code.special == TC_EVENT)
+                vf->code = ve->code;
+            continue;
+        }
+        r->file = e->file;
+        r->line = e->line;
+        warn(r, "duplicate phrase (first at %s:%d)", f->file, f->line);
+    }
     for (size_t i = 0; i < d->nentries; i++)
         free(keys[i].key);
     free(keys);
@@ -1359,10 +1387,10 @@ static bool load_kind(reader *r, const char *kind, const char *name, const char 
 static void finish(reader *r)
 {
     tab_dict *d = r->d;
+    duplicates(r);
     for (size_t i = 0; i < d->nblocks; i++)
         sort_block(d, &d->blocks[i]);
     build_index(d);
-    warn_duplicates(r);
 }
 
 static tab_dict *new_dict(int format)
