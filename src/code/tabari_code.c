@@ -481,6 +481,29 @@ static bool skippable_before_actor(const tab_coder *c, int k)
     return c->toks[k].type == Y_DET || c->toks[k].type == Y_ADJ;
 }
 
+/* PETRARCH gives "the ambassadors of A, B and C" the agent on every actor of the list
+ * after the first (which join_agents handles). */
+static void agent_over_list(tab_coder *c, int first, const char *agent)
+{
+    int n = (int)c->ntoks, k = c->actors[first].last + 1;
+    while (k + 1 < n && (c->toks[k].type == Y_COMMA || c->toks[k].type == Y_CONJ)) {
+        int q = k + 1;
+        if (q < n && c->toks[q].type == Y_CONJ)
+            q++;
+        while (q < n && skippable_before_actor(c, q))
+            q++;
+        if (q >= n || c->toks[q].actor < 0 || c->actors[c->toks[q].actor].start != q)
+            break;
+        sactor *a = &c->actors[c->toks[q].actor];
+        for (int m = 0; m < a->ncodes; m++) {
+            char buf[48];
+            combine(buf, sizeof buf, a->codes[m], agent);
+            str_copy(a->codes[m], sizeof a->codes[m], buf);
+        }
+        k = a->last + 1;
+    }
+}
+
 /* Joins each agent to an actor next to it ("Arnor's president", "President Peres", "the
  * president of Arnor"); "former" makes the agent ELI. */
 static void join_agents(tab_coder *c)
@@ -511,6 +534,13 @@ static void join_agents(tab_coder *c)
         int next = t->last + 1;
         if (prev >= 0 && c->toks[prev].type == Y_CONT)
             prev = c->toks[prev].head;
+        if (c->d->format == TAB_FORMAT_PETRARCH)
+            /* PETRARCH reads the noun phrase: an agent a few words after its actor
+             * ("Dagolath's first deputy prime minister") */
+            for (int k = 0; k < 2 && prev >= 0 && c->toks[prev].actor < 0 &&
+                            (c->toks[prev].type == Y_NONE || c->toks[prev].type == Y_ADJ);
+                 k++)
+                prev--;
         if (prev >= 0 && c->toks[prev].actor >= 0 && !c->actors[c->toks[prev].actor].pronoun)
             target = c->toks[prev].actor;
         else if (next < n && c->toks[next].actor >= 0)
@@ -519,11 +549,11 @@ static void join_agents(tab_coder *c)
             int k = next + 1;
             while (k < n && skippable_before_actor(c, k))
                 k++;
-            if (k < n && c->toks[k].actor >= 0)
+            if (k < n && c->toks[k].actor >= 0) {
                 target = c->toks[k].actor;
-        }
-        if (target < 0 && former) {
-            /* "former Arnor president": the actor before "former" */
+                if (c->d->format == TAB_FORMAT_PETRARCH)
+                    agent_over_list(c, target, agent); /* "the ambassadors of A, B and C" */
+            }
         }
         if (target < 0) {
             if (c->o->convert_agents) {
