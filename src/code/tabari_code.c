@@ -595,9 +595,14 @@ static void join_agents(tab_coder *c)
 /* The actor starting at or after k past determiners and adjectives; -1 when none. */
 static int np_actor(const tab_coder *c, int k, int *after)
 {
-    int n = (int)c->ntoks;
+    int n = (int)c->ntoks, unknown = 0;
+    /* PETRARCH's parser takes "the evil awful Gondor" as one noun phrase: up to three
+     * unknown words; TABARI one */
+    int max_unknown = c->d->format == TAB_FORMAT_PETRARCH ? 3 : 1;
     while (k < n && (skippable_before_actor(c, k) || c->toks[k].type == Y_NONE) && c->toks[k].actor < 0) {
-        if (c->toks[k].type == Y_NONE && !(k + 1 < n && c->toks[k + 1].actor >= 0))
+        if (c->toks[k].type == Y_NONE && ++unknown > max_unknown)
+            return -1;
+        if (c->toks[k].type == Y_NONE && max_unknown == 1 && !(k + 1 < n && c->toks[k + 1].actor >= 0))
             return -1;
         k++;
     }
