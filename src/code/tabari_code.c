@@ -1314,7 +1314,8 @@ static void complexity(tab_coder *c)
             continue;
         if (t->type == Y_VERB) {
             verbs++;
-            if (first_verb < 0)
+            /* a null-coded verb does not count as the first verb (COMPLEX-06) */
+            if (first_verb < 0 && c->d->verbs[t->entry->index].code.special != TC_NULL)
                 first_verb = (int)k;
         }
         if (t->type == Y_CONJ && !t->in_compound)
