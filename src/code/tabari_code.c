@@ -64,6 +64,7 @@ struct tab_coder {
     bool allcaps;
     bool solo_source; /* the event's source is one actor, not its compound */
     bool within_compound; /* a compound with no other target: its pairs once, in order */
+    int set_source, set_target; /* actors placed by '$' and '+' inside a synset member */
     /* FORWARD: the record's story and sentence numbers, and the previous record's actor */
     long story, sent, fwd_story, fwd_sent;
     char id[64];
@@ -223,7 +224,16 @@ static bool phrase_at(tab_coder *c, const tab_phrase *p, int i, int limit, int g
                     pos = e;
                     found = true;
                 }
-            } else
+            } else if ((w->kind == TW_SOURCE || w->kind == TW_TARGET) && c->toks[q].actor >= 0 &&
+                       c->actors[c->toks[q].actor].start == q) {
+                /* '$' or '+' inside a synset member ("+PESO_$") */
+                if (w->kind == TW_SOURCE)
+                    c->set_source = c->toks[q].actor;
+                else
+                    c->set_target = c->toks[q].actor;
+                pos = c->actors[c->toks[q].actor].last;
+                found = true;
+            } else if (w->kind != TW_SOURCE && w->kind != TW_TARGET)
                 return false;
         }
         if (!found)
@@ -904,9 +914,19 @@ static bool try_at(tab_coder *c, match *m, int e, int q)
         return match_elem(c, m, e + 1, q + 1);
     case TW_SET: {
         int end;
+        c->set_source = c->set_target = -1;
         if (!set_match(c, w->set, q, m->hi, &end, 0))
             return false;
-        return match_elem(c, m, e + 1, end + 1);
+        int save_s = m->source, save_t = m->target;
+        if (c->set_source >= 0)
+            m->source = c->set_source;
+        if (c->set_target >= 0)
+            m->target = c->set_target;
+        if (match_elem(c, m, e + 1, end + 1))
+            return true;
+        m->source = save_s;
+        m->target = save_t;
+        return false;
     }
     case TW_SOURCE:
     case TW_TARGET:
