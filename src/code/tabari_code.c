@@ -65,6 +65,7 @@ struct tab_coder {
     bool solo_source; /* the event's source is one actor, not its compound */
     bool within_compound; /* a compound with no other target: its pairs once, in order */
     int set_source, set_target; /* actors placed by '$' and '+' inside a synset member */
+    int match_pos[32]; /* tokens matched by the words of the last root phrase tried */
     /* FORWARD: the record's story and sentence numbers, and the previous record's actor */
     long story, sent, fwd_story, fwd_sent;
     char id[64];
@@ -217,6 +218,8 @@ static bool phrase_at(tab_coder *c, const tab_phrase *p, int i, int limit, int g
                 if (word_matches(c, w, q, last)) {
                     pos = q;
                     found = true;
+                    if (depth == 0 && k < 32)
+                        c->match_pos[k] = q;
                 }
             } else if (w->kind == TW_SET) {
                 int e;
@@ -265,6 +268,7 @@ typedef struct lookup_ctx {
     int i;
     const tab_entry *best;
     int best_end, best_words, best_chars;
+    int pos[32]; /* the tokens the best phrase's words matched */
     bool multi_only;
 } lookup_ctx;
 
@@ -292,6 +296,7 @@ static void consider(void *vctx, const tab_entry *e)
     if (better) {
         x->best = e;
         x->best_end = end;
+        memcpy(x->pos, x->c->match_pos, sizeof x->pos);
         x->best_words = e->ph.n;
         x->best_chars = chars;
     }
@@ -343,7 +348,7 @@ static void classify(tab_coder *c)
     int n = (int)c->ntoks;
     for (int i = 0; i < n; i++) {
         ttok *t = &c->toks[i];
-        if (t->type == Y_COMMA)
+        if (t->type == Y_COMMA || t->type == Y_CONT)
             continue;
         lookup_ctx x = {.c = c, .i = i};
         int lit = literal_type(c, i);
@@ -355,10 +360,16 @@ static void classify(tab_coder *c)
         }
         const tab_entry *e = x.best;
         t->entry = e;
-        t->last = x.best_end;
-        for (int k = i + 1; k <= x.best_end; k++) {
-            c->toks[k].type = Y_CONT;
-            c->toks[k].head = i;
+        /* the phrase's words are taken; words between spaced ones keep their own class,
+         * and the phrase spans only its first adjacent words */
+        int nw = e->ph.n < 32 ? e->ph.n : 32;
+        t->last = i;
+        for (int k = 1; k < nw; k++) {
+            int q = x.pos[k];
+            c->toks[q].type = Y_CONT;
+            c->toks[q].head = i;
+            if (q == t->last + 1)
+                t->last = q;
         }
         switch (e->kind) {
         case TK_ACTOR: t->type = Y_ACTOR; break;
@@ -385,7 +396,7 @@ static void classify(tab_coder *c)
         }
         default: t->type = Y_NULL;
         }
-        i = x.best_end;
+        i = t->last;
     }
 }
 
@@ -483,6 +494,10 @@ static void find_actors(tab_coder *c)
         int a = new_actor(c, (int)i, t->last);
         add_codes(&c->actors[a], code->code);
         str_copy(c->actors[a].base, sizeof c->actors[a].base, c->actors[a].codes[0]);
+        /* the words of a spaced name found further on ("Durthang ... Orc") stand for it too */
+        for (size_t q = (size_t)t->last + 1; q < c->ntoks; q++)
+            if (c->toks[q].type == Y_CONT && c->toks[q].head == (int)i)
+                c->toks[q].actor = a;
     }
 }
 
@@ -896,6 +911,7 @@ static int live(const tab_coder *c, int k, int hi)
 }
 
 static bool match_elem(tab_coder *c, match *m, int e, int pos);
+static bool actor_here(const tab_coder *c, int a, int k);
 
 /* Element e may start at token q (q after the previous element). */
 static bool try_at(tab_coder *c, match *m, int e, int q)
@@ -1208,7 +1224,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && (tgt == -1 || !same_codes(c, a, tgt)))
+                if (a >= 0 && actor_here(c, a, k) && (tgt == -1 || !same_codes(c, a, tgt)))
                     src = a;
             }
             if (src == -1 && *source_io >= 0 && (tgt == -1 || !same_codes(c, *source_io, tgt)))
@@ -1218,7 +1234,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
             /* greedy: a source after the verb */
             for (int k = m.verb_last + 1; k < hi && src == -1; k++) {
                 int a = c->toks[k].actor;
-                if (!c->toks[k].deleted && a >= 0 && c->actors[a].start == k && a != tgt) {
+                if (!c->toks[k].deleted && a >= 0 && actor_here(c, a, k) && a != tgt) {
                     src = a;
                     solo = true;
                 }
@@ -1232,7 +1248,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && a != src && !same_codes(c, a, src) &&
+                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) &&
                     (solo || !within(c, a, src)))
                     tgt = a;
             }
@@ -1242,7 +1258,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && c->actors[a].start == k && a != src && !same_codes(c, a, src) &&
+                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) &&
                     (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
                     tgt = a;
             }
@@ -1263,6 +1279,14 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
         *source_io = src;
     c->solo_source = solo;
     return emit(c, code, &m, src, tgt) > 0 ? 1 : 0;
+}
+
+/* Is token k where actor a is named: its first word, or a word of its name found further
+ * on? */
+static bool actor_here(const tab_coder *c, int a, int k)
+{
+    const sactor *x = &c->actors[a];
+    return x->start == k || (k > x->last && c->toks[k].type == Y_CONT && c->toks[k].head == x->start);
 }
 
 /* Codes the clauses of the sentence. */
