@@ -905,7 +905,7 @@ typedef struct match {
 /* next live token at or after k (skipping dropped ones), < hi; -1 none */
 static int live(const tab_coder *c, int k, int hi)
 {
-    while (k < hi && (c->toks[k].deleted || c->toks[k].type == Y_CONT))
+    while (k < hi && c->toks[k].deleted)
         k++;
     return k < hi ? k : -1;
 }
