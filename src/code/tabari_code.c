@@ -1254,7 +1254,8 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
             }
             if (tgt == -1 && o->default_target[0] && o->default_target_after)
                 tgt = DEFAULT_ACTOR;
-            for (int k = lo; k < v && tgt == -1 && src != DEFAULT_ACTOR; k++) {
+            /* else the nearest actor before the verb */
+            for (int k = v - 1; k >= lo && tgt == -1 && src != DEFAULT_ACTOR; k--) {
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
