@@ -983,13 +983,88 @@ static bool try_at(tab_coder *c, match *m, int e, int q)
     return false;
 }
 
+/* The words before the verb are matched from the verb backwards, as TABARI does: '$'
+ * takes the nearest actor before what follows it. right: the first token of element
+ * e + 1. */
+static bool match_lower(tab_coder *c, match *m, int e, int right)
+{
+    if (--c->budget < 0)
+        return false;
+    if (e < 0)
+        return true;
+    const tab_pattern *p = m->p;
+    const tab_word *w = &p->words[e];
+    bool adjacent = p->words[e + 1].adjacent;
+    bool slot = w->kind == TW_SOURCE || w->kind == TW_TARGET || w->kind == TW_COMPOUND || w->kind == TW_SKIP;
+    for (int q = right - 1; q >= m->lo; q--) {
+        if (c->toks[q].deleted)
+            continue;
+        if (c->toks[q].type == Y_COMMA)
+            return false; /* matching stops at commas */
+        if (slot) {
+            int a = c->toks[q].actor;
+            if (a < 0) {
+                if (adjacent)
+                    return false;
+                continue;
+            }
+            if (c->actors[a].last != q && !(actor_group(c, a) >= 0))
+                continue;
+            if (w->kind == TW_COMPOUND && actor_group(c, a) < 0) {
+                if (adjacent)
+                    return false;
+                continue;
+            }
+            int start = c->actors[a].start;
+            /* a compound is passed over as one: its first member */
+            int g = actor_group(c, a);
+            if (g >= 0 && !c->actors[a].pronoun) {
+                int first = c->groups[g].members[0];
+                if (c->actors[first].start < start)
+                    start = c->actors[first].start, a = first;
+            }
+            int save_s = m->source, save_t = m->target;
+            bool save_c = m->compound;
+            if (w->kind == TW_SOURCE)
+                m->source = a;
+            else if (w->kind == TW_TARGET)
+                m->target = a;
+            else if (w->kind == TW_COMPOUND) {
+                m->source = m->target = a;
+                m->compound = true;
+            }
+            if (match_lower(c, m, e - 1, start))
+                return true;
+            m->source = save_s;
+            m->target = save_t;
+            m->compound = save_c;
+            return false; /* '$' and '+' take the nearest actor only */
+        }
+        bool ok = false;
+        int start = q;
+        if (w->kind == TW_WORD)
+            ok = word_matches(c, w, q, e + 1 < p->n && p->words[e + 1].kind == TW_WORD && p->words[e + 1].adjacent ? 0 : -1);
+        else if (w->kind == TW_SET) {
+            int end;
+            c->set_source = c->set_target = -1;
+            /* a synset member is several words: adjacent means it ends right before */
+            ok = set_match(c, w->set, q, right, &end, 0) && (!adjacent || end == right - 1);
+        }
+        if (ok && match_lower(c, m, e - 1, start))
+            return true;
+        if (adjacent && (w->kind != TW_SET || right - q > 8))
+            return false;
+    }
+    return false;
+}
+
 static bool match_elem(tab_coder *c, match *m, int e, int pos)
 {
     if (--c->budget < 0)
         return false;
     const tab_pattern *p = m->p;
     if (e == p->n)
-        return true;
+        return match_lower(c, m, p->verb_at - 1, m->verb_tok);
     const tab_word *w = &p->words[e];
     bool before_verb = e < p->verb_at;
     int hi = before_verb ? m->verb_tok : m->hi;
@@ -1184,7 +1259,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
         m.source = m.target = -1;
         m.compound = false;
         c->budget = MATCH_BUDGET;
-        if (match_elem(c, &m, 0, lo)) {
+        if (match_elem(c, &m, m.p->verb_at, v)) {
             code = &m.p->code;
             trace(c, "  verb %s: pattern %s:%d [%s]\n", W(c, v), m.p->file, m.p->line, code->code);
         }
