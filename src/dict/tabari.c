@@ -547,6 +547,8 @@ static bool add_plural(reader *r, const char *phrase, int kind, int index)
     memcpy(buf, phrase, n + 1);
     while (n && buf[n - 1] == '_')
         buf[--n] = 0;
+    if (n < 2)
+        return true; /* "S_": too short to have a plural */
     char last = (char)toupper((unsigned char)buf[n - 1]), prev = (char)toupper((unsigned char)buf[n - 2]);
     if (last == 'Y' && !strchr("AEIOU", prev))
         strcpy(buf + n - 1, "IES_");
