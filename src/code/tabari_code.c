@@ -1382,7 +1382,7 @@ static void code_clauses(tab_coder *c)
             for (int k = live(c, lo, hi); k >= 0 && seen < 4; k = live(c, k + 1, hi), seen++) {
                 if (c->toks[k].type == Y_VERB)
                     break;
-                if (c->toks[k].actor >= 0) {
+                if (c->toks[k].actor >= 0 && c->actors[c->toks[k].actor].start == k) {
                     source = -1;
                     break;
                 }
