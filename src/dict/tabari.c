@@ -533,6 +533,9 @@ static bool add_phrase_text(reader *r, const char *text, int kind, int index)
     tab_phrase ph;
     if (!parse_phrase(r, buf, &ph, false))
         return false;
+    if (r->d->format == TAB_FORMAT_PETRARCH)
+        for (int i = 0; i < ph.n; i++)
+            ph.words[i].exact = true; /* PETRARCH matches whole words, not stems */
     add_entry(r, &ph, kind, index);
     return true;
 }
