@@ -570,7 +570,8 @@ static void join_agents(tab_coder *c)
             target = c->toks[prev].actor;
         else if (next < n && c->toks[next].actor >= 0)
             target = c->toks[next].actor;
-        else if (next + 1 < n && (is_word(c, next, "OF") || is_word(c, next, "IN"))) {
+        else if (next + 1 < n && (is_word(c, next, "OF") || is_word(c, next, "IN") ||
+                                  (c->d->format == TAB_FORMAT_PETRARCH && is_word(c, next, "FROM")))) {
             int k = next + 1;
             while (k < n && skippable_before_actor(c, k))
                 k++;
