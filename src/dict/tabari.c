@@ -844,6 +844,9 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
         return false;
     if (verb_word >= ph.n)
         verb_word = 0;
+    if (d->format == TAB_FORMAT_PETRARCH)
+        for (int i = 0; i < ph.n; i++)
+            ph.words[i].exact = true; /* whole words; regular verb endings still apply */
     tab_entry *e = add_entry(r, &ph, TK_VERB, c->verb);
     e->verb_word = verb_word;
     if (s->has_forms) {
