@@ -1406,6 +1406,8 @@ static tab_dict *new_dict(int format)
     tab_dict *d = xcalloc(1, sizeof *d);
     d->format = format;
     tab_options_default(&d->options);
+    if (format == TAB_FORMAT_PETRARCH)
+        d->options.minimum_words = 0; /* PETRARCH has no minimum sentence length */
     return d;
 }
 
