@@ -26,6 +26,23 @@ else
     }
     suite tabari "$PEERS/tabari/Validate.project" || status=1
     suite petrarch "$PEERS/petrarch-unittest/PETR.UnitTest.records.xml" || status=1
+    # jirga code with a TABARI project: the suite's first record, one event
+    printf 'Arnor is about to restore full diplomatic ties with Gondor almost five years after crowds trashed its embassy.\n' |
+        "$J" code --dict-format tabari --project "$PEERS/tabari/Validate.project" --date 1995-01-01 --input text - |
+        grep -q '"source":{"code":"ARN".*"target":{"code":"GON".*"cameo":"064"' ||
+        { echo "jirga code --dict-format tabari: ARN GON 064 expected"; status=1; }
+    # the Phoenix set loads (its few bad lines are warnings) and codes; the time is printed
+    P=$PEERS/phoenix
+    start=$(date +%s%N)
+    if ! echo "Russian troops attacked Ukrainian positions near Bakhmut." |
+        "$J" code --dict-format petrarch --verbs "$P/CAMEO.2.0.txt" \
+            --actors "$P/Phoenix.Countries.actors.txt,$P/Phoenix.International.actors.txt,$P/Phoenix.MilNonState.actors.txt" \
+            --agents "$P/Phoenix.agents.txt" --discards "$P/Phoenix.discards.txt" --date 2023-01-01 --input text - |
+        grep -q '"source":{"code":"RUSMIL"'; then
+        echo "the Phoenix dictionaries did not code RUSMIL"
+        status=1
+    fi
+    echo "Phoenix set loaded and coded in $((($(date +%s%N) - start) / 1000000)) ms"
 fi
 # Hostile peer dictionaries: CASE.FORMAT.KIND must fail to load with CASE.stderr's message.
 for f in tests/conformance/bad/*.*.*; do
