@@ -1205,6 +1205,17 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
         jirga_dict_free(d);
         return NULL;
     }
+    /* which CAMEO codes the peer's verbs and patterns cover, for `jirga dict stats` */
+    for (size_t i = 0; i < d->peer->npatterns + d->peer->nverbs; i++) {
+        const tab_code *c = i < d->peer->npatterns ? &d->peer->patterns[i].code
+                                                   : &d->peer->verbs[i - d->peer->npatterns].code;
+        const char *codes[2] = {c->code, c->code2};
+        for (int k = 0; k < 2; k++) {
+            cameo_code *cc = (cameo_code *)dict_cameo(d, codes[k]);
+            if (c->special == TC_EVENT && codes[k][0] && cc)
+                cc->patterns++;
+        }
+    }
     return d;
 }
 
