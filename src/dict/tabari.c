@@ -619,6 +619,13 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
     }
     if (!s.phrase[0])
         return fail(r, "code without a phrase");
+    if (strchr(s.phrase, '&')) {
+        /* TABARI warns about '&' in an actor or agent and leaves the entry out */
+        warn(r, "'&' in an actor or agent entry: skipped");
+        if (!synonym)
+            c->group = new_codes(d); /* its synonyms and date lines go nowhere */
+        return true;
+    }
     const char *phrase = synonym ? s.phrase + 1 : s.phrase;
     while (*phrase == ' ')
         phrase++;
@@ -1040,6 +1047,10 @@ static bool discard_line(reader *r, char *line, bool indented, void *ctx)
     char buf[MAX_LINE];
     str_copy(buf, sizeof buf, trim(s.phrase));
     hyphens(buf);
+    if (strchr(buf, '&')) {
+        warn(r, "'&' in a discard entry: skipped");
+        return true;
+    }
     /* words in discards are whole words */
     tab_phrase ph;
     if (!parse_phrase(r, buf, &ph, false))

@@ -3,7 +3,8 @@
 # Validate.text through its Validate.project, and PETRARCH's unit-test records, both from
 # ../shared/peers. Prints each suite's totals per category and fails when a pass count
 # drops below tests/conformance/baseline.txt; then the peer dictionaries of
-# tests/conformance/bad/ must each fail to load with the message beside them.
+# tests/conformance/bad/ must each fail to load with the message beside them, and those of
+# tests/conformance/warn/ load with the warnings beside them.
 # Skips (exit 0, with a message) when ../shared is absent.
 set -u
 cd "$(dirname "$0")/../.."
@@ -53,6 +54,22 @@ for f in tests/conformance/bad/*.*.*; do
     kind=${rest#*.}
     if "$J" code --dict-format "$format" "--$kind" "$f" /dev/null >/dev/null 2>"$base.out"; then
         echo "$f: loaded, but should fail"
+        status=1
+    elif ! diff -u "$base.stderr" "$base.out"; then
+        status=1
+    fi
+    rm -f "$base.out"
+done
+# Peer dictionaries that load with warnings: `jirga dict check` must print CASE.stderr.
+for f in tests/conformance/warn/*.*.*; do
+    case $f in *.stderr) continue ;; esac
+    base=${f%%.*}
+    rest=${f#"$base".}
+    format=${rest%%.*}
+    kind=${rest#*.}
+    if ! "$J" dict check --dict-format "$format" "--$kind" "$f" >/dev/null 2>"$base.out"; then
+        echo "$f: does not load"
+        cat "$base.out"
         status=1
     elif ! diff -u "$base.stderr" "$base.out"; then
         status=1
