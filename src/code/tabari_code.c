@@ -591,6 +591,9 @@ static void join_agents(tab_coder *c)
             continue;
         }
         sactor *a = &c->actors[target];
+        if (!former && a->start > 0 && a->start < i && is_word(c, a->start - 1, "FORMER"))
+            /* "former" right before the actor of an actor-agent pair (manual 5.4.1) */
+            str_copy(agent, sizeof agent, agent[0] == '~' ? "~ELI" : "ELI~");
         for (int k = 0; k < a->ncodes; k++) {
             char buf[48];
             combine(buf, sizeof buf, a->codes[k], agent);
