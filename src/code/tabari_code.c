@@ -1327,8 +1327,14 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) &&
-                    (solo || !within(c, a, src)))
+                /* THEIR standing for the source's own compound is taken (TABARI then codes
+                 * the compound with itself, a quirk COMPOUND-24 keeps); other pronouns of
+                 * the source are not */
+                bool own_compound = a >= 0 && c->actors[a].pronoun && actor_group(c, a) >= 0 &&
+                                    actor_group(c, a) == actor_group(c, src) && is_word(c, k, "THEIR") &&
+                                    c->d->format == TAB_FORMAT_TABARI;
+                if (a >= 0 && actor_here(c, a, k) && a != src &&
+                    (own_compound || (!same_codes(c, a, src) && (solo || !within(c, a, src)))))
                     tgt = a;
             }
             if (tgt == -1 && o->default_target[0] && o->default_target_after)
