@@ -30,7 +30,7 @@ WEB_FILES := $(wildcard web/*.html web/*.js web/*.css web/vendor/*)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve eval fuzz fuzz-build fuzz-replay conformance
 
 all: $(BIN) $(PLACES)
 
@@ -96,6 +96,11 @@ bench-serve: all
 eval: all
 	./jirga eval --gold tests/gold/dev.jsonl
 
+# The peers' suites: TABARI's validation records and PETRARCH's unit tests (docs/compat.md),
+# pass counts held to tests/conformance/baseline.txt; skipped when ../shared is absent.
+conformance: all
+	./tests/conformance/run.sh
+
 # The README's first command: install what is missing, build, code an example article.
 demo:
 	./scripts/setup.sh
@@ -110,7 +115,7 @@ demo:
 # the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := text dict jsonl code tables
+FUZZ_TARGETS := text dict jsonl code tables peer
 FUZZ_BUILD ?= build-fuzz
 FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -40,6 +40,18 @@ typedef struct jirga_dict_options {
 jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jirga_error *err);
 void jirga_dict_free(jirga_dict *dict);
 
+/* Dictionaries of jirga's peers, TABARI and PETRARCH (docs/compat.md): coded with the
+ * TABARI coder instead of jirga's own patterns. Files are named one by one or by a
+ * TABARI .project file. The CAMEO table (labels, Goldstein, QuadClass) is opts->cameo_table. */
+typedef struct jirga_peer_files {
+    const char *format;     /* "tabari" or "petrarch" */
+    const char *project;    /* a TABARI .project naming the files below, or NULL */
+    const char *actors[8];  /* any number up to 8 */
+    int nactors;
+    const char *agents, *verbs, *discards, *options; /* each may be NULL */
+} jirga_peer_files;
+jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict_options *opts, jirga_error *err);
+
 typedef struct jirga_dict_stats {
     size_t actors, actor_names, agents, patterns, nominal_patterns, sets, discards, forms;
     size_t cameo_codes, uncovered_codes;

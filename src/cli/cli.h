@@ -14,11 +14,14 @@ enum { EXIT_OK = 0, EXIT_SKIPPED = 1, EXIT_USAGE = 2 };
 
 typedef struct dict_choice {
     const char *dir; /* --dict, or NULL for the default */
+    jirga_peer_files peer; /* --dict-format tabari|petrarch and its files (docs/compat.md) */
     bool verbose_warnings;
     int warnings;
 } dict_choice;
 
-/* Handles "--dict DIR" at argv[*i]; returns true when it consumed the option. */
+/* Handles "--dict DIR", and "--dict-format F" with "--project FILE", "--actors FILE[,FILE]"
+ * (repeatable), "--agents", "--verbs", "--discards", "--options FILE" at argv[*i];
+ * returns true when it consumed the option. */
 bool cli_dict_option(int argc, char **argv, int *i, dict_choice *choice);
 /* Loads the chosen dictionary; prints the error and returns NULL on failure. */
 jirga_dict *cli_load_dict(dict_choice *choice);
@@ -35,5 +38,6 @@ int cmd_query(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -115,7 +115,9 @@ static void *read_batches(void *arg)
 static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
-                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n");
+                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n"
+                    "       peer dictionaries: --dict-format tabari|petrarch [--project FILE.project]\n"
+                    "                  [--actors FILE[,FILE]]... [--agents FILE] [--verbs FILE] [--discards FILE] [--options FILE]\n");
     return EXIT_USAGE;
 }
 

@@ -17,7 +17,35 @@ bool cli_dict_option(int argc, char **argv, int *i, dict_choice *choice)
         choice->dir = argv[*i] + 7;
         return true;
     }
-    return false;
+    if (*i + 1 >= argc)
+        return false;
+    const char *a = argv[*i];
+    jirga_peer_files *p = &choice->peer;
+    if (strcmp(a, "--dict-format") == 0)
+        p->format = argv[++*i];
+    else if (strcmp(a, "--project") == 0)
+        p->project = argv[++*i];
+    else if (strcmp(a, "--actors") == 0) {
+        /* one file, or several separated by commas; the option may be repeated */
+        char *list = argv[++*i];
+        for (char *f = list; f && *f && p->nactors < 8;) {
+            char *comma = strchr(f, ',');
+            if (comma)
+                *comma = 0;
+            p->actors[p->nactors++] = f;
+            f = comma ? comma + 1 : NULL;
+        }
+    } else if (strcmp(a, "--agents") == 0)
+        p->agents = argv[++*i];
+    else if (strcmp(a, "--verbs") == 0)
+        p->verbs = argv[++*i];
+    else if (strcmp(a, "--discards") == 0)
+        p->discards = argv[++*i];
+    else if (strcmp(a, "--options") == 0)
+        p->options = argv[++*i];
+    else
+        return false;
+    return true;
 }
 
 const char *cli_dict_dir(const dict_choice *choice, char *buf, size_t cap)
@@ -55,7 +83,20 @@ jirga_dict *cli_load_dict(dict_choice *choice)
     const char *dir = cli_dict_dir(choice, buf, sizeof buf);
     jirga_dict_options opts = {.warn = count_warning, .warn_ctx = choice};
     jirga_error err;
-    jirga_dict *d = jirga_dict_load(dir, &opts, &err);
+    jirga_dict *d;
+    const jirga_peer_files *p = &choice->peer;
+    if (p->format || p->project || p->nactors || p->verbs || p->agents || p->discards) {
+        if (!p->format) {
+            fprintf(stderr, "jirga: --project, --actors, --agents, --verbs and --discards need --dict-format tabari|petrarch\n");
+            return NULL;
+        }
+        /* labels and Goldstein scores from the project's CAMEO table */
+        char cameo[PATH_MAX + 64];
+        snprintf(cameo, sizeof cameo, "%s/../cameo.tsv", dir);
+        opts.cameo_table = access(cameo, R_OK) == 0 ? cameo : NULL;
+        d = jirga_dict_load_peer(p, &opts, &err);
+    } else
+        d = jirga_dict_load(dir, &opts, &err);
     if (!d) {
         fprintf(stderr, "jirga: %s\n", err.message);
         return NULL;

@@ -20,6 +20,7 @@ static void usage(FILE *f)
                "  jirga stats [--db FILE] --by day|week|month [--dyad A-B | --actor A]\n"
                "  jirga export [--db FILE] --format gdelt|plover|phoenix|csv|jsonl\n"
                "  jirga serve [--db FILE] [--port N] [--bind ADDR] [--max-body BYTES]   HTTP API and web page\n"
+               "  jirga validate [--verbose] FILE     a TABARI validation file or PETRARCH unit-test XML\n"
                "  jirga version\n\n"
                "FILE '-' is standard input. Events are printed as JSON Lines (docs/event-record.md).\n",
             JIRGA_VERSION);
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("jirga %s\n", JIRGA_VERSION);
         return EXIT_OK;

@@ -6,6 +6,7 @@
  * coded. Every decision is written to the trace when asked (jirga explain).
  */
 #include "code.h"
+#include "tabari_code.h"
 
 #include "../base/base.h"
 
@@ -20,6 +21,7 @@ enum { MAX_DOC_NAMES = 256 };
 
 struct jirga_coder {
     const jirga_dict *d;
+    tab_coder *peer;   /* the TABARI coder, for peer dictionaries (tabari_code.h) */
     jirga_coder_options opts;
     sbuf clean;
     text_span *spans;
@@ -1303,6 +1305,8 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
 {
     jirga_coder *c = xcalloc(1, sizeof *c);
     c->d = dict;
+    if (dict->peer)
+        c->peer = tab_coder_new(dict->peer);
     if (opts)
         c->opts = *opts;
     if (!c->opts.max_sentence_bytes)
@@ -1338,7 +1342,71 @@ void jirga_coder_free(jirga_coder *c)
     free(c->seen);
     free(c->names);
     sbuf_free(&c->trace);
+    tab_coder_free(c->peer);
     free(c);
+}
+
+/* A peer dictionary: each sentence is coded by the TABARI coder. */
+static void fill_peer_actor(jirga_actor *a, const char *code, int start, int end)
+{
+    memset(a, 0, sizeof *a);
+    str_copy(a->code, sizeof a->code, code);
+    if (strlen(code) >= 3) {
+        memcpy(a->country, code, 3);
+        str_copy(a->role, sizeof a->role, code + 3);
+    }
+    a->start = start;
+    a->end = end;
+}
+
+static int code_with_peer(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
+{
+    size_t nspans = 0;
+    if (c->clean.len)
+        nspans = text_split(c->clean.data, c->clean.len, doc->first_line_is_title || (doc->title && doc->title[0]),
+                            c->opts.max_sentence_bytes, &c->spans, &c->cap_spans);
+    for (size_t i = 0; i < nspans; i++) {
+        const text_span *sp = &c->spans[i];
+        const char *text = c->clean.data + sp->start;
+        size_t len = sp->end - sp->start;
+        c->nsentences++;
+        tab_result r;
+        tab_code_text(c->peer, NULL, text, len, c->doc_date, &r, c->opts.trace ? &c->trace : NULL);
+        if (r.status == TS_STORY_DISCARD) {
+            trace(c, "sentence %d: document discarded (%s)\n", c->nsentences, r.why);
+            c->nevents = 0;
+            break;
+        }
+        if (r.status != TS_CODED)
+            trace(c, "sentence %d: not coded (%s)\n", c->nsentences, r.why);
+        for (int k = 0; k < r.nevents; k++) {
+            const tab_event *te = &r.events[k];
+            jirga_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.sentence = c->nsentences;
+            ev.sentence_text = text;
+            ev.sentence_len = len;
+            fill_peer_actor(&ev.source, te->source, te->source_start, te->source_end);
+            fill_peer_actor(&ev.target, te->target, te->target_start, te->target_end);
+            str_copy(ev.cameo, sizeof ev.cameo, te->code);
+            memcpy(ev.root, te->code, 2);
+            ev.root[2] = 0;
+            const cameo_code *cc = dict_cameo(c->d, te->code);
+            ev.label = cc ? cc->label : "";
+            ev.quad = cc ? cc->quad : 0;
+            ev.goldstein = cc ? cc->goldstein : 0;
+            ev.verb_start = te->verb_start;
+            ev.verb_end = te->verb_end;
+            ev.pattern_file = te->file;
+            ev.pattern_line = te->line;
+            str_copy(ev.event_date, sizeof ev.event_date, c->date_text);
+            ev.quote_start = ev.quote_end = -1;
+            GROW(c->events, c->cap_events, c->nevents + 1);
+            c->events[c->nevents++] = ev;
+        }
+    }
+    *events = c->events;
+    return (int)c->nevents;
 }
 
 int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
@@ -1366,6 +1434,8 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     }
     if (doc->text)
         text_clean(doc->text, doc->text_len, &c->clean);
+    if (c->peer)
+        return code_with_peer(c, doc, events);
     size_t nspans = 0;
     if (c->clean.len)
         nspans = text_split(c->clean.data, c->clean.len, title_first, c->opts.max_sentence_bytes, &c->spans,

@@ -6,6 +6,7 @@
 #include "dict.h"
 
 #include "../base/base.h"
+#include "tabari.h"
 #include "../text/text.h"
 
 #include <ctype.h>
@@ -1180,6 +1181,66 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
     return d;
 }
 
+jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict_options *opts, jirga_error *err)
+{
+    jirga_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    int format = 0;
+    if (files->format && strcmp(files->format, "tabari") == 0)
+        format = TAB_FORMAT_TABARI;
+    else if (files->format && strcmp(files->format, "petrarch") == 0)
+        format = TAB_FORMAT_PETRARCH;
+    else {
+        snprintf(err->message, sizeof err->message, "dictionary format is tabari or petrarch, not '%s'",
+                 files->format ? files->format : "");
+        err->code = 1;
+        return NULL;
+    }
+    tab_files tf = {0};
+    char paths[16][4096];
+    if (files->project && !tab_read_project(files->project, &tf, paths, 16, err))
+        return NULL;
+    for (int i = 0; i < files->nactors && tf.nactors < 8; i++)
+        tf.actors[tf.nactors++] = files->actors[i];
+    if (files->agents)
+        tf.agents = files->agents;
+    if (files->verbs)
+        tf.verbs = files->verbs;
+    if (files->discards)
+        tf.discards = files->discards;
+    if (files->options)
+        tf.options = files->options;
+    jirga_dict *d = xcalloc(1, sizeof *d);
+    d->lex = lex_new();
+    if (opts && opts->cameo_table) {
+        if (!load_cameo(d, opts->cameo_table, err)) {
+            jirga_dict_free(d);
+            return NULL;
+        }
+        if (d->ncameo > 1)
+            qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    }
+    d->peer = tab_dict_load(format, &tf, opts ? opts->warn : NULL, opts ? opts->warn_ctx : NULL, err);
+    if (!d->peer) {
+        jirga_dict_free(d);
+        return NULL;
+    }
+    /* which CAMEO codes the peer's verbs and patterns cover, for `jirga dict stats` */
+    for (size_t i = 0; i < d->peer->npatterns + d->peer->nverbs; i++) {
+        const tab_code *c = i < d->peer->npatterns ? &d->peer->patterns[i].code
+                                                   : &d->peer->verbs[i - d->peer->npatterns].code;
+        const char *codes[2] = {c->code, c->code2};
+        for (int k = 0; k < 2; k++) {
+            cameo_code *cc = (cameo_code *)dict_cameo(d, codes[k]);
+            if (c->special == TC_EVENT && codes[k][0] && cc)
+                cc->patterns++;
+        }
+    }
+    return d;
+}
+
 static void free_phrase_words(phrase *p)
 {
     free(p->words);
@@ -1238,6 +1299,7 @@ void jirga_dict_free(jirga_dict *d)
     free(d->places);
     free(d->capitals);
     free(d->capital_of);
+    tab_dict_free(d->peer);
     free(d);
 }
 
@@ -1254,6 +1316,18 @@ void jirga_dict_get_stats(const jirga_dict *d, jirga_dict_stats *s)
     s->sets = d->nsets;
     s->discards = d->ndiscards;
     s->forms = d->nforms;
+    if (d->peer) {
+        for (size_t i = 0; i < d->peer->nentries; i++) {
+            int k = d->peer->entries[i].kind;
+            s->actor_names += k == TK_ACTOR;
+            s->agents += k == TK_AGENT;
+            s->discards += k == TK_DISCARD;
+            s->forms += k == TK_VERB;
+        }
+        s->actors = d->peer->ncodes;
+        s->patterns = d->peer->npatterns;
+        s->sets = d->peer->nsets;
+    }
     s->cameo_codes = d->ncameo;
     for (size_t i = 0; i < d->ncameo; i++) {
         const cameo_code *c = &d->cameo[i];

@@ -162,6 +162,7 @@ struct jirga_dict {
     size_t *capital_of;
     size_t ncapitals;
     size_t nforms;
+    struct tab_dict *peer; /* a TABARI or PETRARCH dictionary (tabari.h), NULL for native ones */
 };
 
 /* Returns the code of entry e that applies on date (YYYYMMDD, 0 when unknown). */

@@ -15,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${FUZZ_BUILD:-build-fuzz}
-TARGETS="text dict jsonl code tables"
+TARGETS="text dict jsonl code tables peer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 command -v llvm-symbolizer >/dev/null 2>&1 || export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
