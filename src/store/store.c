@@ -1,6 +1,6 @@
 /* store.c — the SQLite event store: the schema, opening, and writing batches of documents
- * with the two levels of deduplication (see store.h and docs/store.md). Reading is in
- * query.c. */
+ * with the two levels of deduplication (see store.h and docs/store.md). A PostgreSQL URL
+ * is handed to pg.c at each entry point below; reading, for both engines, is in query.c. */
 #include "store_int.h"
 
 #include <jansson.h>
@@ -129,8 +129,9 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_HAS_DOC] = "SELECT 1 FROM documents WHERE id = ?1",
 };
 
-/* At commit: the documents, mentions, sources and first mention of every touched key. */
-static const char recount_sql[] =
+/* At commit: the documents, mentions, sources and first mention of every touched key.
+ * PostgreSQL runs the same text (pg.c). */
+const char store_recount_sql[] =
     "DELETE FROM daily_event_docs WHERE daily_id IN (SELECT id FROM touched);\n"
     "INSERT INTO daily_event_docs(daily_id, doc_id, mentions)\n"
     "  SELECT daily_id, doc_id, SUM(mentions) FROM events WHERE daily_id IN (SELECT id FROM touched)\n"
@@ -150,6 +151,11 @@ static const char recount_sql[] =
     "  (SELECT e.root, e.quad, e.goldstein FROM events e WHERE e.id = daily_events.first_event)\n"
     "  WHERE id IN (SELECT id FROM touched);\n"
     "DELETE FROM touched;\n";
+
+const char store_counts_sql[] =
+    "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM sentences),"
+    " (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(mentions), 0) FROM events),"
+    " (SELECT COUNT(*) FROM daily_events)";
 
 /* ---- Errors -------------------------------------------------------------------------- */
 
@@ -175,6 +181,15 @@ int store_exec(store *s, const char *sql, jirga_error *err)
 
 store *store_open(const char *path, bool create, jirga_error *err)
 {
+    if (store_is_pg_url(path)) {
+        store *s = xcalloc(1, sizeof *s);
+        s->dialect = &store_pg_dialect;
+        if (store_pg_open(s, path, create, err) != 0) {
+            store_close(s);
+            return NULL;
+        }
+        return s;
+    }
     struct stat st;
     if (!create && stat(path, &st) != 0) {
         err->code = 1;
@@ -182,6 +197,7 @@ store *store_open(const char *path, bool create, jirga_error *err)
         return NULL;
     }
     store *s = xcalloc(1, sizeof *s);
+    s->dialect = &store_sqlite_dialect;
     s->path = xstrdup(path);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -234,6 +250,12 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    if (s->dialect == &store_pg_dialect) {
+        store_pg_close(s);
+        free(s->path);
+        free(s);
+        return;
+    }
     if (s->in_batch)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
@@ -270,6 +292,8 @@ static int run(store *s, sqlite3_stmt *st, jirga_error *err, const char *what)
 
 int store_begin(store *s, jirga_error *err)
 {
+    if (s->pg)
+        return store_pg_begin(s, err);
     if (store_exec(s, "BEGIN IMMEDIATE", err) != 0)
         return -1;
     s->in_batch = true;
@@ -286,7 +310,9 @@ static void rollback(store *s)
 
 int store_commit(store *s, jirga_error *err)
 {
-    if (store_exec(s, recount_sql, err) != 0 || store_exec(s, "COMMIT", err) != 0) {
+    if (s->pg)
+        return store_pg_commit(s, err);
+    if (store_exec(s, store_recount_sql, err) != 0 || store_exec(s, "COMMIT", err) != 0) {
         rollback(s);
         return -1;
     }
@@ -296,6 +322,8 @@ int store_commit(store *s, jirga_error *err)
 
 bool store_has_document(store *s, const char *id)
 {
+    if (s->pg)
+        return store_pg_has_document(s, id);
     jirga_error err;
     sqlite3_stmt *st = statement(s, ST_HAS_DOC, &err);
     if (!st)
@@ -451,6 +479,8 @@ static int put_event(store *s, const export_doc *d, const jirga_event *e, const 
 
 int store_put(store *s, const export_doc *d, jirga_error *err)
 {
+    if (s->pg)
+        return store_pg_put(s, d, err);
     const char *id = d->doc.id ? d->doc.id : "";
     long long *sentence_ids = NULL;
     static const int removals[] = {ST_TOUCH_DOC, ST_DEL_MENTIONS, ST_DEL_FTS, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};
