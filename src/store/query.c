@@ -465,7 +465,7 @@ int store_stats(store *s, const store_filter *f, store_period by, sbuf *out, lon
     sbuf_adds(&sql, ", COUNT(*), SUM(k.num_mentions)");
     for (int q = 1; q <= 4; q++)
         sbuf_printf(&sql, ", SUM(CASE WHEN k.quad = %d THEN 1 ELSE 0 END)", q);
-    sbuf_adds(&sql, ", SUM(k.goldstein), AVG(k.goldstein)");
+    sbuf_adds(&sql, ", SUM(k.goldstein)");
     for (int r = 1; r <= 20; r++)
         sbuf_printf(&sql, ", SUM(CASE WHEN k.root = '%02d' THEN 1 ELSE 0 END)", r);
     sbuf_printf(&sql, " FROM daily_events k JOIN events e ON e.id = k.first_event WHERE length(k.day) >= %d",
@@ -481,11 +481,17 @@ int store_stats(store *s, const store_filter *f, store_period by, sbuf *out, lon
         sbuf_addc(out, '\n');
         int rc;
         while ((rc = store_rows_next(r, err)) == 1) {
-            sbuf_printf(out, "%s,%lld,%lld,%lld,%lld,%lld,%lld,%.1f,%.2f", col_text(r, 0), store_rows_int(r, 1),
+            /* Goldstein scores have one decimal: the sum is rounded to it before the mean
+             * is taken, so that the engines' different orders of adding cannot change
+             * the printed mean (-0.625 against -0.62500000000000011) */
+            long long events = store_rows_int(r, 1);
+            double tenths = store_rows_double(r, 7) * 10.0;
+            double sum = (double)(long long)(tenths + (tenths < 0 ? -0.5 : 0.5)) / 10.0;
+            sbuf_printf(out, "%s,%lld,%lld,%lld,%lld,%lld,%lld,%.1f,%.2f", col_text(r, 0), events,
                         store_rows_int(r, 2), store_rows_int(r, 3), store_rows_int(r, 4), store_rows_int(r, 5),
-                        store_rows_int(r, 6), store_rows_double(r, 7) + 0.0, store_rows_double(r, 8) + 0.0);
+                        store_rows_int(r, 6), sum + 0.0, events ? sum / (double)events + 0.0 : 0.0);
             for (int k = 0; k < 20; k++)
-                sbuf_printf(out, ",%lld", store_rows_int(r, 9 + k));
+                sbuf_printf(out, ",%lld", store_rows_int(r, 8 + k));
             sbuf_addc(out, '\n');
         }
         if (rc != 0)

@@ -265,6 +265,8 @@ void store_close(store *s)
     free(s);
 }
 
+const char *store_name(const store *s) { return s->path; }
+
 /* The prepared statement i, prepared on first use. */
 static sqlite3_stmt *statement(store *s, int i, jirga_error *err)
 {
