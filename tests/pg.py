@@ -418,6 +418,9 @@ def test_asan(server, args, tmp):
     problems = pg_consistent(server, "asan")
     if problems:
         raise AssertionError("\n".join(problems))
+    n = int(server.psql("SELECT COUNT(*) FROM documents", "asan"))
+    if n != len(docs):
+        raise AssertionError("the store holds %d documents, not %d" % (n, len(docs)))
 
 
 TESTS = [("concurrent", test_concurrent), ("dedup", test_dedup), ("socket", test_socket), ("asan", test_asan)]

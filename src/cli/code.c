@@ -36,7 +36,7 @@ static void batch_flush(batch *b, int threads, export_format format, const expor
 static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
-                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n");
+                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n                  (FILE - is standard input: jirga code --input jsonl - is a filter, docs/scale.md)\n");
     return EXIT_USAGE;
 }
 
