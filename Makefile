@@ -27,7 +27,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench eval fuzz fuzz-build fuzz-replay
+.PHONY: all test demo clean setup golden-update unit bench bench-store eval fuzz fuzz-build fuzz-replay
 
 all: $(BIN) $(PLACES)
 
@@ -67,6 +67,10 @@ setup:
 # Throughput benchmark (bench/): sentences/s, MB/s, events/s, load time, peak RSS.
 bench: all
 	python3 bench/run.py
+
+# Event store ingest, SQLite against PostgreSQL (bench/store.py): events/s.
+bench-store: all
+	python3 bench/store.py
 
 # Accuracy on the development gold set (tests/gold/).
 eval: all

@@ -128,7 +128,8 @@ class Skip(Exception):
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, durable=False):
+        self.durable = durable  # fsync at each commit, as a real server (bench/store.py)
         self.dir = None
         self.data = None
         self.port = None
@@ -163,8 +164,9 @@ class Server:
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise Skip("initdb failed: " + (r.stderr.strip().splitlines() or ["?"])[-1])
-        opts = ("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c max_connections=40" % (self.port, self.dir))
+        opts = "-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=40" % (self.port, self.dir)
+        if not self.durable:  # tests: nothing of it outlives the test
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         r = subprocess.run(self._as_owner([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-o", opts,
                                            "-l", os.path.join(self.dir, "log"), "-w", "-t", "60", "start"]),
                            capture_output=True, text=True)
