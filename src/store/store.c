@@ -129,27 +129,30 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_HAS_DOC] = "SELECT 1 FROM documents WHERE id = ?1",
 };
 
-/* At commit: the documents, mentions, sources and first mention of every touched key.
- * PostgreSQL runs the same text (pg.c). */
+/* At commit: the documents, mentions, sources and first mention of every touched key,
+ * set-wise (one join for the batch, not a lookup per key: PostgreSQL, whose statistics
+ * lag behind a fast-growing store, planned the lookups badly). PostgreSQL runs the same
+ * text (pg.c). The representative event is the one of the smallest document id, then
+ * sentence; root, QuadClass and Goldstein score are its own (the CAMEO table may have
+ * changed since the key was made). A key left without documents is removed. */
 const char store_recount_sql[] =
     "DELETE FROM daily_event_docs WHERE daily_id IN (SELECT id FROM touched);\n"
     "INSERT INTO daily_event_docs(daily_id, doc_id, mentions)\n"
     "  SELECT daily_id, doc_id, SUM(mentions) FROM events WHERE daily_id IN (SELECT id FROM touched)\n"
     "  GROUP BY daily_id, doc_id;\n"
-    "UPDATE daily_events SET\n"
-    "  num_mentions = (SELECT COALESCE(SUM(x.mentions), 0) FROM daily_event_docs x WHERE x.daily_id = daily_events.id),\n"
-    "  num_articles = (SELECT COUNT(*) FROM daily_event_docs x WHERE x.daily_id = daily_events.id),\n"
-    "  num_sources = (SELECT COUNT(DISTINCT d.source) FROM daily_event_docs x JOIN documents d ON d.id = x.doc_id\n"
-    "                 WHERE x.daily_id = daily_events.id),\n"
-    "  first_event = (SELECT e.id FROM events e WHERE e.daily_id = daily_events.id\n"
-    "                 ORDER BY e.doc_id, e.sentence LIMIT 1)\n"
-    "  WHERE id IN (SELECT id FROM touched);\n"
-    "DELETE FROM daily_events WHERE id IN (SELECT id FROM touched) AND num_articles = 0;\n"
-    /* root, QuadClass and Goldstein score as the first mention has them (the CAMEO table
-     * may have changed since the key was made) */
-    "UPDATE daily_events SET (root, quad, goldstein) =\n"
-    "  (SELECT e.root, e.quad, e.goldstein FROM events e WHERE e.id = daily_events.first_event)\n"
-    "  WHERE id IN (SELECT id FROM touched);\n"
+    "DELETE FROM daily_events WHERE id IN (SELECT id FROM touched)\n"
+    "  AND NOT EXISTS (SELECT 1 FROM daily_event_docs x WHERE x.daily_id = daily_events.id);\n"
+    "UPDATE daily_events SET num_mentions = c.mentions, num_articles = c.articles, num_sources = c.sources,\n"
+    "    first_event = f.id, root = f.root, quad = f.quad, goldstein = f.goldstein\n"
+    "  FROM (SELECT x.daily_id, SUM(x.mentions) AS mentions, COUNT(*) AS articles,\n"
+    "               COUNT(DISTINCT d.source) AS sources\n"
+    "        FROM daily_event_docs x JOIN documents d ON d.id = x.doc_id\n"
+    "        WHERE x.daily_id IN (SELECT id FROM touched) GROUP BY x.daily_id) AS c\n"
+    "  JOIN (SELECT e.id, e.daily_id, e.root, e.quad, e.goldstein,\n"
+    "               ROW_NUMBER() OVER (PARTITION BY e.daily_id ORDER BY e.doc_id, e.sentence) AS n\n"
+    "        FROM events e WHERE e.daily_id IN (SELECT id FROM touched)) AS f\n"
+    "    ON f.daily_id = c.daily_id AND f.n = 1\n"
+    "  WHERE daily_events.id = c.daily_id;\n"
     "DELETE FROM touched;\n";
 
 const char store_counts_sql[] =
