@@ -14,6 +14,7 @@ Tests, each printed as "ok NAME" or "FAILED NAME" with details:
               the events, counts, stats and exports of one SQLite ingest of the same input
   consistent  every count in the PostgreSQL store agrees with its rows
   dedup       tests/store/dedup*.jsonl: NumMentions, NumSources, NumArticles, replacement
+  badinput    tests/bad-input/ (invalid UTF-8, NUL bytes, ...) stored, the events SQLite's
   socket      the unix socket form of the URL; a refused connection gives PostgreSQL's message
   asan        an ingest and the exports under AddressSanitizer (--san), no leaks
 
@@ -347,9 +348,11 @@ def test_concurrent(server, args, tmp):
     problems += pg_consistent(server, "concurrent")
     if problems:
         raise AssertionError("\n".join(problems))
-    print("    %d documents, then %d new versions, by 4 ingesters at once each time in %.1f s; "
-          "counts (documents|sentences|events|mentions|mention rows|one-a-day|NumMentions|NumSources|"
-          "NumArticles|key documents|indexed sentences) %s, as SQLite" % (len(docs), len(newer), took, got))
+    log = open(os.path.join(server.dir, "log"), errors="replace").read()
+    print("    %d documents, then %d new versions, by 4 ingesters at once each time in %.1f s "
+          "(%d deadlocks retried); counts (documents|sentences|events|mentions|mention rows|one-a-day|NumMentions|"
+          "NumSources|NumArticles|key documents|indexed sentences) %s, as SQLite"
+          % (len(docs), len(newer), took, log.count("deadlock detected"), got))
 
 
 def test_dedup(server, args, tmp):
@@ -376,6 +379,24 @@ def test_dedup(server, args, tmp):
     if "2021-03-08,2,7,2,0,0,0,2.0,1.00,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0" not in stats.splitlines():
         raise AssertionError("stats --by week:\n" + stats)
     problems = pg_consistent(server, "dedup")
+    if problems:
+        raise AssertionError("\n".join(problems))
+
+
+def test_bad_input(server, args, tmp):
+    """tests/bad-input/: invalid UTF-8 and NUL bytes in a document's raw text (which
+    PostgreSQL text cannot hold) are stored repaired; the events are SQLite's."""
+    url = server.createdb("badinput")
+    ref = os.path.join(tmp, "bad.db")
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", "bad-input", "*.txt")) +
+                   glob.glob(os.path.join(ROOT, "tests", "bad-input", "*.jsonl")))
+    for db in (ref, url):
+        for f in files:
+            r = subprocess.run([args.jirga, "ingest", "--db", db, "--date", "2021-01-01", f], capture_output=True,
+                               text=True, cwd=ROOT)
+            if r.returncode not in (0, 1) or "Traceback" in r.stderr or ("COPY" in r.stderr):
+                raise AssertionError("%s into %s: exit %d: %s" % (f, db, r.returncode, r.stderr))
+    problems = compare(views(args.jirga, ref), views(args.jirga, url))
     if problems:
         raise AssertionError("\n".join(problems))
 
@@ -425,7 +446,8 @@ def test_asan(server, args, tmp):
         raise AssertionError("the store holds %d documents, not %d" % (n, len(docs)))
 
 
-TESTS = [("concurrent", test_concurrent), ("dedup", test_dedup), ("socket", test_socket), ("asan", test_asan)]
+TESTS = [("concurrent", test_concurrent), ("dedup", test_dedup), ("badinput", test_bad_input), ("socket", test_socket),
+         ("asan", test_asan)]
 
 
 def main():

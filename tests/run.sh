@@ -248,6 +248,7 @@ else
     }
     check "postgres: 4 concurrent ingesters give one SQLite ingest's events, counts, exports" pg_result concurrent
     check "postgres: deduplication counts, replacement, idempotence" pg_result dedup
+    check "postgres: bad input (invalid UTF-8, NUL bytes) stored as SQLite stores its events" pg_result badinput
     check "postgres: unix socket URL; a refused connection says why" pg_result socket
     check "postgres: ingest, exports, queries (asan+ubsan)" pg_result asan
 fi

@@ -17,6 +17,8 @@
  * transaction back and runs it again. */
 #include "store_int.h"
 
+#include "../text/text.h"
+
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -333,8 +335,10 @@ bool store_pg_has_document(store *s, const char *id)
 
 /* ---- COPY data ---------------------------------------------------------------------------- */
 
-/* One field of COPY's text format: backslash, tab, newline and carriage return escaped; a
- * NUL byte (which PostgreSQL text cannot hold) left out; NULL as \N. */
+/* One field of COPY's text format: backslash, tab, newline and carriage return escaped;
+ * NULL as \N. PostgreSQL text holds only valid UTF-8 without NUL bytes, so text that is
+ * not (a document's raw text can be: the coder repairs only its own copy) is repaired
+ * as the coder does (text_clean: a bad byte becomes U+FFFD, a NUL byte goes). */
 static void field(sbuf *b, const char *s, size_t n)
 {
     if (b->len && b->data[b->len - 1] != '\n')
@@ -342,6 +346,12 @@ static void field(sbuf *b, const char *s, size_t n)
     if (!s) {
         sbuf_adds(b, "\\N");
         return;
+    }
+    sbuf repaired = {0};
+    if (!text_valid_utf8(s, n)) {
+        text_clean(s, n, &repaired);
+        s = repaired.data ? repaired.data : "";
+        n = repaired.len;
     }
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
@@ -360,6 +370,7 @@ static void field(sbuf *b, const char *s, size_t n)
             sbuf_adds(b, "\\r");
     }
     sbuf_add(b, s + start, n - start);
+    sbuf_free(&repaired);
 }
 
 static void field_str(sbuf *b, const char *s) { field(b, s, s ? strlen(s) : 0); }
