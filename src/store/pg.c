@@ -627,9 +627,10 @@ store_pg_rows *store_pg_rows_open(store *s, const char *sql, int nparams, char *
         r->done = true;
         return r;
     }
-    /* a cursor, so that a big result comes in chunks and other queries can run between */
+    /* a cursor, so that a big result comes in chunks and other queries can run between;
+     * in one snapshot, so that what they read agrees while ingests write */
     if (PQtransactionStatus(c) == PQTRANS_IDLE) {
-        if (pg_exec(s, "BEGIN", "starting a transaction", err, NULL) != 0) {
+        if (pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a transaction", err, NULL) != 0) {
             free(r);
             return NULL;
         }
