@@ -417,6 +417,10 @@ def test_socket(server, args, tmp):
             or "secret" in r.stderr:
         raise AssertionError("refused connection: exit %d, stderr %r" % (r.returncode, r.stderr))
     print("    " + r.stderr.strip())
+    bad = "postgresql://127.0.0.1:%d/x?user=jirga&password=secret&sslmode=disable" % free
+    r = subprocess.run([args.jirga, "query", "--db", bad], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode == 0 or "secret" in r.stderr or "password=***&sslmode" not in r.stderr:
+        raise AssertionError("password parameter: exit %d, stderr %r" % (r.returncode, r.stderr))
     r = subprocess.run([args.jirga, "query", "--db", server.url("postgres")], capture_output=True, text=True, cwd=ROOT)
     if r.returncode == 0 or "no event store there" not in r.stderr:
         raise AssertionError("query of a database without a store: exit %d, %r" % (r.returncode, r.stderr))

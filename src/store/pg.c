@@ -227,18 +227,33 @@ bool store_is_pg_url(const char *path)
     return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
 }
 
-/* The URL for messages: a password (user:password@) becomes "***". */
+/* The URL for messages: a password (user:password@, or ?password=) becomes "***". */
 static char *redact(const char *url)
 {
     const char *rest = strstr(url, "://") + 3;
     const char *at = strchr(rest, '@'), *colon = strchr(rest, ':'), *slash = strchr(rest, '/');
-    if (!at || !colon || colon > at || (slash && slash < at))
-        return xstrdup(url);
     sbuf b = {0};
-    sbuf_add(&b, url, (size_t)(colon + 1 - url));
-    sbuf_adds(&b, "***");
-    sbuf_adds(&b, at);
-    return b.data;
+    if (at && colon && colon < at && !(slash && slash < at)) {
+        sbuf_add(&b, url, (size_t)(colon + 1 - url));
+        sbuf_adds(&b, "***");
+        sbuf_adds(&b, at);
+    } else {
+        sbuf_adds(&b, url);
+    }
+    sbuf out = {0};
+    const char *p = b.data, *key;
+    while ((key = strstr(p, "password=")) != NULL) {
+        key += 9;
+        sbuf_add(&out, p, (size_t)(key - p));
+        if (key - 10 >= b.data && (key[-10] == '?' || key[-10] == '&')) {
+            sbuf_adds(&out, "***");
+            key += strcspn(key, "&");
+        }
+        p = key;
+    }
+    sbuf_adds(&out, p);
+    sbuf_free(&b);
+    return out.data;
 }
 
 static void quiet_notices(void *arg, const char *message)
