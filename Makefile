@@ -15,8 +15,9 @@ else
   LDSAN :=
   BIN := jirga
 endif
-CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation -Iinclude
-LDLIBS := -lutf8proc -ljansson -lsqlite3 -lmicrohttpd -lpthread
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation -Iinclude $(PQ_CFLAGS)
+LDLIBS := -lutf8proc -ljansson -lsqlite3 -lmicrohttpd -lpq -lpthread
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/lexicon/*.c src/dict/*.c src/parse/*.c \
                       src/code/*.c src/out/*.c src/input/*.c src/export/*.c src/store/*.c)
@@ -30,7 +31,7 @@ WEB_FILES := $(wildcard web/*.html web/*.js web/*.css web/vendor/*)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve eval fuzz fuzz-build fuzz-replay conformance
+.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve bench-store eval fuzz fuzz-build fuzz-replay conformance
 
 all: $(BIN) $(PLACES)
 
@@ -92,6 +93,10 @@ bench-stream: all
 bench-serve: all
 	python3 bench/serve.py
 
+# Event store ingest, SQLite against PostgreSQL (bench/store.py): events/s.
+bench-store: all
+	python3 bench/store.py
+
 # Accuracy on the development gold set (tests/gold/).
 eval: all
 	./jirga eval --gold tests/gold/dev.jsonl
@@ -119,7 +124,7 @@ FUZZ_TARGETS := text dict jsonl code tables peer
 FUZZ_BUILD ?= build-fuzz
 FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -Wall -Wextra -Iinclude -Isrc -DJIRGA_ROOT='"$(CURDIR)"' $(FUZZ_EXTRA)
+               -fno-sanitize-recover=all -Wall -Wextra -Iinclude -Isrc $(PQ_CFLAGS) -DJIRGA_ROOT='"$(CURDIR)"' $(FUZZ_EXTRA)
 FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 

@@ -2,7 +2,7 @@
 # setup.sh — installs the Debian packages jirga needs to build and test, when they are
 # missing. Runs apt-get only as root; otherwise prints the command to run.
 set -eu
-PACKAGES="gcc make libc6-dev pkg-config libutf8proc-dev libjansson-dev libsqlite3-dev libcmocka-dev wordnet-base libgeonames-dev iso-codes python3 diffutils clang-14 libclang-rt-14-dev llvm-14 time libmicrohttpd-dev wrk nodejs"
+PACKAGES="gcc make libc6-dev pkg-config libutf8proc-dev libjansson-dev libsqlite3-dev libcmocka-dev wordnet-base libgeonames-dev iso-codes python3 diffutils clang-14 libclang-rt-14-dev llvm-14 time libmicrohttpd-dev wrk nodejs postgresql libpq-dev parallel"
 # Only for the browser test of `jirga serve`, which is skipped (with a message) without it.
 OPTIONAL="chromium"
 missing=""

@@ -236,6 +236,25 @@ store_kill() { # store_kill JIRGA [RERUN OPTIONS]: killed twice, then run to the
 check "store: kill -9 twice midway, consistent; re-run gives the uninterrupted store" store_kill ./jirga
 check "store: kill -9 twice midway, consistent; re-run --resume gives it (asan+ubsan)" store_kill build-san/jirga --resume
 
+# ---- PostgreSQL store, sharded coding (docs/scale.md) ------------------------------------------
+# tests/pg.py starts a throwaway PostgreSQL server and runs its tests against it (exit 77:
+# it cannot be started here, said on its last line); tests/shard.py codes a corpus in pieces.
+python3 tests/pg.py --jirga ./jirga --san build-san/jirga >"$TMP/pg.out" 2>&1
+if [ $? = 77 ]; then
+    echo "skip   PostgreSQL store: $(tail -1 "$TMP/pg.out")"
+else
+    pg_result() { # pg_result NAME: tests/pg.py said "ok NAME"
+        sed -n "/^\(ok\|FAILED\) $1 /,/^\(ok\|FAILED\) /p; /^PostgreSQL/p" "$TMP/pg.out"
+        grep -q "^ok $1 " "$TMP/pg.out" || { cat "$TMP/pg.out"; return 1; }
+    }
+    check "postgres: 4 concurrent ingesters give one SQLite ingest's events, counts, exports" pg_result concurrent
+    check "postgres: deduplication counts, replacement, idempotence" pg_result dedup
+    check "postgres: bad input (invalid UTF-8, NUL bytes) stored as SQLite stores its events" pg_result badinput
+    check "postgres: unix socket URL; a refused connection says why" pg_result socket
+    check "postgres: ingest, exports, queries (asan+ubsan)" pg_result asan
+fi
+check "jirga code over GNU parallel --pipe and in splits gives -j 1's events per document" python3 tests/shard.py
+
 # ---- fuzz corpora replayed (tests/fuzz/) ----------------------------------------------------
 # `make fuzz` fuzzes for minutes; here every seed and every saved finding runs once through
 # every libFuzzer target (built by `make test` when clang is installed).

@@ -116,6 +116,7 @@ static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
                     "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n"
+                    "                  (FILE - is standard input: jirga code --input jsonl - is a filter, docs/scale.md)\n"
                     "       peer dictionaries: --dict-format tabari|petrarch [--project FILE.project]\n"
                     "                  [--actors FILE[,FILE]]... [--agents FILE] [--verbs FILE] [--discards FILE] [--options FILE]\n");
     return EXIT_USAGE;

@@ -8,7 +8,7 @@
 
 static int export_usage(void)
 {
-    fprintf(stderr, "usage: jirga export [--db FILE] --format gdelt|plover|phoenix|csv|jsonl [--all] [--dict DIR]\n");
+    fprintf(stderr, "usage: jirga export [--db FILE|URL] --format gdelt|plover|phoenix|csv|jsonl [--all] [--dict DIR]\n");
     return EXIT_USAGE;
 }
 

@@ -105,7 +105,7 @@ static bool writer_submit(writer *w, batch *b)
 
 static int ingest_usage(void)
 {
-    fprintf(stderr, "usage: jirga ingest [--db FILE] [--dict DIR] [--date YYYY-MM-DD] [--input text|jsonl] [-j N]\n"
+    fprintf(stderr, "usage: jirga ingest [--db FILE|URL] [--dict DIR] [--date YYYY-MM-DD] [--input text|jsonl] [-j N]\n"
                     "                    [--batch N] [--resume] INPUT...\n");
     return EXIT_USAGE;
 }
@@ -261,7 +261,7 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr,
                 "jirga ingest: %ld document(s), %ld event(s) coded%s; %s holds %ld documents, %ld events, "
                 "%ld one-a-day events\n",
-                w.documents, w.events, kept ? " (documents already there kept)" : "", db, c.documents, c.events,
+                w.documents, w.events, kept ? " (documents already there kept)" : "", store_name(s), c.documents, c.events,
                 c.daily_events);
     if (skipped)
         fprintf(stderr, "jirga ingest: %ld document(s) or file(s) skipped\n", skipped);

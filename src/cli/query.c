@@ -9,7 +9,7 @@
 static int query_usage(void)
 {
     fprintf(stderr,
-            "usage: jirga query [--db FILE] [--from D] [--to D] [--actor A] [--dyad A-B [--both]] [--country C]\n"
+            "usage: jirga query [--db FILE|URL] [--from D] [--to D] [--actor A] [--dyad A-B [--both]] [--country C]\n"
             "                   [--role R] [--cameo C] [--root R] [--quad Q] [--text WORDS] [--all]\n"
             "                   [--format jsonl|csv|table|gdelt|plover|phoenix] [--dict DIR]\n");
     return EXIT_USAGE;

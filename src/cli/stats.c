@@ -8,7 +8,7 @@
 
 static int stats_usage(void)
 {
-    fprintf(stderr, "usage: jirga stats [--db FILE] --by day|week|month [--dyad A-B [--both] | --actor A]\n"
+    fprintf(stderr, "usage: jirga stats [--db FILE|URL] --by day|week|month [--dyad A-B [--both] | --actor A]\n"
                     "                   [any filter of jirga query]\n");
     return EXIT_USAGE;
 }

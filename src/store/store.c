@@ -1,6 +1,6 @@
 /* store.c — the SQLite event store: the schema, opening, and writing batches of documents
- * with the two levels of deduplication (see store.h and docs/store.md). Reading is in
- * query.c. */
+ * with the two levels of deduplication (see store.h and docs/store.md). A PostgreSQL URL
+ * is handed to pg.c at each entry point below; reading, for both engines, is in query.c. */
 #include "store_int.h"
 
 #include <jansson.h>
@@ -129,27 +129,36 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_HAS_DOC] = "SELECT 1 FROM documents WHERE id = ?1",
 };
 
-/* At commit: the documents, mentions, sources and first mention of every touched key. */
-static const char recount_sql[] =
+/* At commit: the documents, mentions, sources and first mention of every touched key,
+ * set-wise (one join for the batch, not a lookup per key: PostgreSQL, whose statistics
+ * lag behind a fast-growing store, planned the lookups badly). PostgreSQL runs the same
+ * text (pg.c). The representative event is the one of the smallest document id, then
+ * sentence; root, QuadClass and Goldstein score are its own (the CAMEO table may have
+ * changed since the key was made). A key left without documents is removed. */
+const char store_recount_sql[] =
     "DELETE FROM daily_event_docs WHERE daily_id IN (SELECT id FROM touched);\n"
     "INSERT INTO daily_event_docs(daily_id, doc_id, mentions)\n"
     "  SELECT daily_id, doc_id, SUM(mentions) FROM events WHERE daily_id IN (SELECT id FROM touched)\n"
     "  GROUP BY daily_id, doc_id;\n"
-    "UPDATE daily_events SET\n"
-    "  num_mentions = (SELECT COALESCE(SUM(x.mentions), 0) FROM daily_event_docs x WHERE x.daily_id = daily_events.id),\n"
-    "  num_articles = (SELECT COUNT(*) FROM daily_event_docs x WHERE x.daily_id = daily_events.id),\n"
-    "  num_sources = (SELECT COUNT(DISTINCT d.source) FROM daily_event_docs x JOIN documents d ON d.id = x.doc_id\n"
-    "                 WHERE x.daily_id = daily_events.id),\n"
-    "  first_event = (SELECT e.id FROM events e WHERE e.daily_id = daily_events.id\n"
-    "                 ORDER BY e.doc_id, e.sentence LIMIT 1)\n"
-    "  WHERE id IN (SELECT id FROM touched);\n"
-    "DELETE FROM daily_events WHERE id IN (SELECT id FROM touched) AND num_articles = 0;\n"
-    /* root, QuadClass and Goldstein score as the first mention has them (the CAMEO table
-     * may have changed since the key was made) */
-    "UPDATE daily_events SET (root, quad, goldstein) =\n"
-    "  (SELECT e.root, e.quad, e.goldstein FROM events e WHERE e.id = daily_events.first_event)\n"
-    "  WHERE id IN (SELECT id FROM touched);\n"
+    "DELETE FROM daily_events WHERE id IN (SELECT id FROM touched)\n"
+    "  AND NOT EXISTS (SELECT 1 FROM daily_event_docs x WHERE x.daily_id = daily_events.id);\n"
+    "UPDATE daily_events SET num_mentions = c.mentions, num_articles = c.articles, num_sources = c.sources,\n"
+    "    first_event = f.id, root = f.root, quad = f.quad, goldstein = f.goldstein\n"
+    "  FROM (SELECT x.daily_id, SUM(x.mentions) AS mentions, COUNT(*) AS articles,\n"
+    "               COUNT(DISTINCT d.source) AS sources\n"
+    "        FROM daily_event_docs x JOIN documents d ON d.id = x.doc_id\n"
+    "        WHERE x.daily_id IN (SELECT id FROM touched) GROUP BY x.daily_id) AS c\n"
+    "  JOIN (SELECT e.id, e.daily_id, e.root, e.quad, e.goldstein,\n"
+    "               ROW_NUMBER() OVER (PARTITION BY e.daily_id ORDER BY e.doc_id, e.sentence) AS n\n"
+    "        FROM events e WHERE e.daily_id IN (SELECT id FROM touched)) AS f\n"
+    "    ON f.daily_id = c.daily_id AND f.n = 1\n"
+    "  WHERE daily_events.id = c.daily_id;\n"
     "DELETE FROM touched;\n";
+
+const char store_counts_sql[] =
+    "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM sentences),"
+    " (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(mentions), 0) FROM events),"
+    " (SELECT COUNT(*) FROM daily_events)";
 
 /* ---- Errors -------------------------------------------------------------------------- */
 
@@ -175,6 +184,15 @@ int store_exec(store *s, const char *sql, jirga_error *err)
 
 store *store_open(const char *path, bool create, jirga_error *err)
 {
+    if (store_is_pg_url(path)) {
+        store *s = xcalloc(1, sizeof *s);
+        s->dialect = &store_pg_dialect;
+        if (store_pg_open(s, path, create, err) != 0) {
+            store_close(s);
+            return NULL;
+        }
+        return s;
+    }
     struct stat st;
     if (!create && stat(path, &st) != 0) {
         err->code = 1;
@@ -182,6 +200,7 @@ store *store_open(const char *path, bool create, jirga_error *err)
         return NULL;
     }
     store *s = xcalloc(1, sizeof *s);
+    s->dialect = &store_sqlite_dialect;
     s->path = xstrdup(path);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -234,6 +253,12 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    if (s->dialect == &store_pg_dialect) {
+        store_pg_close(s);
+        free(s->path);
+        free(s);
+        return;
+    }
     if (s->in_batch)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
@@ -242,6 +267,8 @@ void store_close(store *s)
     free(s->path);
     free(s);
 }
+
+const char *store_name(const store *s) { return s->path; }
 
 /* The prepared statement i, prepared on first use. */
 static sqlite3_stmt *statement(store *s, int i, jirga_error *err)
@@ -270,6 +297,8 @@ static int run(store *s, sqlite3_stmt *st, jirga_error *err, const char *what)
 
 int store_begin(store *s, jirga_error *err)
 {
+    if (s->pg)
+        return store_pg_begin(s, err);
     if (store_exec(s, "BEGIN IMMEDIATE", err) != 0)
         return -1;
     s->in_batch = true;
@@ -286,7 +315,9 @@ static void rollback(store *s)
 
 int store_commit(store *s, jirga_error *err)
 {
-    if (store_exec(s, recount_sql, err) != 0 || store_exec(s, "COMMIT", err) != 0) {
+    if (s->pg)
+        return store_pg_commit(s, err);
+    if (store_exec(s, store_recount_sql, err) != 0 || store_exec(s, "COMMIT", err) != 0) {
         rollback(s);
         return -1;
     }
@@ -296,6 +327,8 @@ int store_commit(store *s, jirga_error *err)
 
 bool store_has_document(store *s, const char *id)
 {
+    if (s->pg)
+        return store_pg_has_document(s, id);
     jirga_error err;
     sqlite3_stmt *st = statement(s, ST_HAS_DOC, &err);
     if (!st)
@@ -451,6 +484,8 @@ static int put_event(store *s, const export_doc *d, const jirga_event *e, const 
 
 int store_put(store *s, const export_doc *d, jirga_error *err)
 {
+    if (s->pg)
+        return store_pg_put(s, d, err);
     const char *id = d->doc.id ? d->doc.id : "";
     long long *sentence_ids = NULL;
     static const int removals[] = {ST_TOUCH_DOC, ST_DEL_MENTIONS, ST_DEL_FTS, ST_DEL_EVENTS, ST_DEL_SENTENCES, ST_DEL_DAILY_DOCS, ST_DEL_DOC};

@@ -28,12 +28,16 @@ typedef struct store store;
  * failure. Owned by the caller, free with store_close (which rolls back an open batch). */
 store *store_open(const char *path, bool create, jirga_error *err);
 void store_close(store *s);
+/* What to call the store in messages: its file, or its URL without the password.
+ * Borrowed, valid until store_close. */
+const char *store_name(const store *s);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 
 /* Each returns 0, or -1 with err filled (the batch is then rolled back). */
 int store_begin(store *s, jirga_error *err);
-/* Replaces the document d->doc.id, its sentences and its events. */
+/* Replaces the document d->doc.id, its sentences and its events. d is borrowed until
+ * store_commit returns (PostgreSQL writes the whole batch at commit). */
 int store_put(store *s, const export_doc *d, jirga_error *err);
 /* Brings the one-a-day counts of every key the batch touched up to date and commits. */
 int store_commit(store *s, jirga_error *err);
