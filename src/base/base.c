@@ -58,6 +58,47 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem)
 
 void sbuf_grow(sbuf *b, size_t n) { GROW(b->data, b->cap, b->len + n + 1); }
 
+size_t utf8_valid_length(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned char c = s[i];
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || i + len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[i + k] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
+        (c == 0xF4 && s[i + 1] >= 0x90))
+        return 0;
+    return len;
+}
+
+void utf8_encode(sbuf *b, uint32_t u)
+{
+    char e[4];
+    size_t len;
+    if (u < 0x80) {
+        e[0] = (char)u;
+        len = 1;
+    } else if (u < 0x800) {
+        e[0] = (char)(0xC0 | u >> 6);
+        e[1] = (char)(0x80 | (u & 0x3F));
+        len = 2;
+    } else if (u < 0x10000) {
+        e[0] = (char)(0xE0 | u >> 12);
+        e[1] = (char)(0x80 | (u >> 6 & 0x3F));
+        e[2] = (char)(0x80 | (u & 0x3F));
+        len = 3;
+    } else {
+        e[0] = (char)(0xF0 | u >> 18);
+        e[1] = (char)(0x80 | (u >> 12 & 0x3F));
+        e[2] = (char)(0x80 | (u >> 6 & 0x3F));
+        e[3] = (char)(0x80 | (u & 0x3F));
+        len = 4;
+    }
+    sbuf_add(b, e, len);
+}
+
 void sbuf_printf(sbuf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -52,6 +52,12 @@ void sbuf_add_fixed(sbuf *b, double v, int decimals);
 void sbuf_reset(sbuf *b);
 void sbuf_free(sbuf *b);
 
+/* Length of the well-formed UTF-8 sequence at s[i] (no overlong form, no surrogate,
+ * nothing past U+10FFFF), 0 if the byte does not start one. */
+size_t utf8_valid_length(const unsigned char *s, size_t i, size_t n);
+/* Appends code point u (at most U+10FFFF) in UTF-8. */
+void utf8_encode(sbuf *b, uint32_t u);
+
 uint64_t hash_bytes(const void *p, size_t n);
 
 /* Copies the string src into dst of cap bytes, cutting it to fit at a UTF-8 character

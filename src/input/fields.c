@@ -21,23 +21,6 @@ static void skip_space(scanner *sc)
         sc->i++;
 }
 
-/* Length of the well-formed UTF-8 sequence at s[i] (as jansson checks it: no overlong
- * forms, no surrogates, nothing beyond U+10FFFF), 0 if there is none. */
-static size_t utf8_sequence(const unsigned char *s, size_t i, size_t n)
-{
-    unsigned char c = s[i];
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || i + len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
-        (c == 0xF4 && s[i + 1] >= 0x90))
-        return 0;
-    return len;
-}
-
 static int hex4(const unsigned char *s)
 {
     int v = 0;
@@ -49,32 +32,6 @@ static int hex4(const unsigned char *s)
         v = v * 16 + d;
     }
     return v;
-}
-
-static void add_utf8(sbuf *out, unsigned u)
-{
-    char b[4];
-    size_t len;
-    if (u < 0x80) {
-        b[0] = (char)u;
-        len = 1;
-    } else if (u < 0x800) {
-        b[0] = (char)(0xC0 | u >> 6);
-        b[1] = (char)(0x80 | (u & 0x3F));
-        len = 2;
-    } else if (u < 0x10000) {
-        b[0] = (char)(0xE0 | u >> 12);
-        b[1] = (char)(0x80 | (u >> 6 & 0x3F));
-        b[2] = (char)(0x80 | (u & 0x3F));
-        len = 3;
-    } else {
-        b[0] = (char)(0xF0 | u >> 18);
-        b[1] = (char)(0x80 | (u >> 12 & 0x3F));
-        b[2] = (char)(0x80 | (u >> 6 & 0x3F));
-        b[3] = (char)(0x80 | (u & 0x3F));
-        len = 4;
-    }
-    sbuf_add(out, b, len);
 }
 
 /* Reads the string at sc->i (its opening quote); decodes it into out when out is not
@@ -95,7 +52,7 @@ static bool read_string(scanner *sc, sbuf *out, bool *escaped)
         if (c < 0x20)
             return false;
         if (c >= 0x80) {
-            size_t len = utf8_sequence(s, i, sc->n);
+            size_t len = utf8_valid_length(s, i, sc->n); /* as jansson checks it */
             if (!len)
                 return false;
             i += len;
@@ -130,7 +87,7 @@ static bool read_string(scanner *sc, sbuf *out, bool *escaped)
                 i += 6;
             }
             if (out)
-                add_utf8(out, (unsigned)u);
+                utf8_encode(out, (uint32_t)u);
         } else {
             return false;
         }

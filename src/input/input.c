@@ -103,28 +103,7 @@ static void utf16_to_utf8(const char *in, size_t n, sbuf *out)
         } else if (u >= 0xD800 && u <= 0xDFFF) {
             u = 0xFFFD;
         }
-        char b[4];
-        int len;
-        if (u < 0x80) {
-            b[0] = (char)u;
-            len = 1;
-        } else if (u < 0x800) {
-            b[0] = (char)(0xC0 | u >> 6);
-            b[1] = (char)(0x80 | (u & 0x3F));
-            len = 2;
-        } else if (u < 0x10000) {
-            b[0] = (char)(0xE0 | u >> 12);
-            b[1] = (char)(0x80 | (u >> 6 & 0x3F));
-            b[2] = (char)(0x80 | (u & 0x3F));
-            len = 3;
-        } else {
-            b[0] = (char)(0xF0 | u >> 18);
-            b[1] = (char)(0x80 | (u >> 12 & 0x3F));
-            b[2] = (char)(0x80 | (u >> 6 & 0x3F));
-            b[3] = (char)(0x80 | (u & 0x3F));
-            len = 4;
-        }
-        sbuf_add(out, b, (size_t)len);
+        utf8_encode(out, u);
     }
 }
 

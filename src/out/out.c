@@ -13,22 +13,6 @@ void out_json_string(sbuf *b, const char *s, size_t n)
     sbuf_addc(b, '"');
 }
 
-/* Length of the valid UTF-8 sequence at s[i], 0 if the byte does not start one. */
-static size_t utf8_length(const unsigned char *s, size_t i, size_t n)
-{
-    unsigned char c = s[i];
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    if (!len || i + len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
-        (c == 0xF4 && s[i + 1] >= 0x90))
-        return 0; /* overlong, surrogate, beyond U+10FFFF */
-    return len;
-}
-
 /* Bytes copied as they are: printable ASCII other than the quote and the backslash. */
 static bool plain_byte(unsigned char ch) { return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\'; }
 
@@ -43,7 +27,7 @@ static void json_chars(sbuf *b, const char *s, size_t n)
             break;
         unsigned char ch = u[i];
         if (ch >= 0x80) { /* a file name may be in any encoding: bad bytes become U+FFFD */
-            size_t len = utf8_length(u, i, n);
+            size_t len = utf8_valid_length(u, i, n);
             if (len) {
                 i += len;
                 continue;
