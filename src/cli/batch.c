@@ -26,7 +26,10 @@ void batch_add(batch *b, const jirga_doc *doc)
 static void *batch_worker(void *arg)
 {
     batch *b = arg;
-    jirga_coder *coder = jirga_coder_new(b->dict, b->opts);
+    int slot = atomic_fetch_add(&b->next_coder, 1);
+    if (!b->coders[slot])
+        b->coders[slot] = jirga_coder_new(b->dict, b->opts);
+    jirga_coder *coder = b->coders[slot];
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
         batch_job *j = &b->jobs[i];
@@ -39,13 +42,13 @@ static void *batch_worker(void *arg)
         for (int e = 0; e < n; e++)
             out_jsonl_event(&j->out, &j->doc, &events[e]);
     }
-    jirga_coder_free(coder);
     return NULL;
 }
 
 void batch_code(batch *b, int threads)
 {
     atomic_store(&b->next, 0);
+    atomic_store(&b->next_coder, 0);
     pthread_t tids[64];
     int started = 0;
     for (int t = 1; t < threads && t < 64 && (size_t)t < b->n; t++)
@@ -75,6 +78,10 @@ void batch_clear(batch *b)
 void batch_free(batch *b)
 {
     batch_clear(b);
+    for (int t = 0; t < 64; t++) {
+        jirga_coder_free(b->coders[t]);
+        b->coders[t] = NULL;
+    }
     free(b->jobs);
     b->jobs = NULL;
     b->cap = 0;

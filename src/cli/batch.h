@@ -27,6 +27,8 @@ typedef struct batch {
     const jirga_dict *dict;           /* borrowed */
     const jirga_coder_options *opts;  /* borrowed */
     bool capture;
+    jirga_coder *coders[64];          /* one per thread, kept from batch to batch (warm caches) */
+    atomic_int next_coder;
 } batch;
 
 /* Copies doc into the batch. */
@@ -35,7 +37,7 @@ void batch_add(batch *b, const jirga_doc *doc);
 void batch_code(batch *b, int threads);
 /* Frees the jobs' documents and results; the batch can be filled again. */
 void batch_clear(batch *b);
-/* batch_clear, and the job array itself. */
+/* batch_clear, the job array and the coders. */
 void batch_free(batch *b);
 
 #endif
