@@ -301,6 +301,8 @@ static bool after_preposition(const match_state *m, int j, int pos)
     static const char *const locative[] = {"in", "near", "inside", "outside", "across", "around", "throughout",
                                            "within", "during", "at"};
     const token *t = &m->s->tokens[m->items[k].index];
+    if (!(t->flags & W_PREP))
+        return false;
     for (size_t i = 0; i < sizeof locative / sizeof locative[0]; i++)
         if (t->end - t->start == strlen(locative[i]) &&
             strncasecmp(m->s->text + t->start, locative[i], strlen(locative[i])) == 0)
@@ -431,7 +433,9 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     size_t n = strlen(u->code);
     if (n >= 6 || (n == 3 && u->actor)) {
         memcpy(a->country, u->code, 3);
-        snprintf(a->role, sizeof a->role, "%.6s", u->code + 3);
+        size_t r = n - 3 < 6 ? n - 3 : 6; /* the role: up to six letters after the country */
+        memcpy(a->role, u->code + 3, r);
+        a->role[r] = 0;
     } else {
         str_copy(a->role, sizeof a->role, u->code); /* a lone agent: no country */
     }
@@ -488,6 +492,8 @@ static bool is_place_preposition(const sentence *s, int k)
 {
     static const char *const words[] = {"in", "near", "at", "outside", "around", "inside"};
     const token *t = &s->tokens[k];
+    if (!(t->flags & W_PREP))
+        return false; /* most tokens: no string comparison */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (t->end - t->start == strlen(words[i]) && strncasecmp(s->text + t->start, words[i], strlen(words[i])) == 0)
             return true;

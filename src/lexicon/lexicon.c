@@ -308,6 +308,7 @@ static const grammar_word grammar[] = {
     {"near", W_PREP}, {"across", W_PREP}, {"under", W_PREP}, {"via", W_PREP},
     {"amid", W_PREP}, {"among", W_PREP}, {"without", W_PREP}, {"within", W_PREP},
     {"upon", W_PREP}, {"onto", W_PREP}, {"outside", W_PREP}, {"inside", W_PREP},
+    {"around", W_PREP}, {"throughout", W_PREP},
     {"despite", W_PREP}, {"including", W_PREP}, {"like", W_PREP}, {"per", W_PREP},
     {"and", W_CONJ}, {"or", W_CONJ}, {"nor", W_CONJ}, {"&", W_CONJ},
     {"but", W_CONJ | W_BOUNDARY}, {"yet", W_CONJ},
