@@ -1123,7 +1123,8 @@ static void learn_from_sentence(jirga_coder *c)
         } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {
             /* "Iran", "Iranian protesters": the country "the country" will mean */
             c->ctx.country = unit->actor;
-            snprintf(c->ctx.country_code, sizeof c->ctx.country_code, "%.3s", unit->code);
+            memcpy(c->ctx.country_code, unit->code, 3); /* the country of "Iranian protesters" */
+            c->ctx.country_code[3] = 0;
         }
         if (unit->person) {
             c->ctx.person = entry;
