@@ -115,7 +115,7 @@ demo:
 # Fuzzing (tests/fuzz/; its README says what each target feeds): libFuzzer targets built
 # with clang, the library sources compiled into each with -fsanitize=fuzzer,address,
 # undefined (not the gcc-built libjirga.a).
-# `make fuzz` runs each target FUZZ_SECONDS (default 60) from its seed corpus
+# `make fuzz` runs each target FUZZ_SECONDS (default 60), FUZZ_JOBS at a time (one per core), from its seed corpus
 # tests/fuzz/TARGET/; findings land in build-fuzz/artifacts/. `make test` only replays
 # the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
 FUZZ_CC ?= clang-14

@@ -61,23 +61,41 @@ fi
 
 [ $# -gt 0 ] || set -- $TARGETS
 seconds=${FUZZ_SECONDS:-60}
-status=0
-for t in "$@"; do
-    [ -x "$B/fuzz_$t" ] || { echo "missing $B/fuzz_$t: run make fuzz-build"; exit 1; }
-    mkdir -p "$B/corpus/$t" "$B/artifacts"
-    echo "== fuzz_$t for ${seconds}s"
-    dict=()
+# The targets run side by side, FUZZ_JOBS at a time (default: one per core); each writes
+# its log and exit status, summed up in order at the end.
+jobs_max=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+fuzz_one() { # fuzz_one TARGET
+    local t=$1 dict=()
     case $t in
     text | code) dict=(-dict=tests/fuzz/code.dict) ;;
     dict) dict=(-dict=tests/fuzz/dict.dict) ;;
     esac
-    if ! "$B/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
+    "$B/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "$B/corpus/$t" "tests/fuzz/$t" \
-        >"$B/fuzz-$t.log" 2>&1; then
+        >"$B/fuzz-$t.log" 2>&1
+    echo $? >"$B/fuzz-$t.status"
+}
+for t in "$@"; do
+    [ -x "$B/fuzz_$t" ] || { echo "missing $B/fuzz_$t: run make fuzz-build"; exit 1; }
+done
+for t in "$@"; do
+    mkdir -p "$B/corpus/$t" "$B/artifacts"
+    rm -f "$B/fuzz-$t.status"
+    echo "== fuzz_$t for ${seconds}s"
+    fuzz_one "$t" &
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n || true
+    done
+done
+wait
+status=0
+for t in "$@"; do
+    if [ "$(cat "$B/fuzz-$t.status" 2>/dev/null)" != 0 ]; then
         echo "fuzz_$t found a problem (log: $B/fuzz-$t.log):"
         grep -m1 -A30 'ERROR\|runtime error\|invariant failed\|Test unit written' "$B/fuzz-$t.log" | head -40
         status=1
     fi
+    echo "fuzz_$t:"
     grep '^stat::number_of_executed_units\|^stat::peak_rss_mb' "$B/fuzz-$t.log" | sed 's/^/    /'
 done
 exit $status
