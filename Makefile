@@ -97,9 +97,13 @@ bench-serve: all
 bench-store: all
 	python3 bench/store.py
 
-# Accuracy on the development gold set (tests/gold/).
+# Accuracy on the development gold set and on the held-out test set (tests/gold/README.md:
+# tune on dev only).
 eval: all
+	@echo "== development set (tests/gold/dev.jsonl)"
 	./jirga eval --gold tests/gold/dev.jsonl
+	@echo "== held-out test set (tests/gold/test.jsonl)"
+	./jirga eval --gold tests/gold/test.jsonl
 
 # The peers' suites: TABARI's validation records and PETRARCH's unit tests (docs/compat.md),
 # pass counts held to tests/conformance/baseline.txt; skipped when ../shared is absent.
