@@ -1016,6 +1016,7 @@ static void build_indexes(loader *ld)
 {
     jirga_dict *d = ld->d;
     size_t nwords = lex_size(d->lex) + 1;
+    d->index_words = lex_size(d->lex);
     build_filters(d, nwords);
     sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     warn_duplicates(ld);
@@ -1052,16 +1053,6 @@ static void build_indexes(loader *ld)
     }
 }
 
-const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
-{
-    if (!w || w > lex_size(d->lex) || !d->phrase_start || !d->phrases) {
-        *count = 0;
-        return NULL;
-    }
-    *count = d->phrase_start[w + 1] - d->phrase_start[w];
-    return d->phrases + d->phrase_start[w];
-}
-
 bool dict_is_organisation(const char *code)
 {
     static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
@@ -1073,31 +1064,6 @@ bool dict_is_organisation(const char *code)
         if (!strncmp(code + 3, roles[i], 3))
             return true;
     return false;
-}
-
-int dict_phrase_kinds(const jirga_dict *d, word_id w)
-{
-    return w && w <= lex_size(d->lex) && d->phrase_kinds ? d->phrase_kinds[w] : 0;
-}
-
-const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count)
-{
-    if (!verb || verb > lex_size(d->lex) || !d->verb_start || !d->patterns) {
-        *count = 0;
-        return NULL;
-    }
-    *count = d->verb_start[verb + 1] - d->verb_start[verb];
-    return d->patterns + d->verb_start[verb];
-}
-
-const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count)
-{
-    if (!first || first > lex_size(d->lex) || !d->nominal_start || !d->nominals) {
-        *count = 0;
-        return NULL;
-    }
-    *count = d->nominal_start[first + 1] - d->nominal_start[first];
-    return d->nominals + d->nominal_start[first];
 }
 
 const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count)

@@ -136,6 +136,7 @@ struct jirga_dict {
     size_t nphrases, cap_phrases;
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
     uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts */
+    uint32_t index_words;   /* the word ids the indexes cover: 1 .. index_words */
 
     /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
     pattern *patterns;
@@ -179,15 +180,47 @@ const place_entry *dict_place(const jirga_dict *d, const char *folded);
 /* The capital of a country (from the actors coded XXXGOV that the gazetteer knows). */
 const place_entry *dict_capital(const jirga_dict *d, const char *country);
 
-/* Phrases whose first word is w (longest first). */
-const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count);
 /* Is the code an organisation that "the group" can mean (IGO, NGO, IMG, or a country's
  * insurgents, rebels, militia, opposition, party, criminals)? */
 bool dict_is_organisation(const char *code);
-/* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
-int dict_phrase_kinds(const jirga_dict *d, word_id w);
-const pattern *dict_verb_patterns(const jirga_dict *d, word_id verb, size_t *count);
-const pattern *dict_nominal_patterns(const jirga_dict *d, word_id first, size_t *count);
 const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count);
+
+/* The index lookups are inline: the parser and the coder call them for every token. */
+
+/* Phrases whose first word is w (longest first). */
+static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
+{
+    if (!w || w > d->index_words || !d->phrase_start || !d->phrases) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->phrase_start[w + 1] - d->phrase_start[w];
+    return d->phrases + d->phrase_start[w];
+}
+/* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
+static inline int dict_phrase_kinds(const jirga_dict *d, word_id w)
+{
+    return w && w <= d->index_words && d->phrase_kinds ? d->phrase_kinds[w] : 0;
+}
+/* Verb patterns whose verb is w. */
+static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, size_t *count)
+{
+    if (!w || w > d->index_words || !d->verb_start || !d->patterns) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->verb_start[w + 1] - d->verb_start[w];
+    return d->patterns + d->verb_start[w];
+}
+/* Nominal patterns anchored on word w. */
+static inline const pattern *dict_nominal_patterns(const jirga_dict *d, word_id w, size_t *count)
+{
+    if (!w || w > d->index_words || !d->nominal_start || !d->nominals) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->nominal_start[w + 1] - d->nominal_start[w];
+    return d->nominals + d->nominal_start[w];
+}
 
 #endif

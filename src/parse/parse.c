@@ -16,17 +16,6 @@
 
 static uint32_t t_flags(const sentence *s, int i) { return s->tokens[i].flags; }
 
-bool token_is(const token *t, word_id w)
-{
-    if (!w)
-        return false;
-    if (t->word == w)
-        return true;
-    for (int i = 0; i < t->nlemmas; i++)
-        if (t->lemmas[i] == w)
-            return true;
-    return false;
-}
 
 static inline bool word_eq(const sentence *s, int i, const char *w)
 {

@@ -99,6 +99,16 @@ void sentence_free(sentence *s);
 const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask);
 
 /* Does the word id w match token t (surface form or one of its lemmas)? */
-bool token_is(const token *t, word_id w);
+static inline bool token_is(const token *t, word_id w) /* inline: the matcher's innermost test */
+{
+    if (!w)
+        return false;
+    if (t->word == w)
+        return true;
+    for (int i = 0; i < t->nlemmas; i++)
+        if (t->lemmas[i] == w)
+            return true;
+    return false;
+}
 
 #endif
