@@ -343,6 +343,21 @@ static uint32_t word_shape(const char *s, size_t a, size_t b)
     int letters = 0, upper = 0;
     bool first = true;
     for (size_t i = a; i < b;) {
+        unsigned char byte = (unsigned char)s[i];
+        if (byte < 0x80) { /* ASCII without the locale's tables */
+            i++;
+            bool up = byte >= 'A' && byte <= 'Z', low = byte >= 'a' && byte <= 'z';
+            if (up || low) {
+                letters++;
+                upper += up;
+                if (first && up)
+                    shape |= T_CAP;
+                first = false;
+            } else if (byte >= '0' && byte <= '9') {
+                first = false;
+            }
+            continue;
+        }
         int32_t c;
         i += decode(s, b, i, &c);
         if (is_letter(c)) {
