@@ -137,7 +137,7 @@ static bool read_word(scanner *sc, const char *w)
 bool input_fields_read(const char *line, size_t len, input_fields *f, sbuf *scratch)
 {
     scanner sc = {(const unsigned char *)line, 0, len};
-    size_t start[F_COUNT], end[F_COUNT];
+    size_t field_at[F_COUNT], flen[F_COUNT]; /* offset and length in scratch */
     bool present[F_COUNT] = {false};
     sbuf_reset(scratch);
     skip_space(&sc);
@@ -174,13 +174,16 @@ bool input_fields_read(const char *line, size_t len, input_fields *f, sbuf *scra
             return false;
         unsigned char c = sc.s[sc.i];
         if (c == '"') {
-            size_t at = sc.i;
-            if (!read_string(&sc, NULL, &escaped))
+            /* a field is decoded as it is read (one pass over the text); a repeated key
+             * leaves its earlier copy unused: the last one counts, as in jansson */
+            size_t at = scratch->len;
+            if (!read_string(&sc, field >= 0 ? scratch : NULL, &escaped))
                 return false;
-            if (field >= 0) { /* a repeated key: the last one counts, as in jansson */
+            if (field >= 0) {
                 present[field] = true;
-                start[field] = at;
-                end[field] = sc.i;
+                field_at[field] = at;
+                flen[field] = scratch->len - at;
+                sbuf_addc(scratch, 0);
             }
         } else if (c == 'n' && read_word(&sc, "null")) {
             if (field >= 0)
@@ -200,23 +203,12 @@ bool input_fields_read(const char *line, size_t len, input_fields *f, sbuf *scra
     if (sc.i != sc.n)
         return false;
 
-    /* The record is valid: decode the fields, each followed by a NUL. */
-    size_t at[F_COUNT], n[F_COUNT];
-    for (int k = 0; k < F_COUNT; k++) {
-        if (!present[k])
-            continue;
-        scanner one = {(const unsigned char *)line, start[k], end[k]};
-        bool escaped;
-        at[k] = scratch->len;
-        read_string(&one, scratch, &escaped);
-        n[k] = scratch->len - at[k];
-        sbuf_addc(scratch, 0);
-    }
+    /* The record is valid: the fields are in scratch, each followed by a NUL. */
     const char **out[F_COUNT] = {&f->id, &f->text, &f->title, &f->date, &f->url};
     size_t *out_len[F_COUNT] = {&f->id_len, &f->text_len, &f->title_len, &f->date_len, &f->url_len};
     for (int k = 0; k < F_COUNT; k++) {
-        *out[k] = present[k] ? scratch->data + at[k] : NULL;
-        *out_len[k] = present[k] ? n[k] : 0;
+        *out[k] = present[k] ? scratch->data + field_at[k] : NULL;
+        *out_len[k] = present[k] ? flen[k] : 0;
     }
     return true;
 }
