@@ -84,6 +84,30 @@ static bool is_word(const tab_coder *c, int i, const char *s)
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
+/* Appends text[s, e) as an upper-case word; counts its letters and lower-case letters. */
+static void add_word(tab_coder *c, const char *text, size_t s, size_t e, int *letters, int *lower)
+{
+    GROW(c->toks, c->cap_toks, c->ntoks + 1);
+    ttok *t = &c->toks[c->ntoks++];
+    memset(t, 0, sizeof *t);
+    t->start = (int)s;
+    t->end = (int)e;
+    t->w = (int)c->words.len;
+    t->len = (int)(e - s);
+    t->cap = isupper((unsigned char)text[s]) != 0;
+    t->number = isdigit((unsigned char)text[s]) != 0;
+    for (size_t k = s; k < e; k++) {
+        unsigned char x = (unsigned char)text[k];
+        if (isalpha(x)) {
+            (*letters)++;
+            if (islower(x))
+                (*lower)++;
+        }
+        sbuf_addc(&c->words, (char)toupper(x));
+    }
+    sbuf_addc(&c->words, 0);
+}
+
 /* Splits the text into words: upper case, hyphens and most punctuation are blanks, a
  * comma is a word of its own (not inside a number), a final full stop is dropped. */
 static void tokenize(tab_coder *c, const char *text, size_t n)
@@ -134,25 +158,14 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
             s++;
         if (e == s)
             continue;
-        GROW(c->toks, c->cap_toks, c->ntoks + 1);
-        ttok *t = &c->toks[c->ntoks++];
-        memset(t, 0, sizeof *t);
-        t->start = (int)s;
-        t->end = (int)e;
-        t->w = (int)c->words.len;
-        t->len = (int)(e - s);
-        t->cap = isupper((unsigned char)text[s]) != 0;
-        t->number = isdigit((unsigned char)text[s]) != 0;
-        for (size_t k = s; k < e; k++) {
-            unsigned char x = (unsigned char)text[k];
-            if (isalpha(x)) {
-                letters++;
-                if (islower(x))
-                    lower++;
-            }
-            sbuf_addc(&c->words, (char)toupper(x));
-        }
-        sbuf_addc(&c->words, 0);
+        /* PETRARCH reads Penn Treebank words: "didn't" is DID N'T, "won't" WO N'T */
+        size_t split = e;
+        if (c->d->format == TAB_FORMAT_PETRARCH && e - s > 3 && (text[e - 3] == 'n' || text[e - 3] == 'N') &&
+            text[e - 2] == '\'' && (text[e - 1] == 't' || text[e - 1] == 'T'))
+            split = e - 3;
+        add_word(c, text, s, split, &letters, &lower);
+        if (split < e)
+            add_word(c, text, split, e, &letters, &lower);
     }
     c->allcaps = letters > 0 && lower == 0;
     for (size_t k = 0; k < c->ntoks; k++) {
