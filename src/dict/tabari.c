@@ -945,8 +945,9 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         c->set = (int)d->nsets++;
         return true;
     }
-    if (line[0] == '+' && c->set >= 0 && (c->section == 1 || c->verb < 0 || r->d->format == TAB_FORMAT_PETRARCH) &&
-        (c->section == 1 || c->block < 0)) {
+    /* PETRARCH defines synsets between verb blocks too: '+' lines after '&NAME' are members */
+    if (line[0] == '+' && c->set >= 0 &&
+        (r->d->format == TAB_FORMAT_PETRARCH || ((c->section == 1 || c->verb < 0) && (c->section == 1 || c->block < 0)))) {
         char buf[MAX_LINE];
         str_copy(buf, sizeof buf, trim(line + 1));
         hyphens(buf);
