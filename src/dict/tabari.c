@@ -775,6 +775,9 @@ static bool add_pattern(reader *r, verb_ctx *c, const char *text, const tab_code
             }
             break;
         }
+        if (d->format == TAB_FORMAT_PETRARCH)
+            for (int i = 0; i < ph.n; i++)
+                ph.words[i].exact = true; /* PETRARCH compares a pattern's words whole */
         int verb_at = -1, nverb = 0;
         for (int i = 0; i < ph.n; i++)
             if (ph.words[i].kind == TW_VERB) {
@@ -954,6 +957,9 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         tab_phrase ph;
         if (!parse_phrase(r, buf, &ph, true))
             return false;
+        if (d->format == TAB_FORMAT_PETRARCH)
+            for (int i = 0; i < ph.n; i++)
+                ph.words[i].exact = true; /* as in a pattern: whole words */
         tab_set *set = &d->sets[c->set];
         for (int i = 0; i < ph.n; i++)
             if (ph.words[i].kind == TW_SET && ph.words[i].set == c->set) {
