@@ -177,14 +177,15 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
 /* ---- Dictionary phrases -------------------------------------------------------------- */
 
 /* Regular endings (manual 5.2.3): plural and possessive on nouns, actors and agents;
- * S, ED, ES, EN, ING on verbs. */
-enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2 };
+ * S, ED, ES, EN, ING on verbs. END_POSS: the possessive only, for PETRARCH's agents, whose
+ * plurals the reader generated (or not, after '{}'). */
+enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2, END_POSS = 3 };
 static bool ending_ok(const char *rest, size_t n, int mode)
 {
-    static const char *noun[] = {"S", "ES", "'S", "S'", "'"};
+    static const char *noun[] = {"'S", "S'", "'", "S", "ES"};
     static const char *verb[] = {"S", "ES", "ED", "D", "EN", "ING"};
     const char **list = mode == END_VERB ? verb : noun;
-    size_t count = mode == END_VERB ? sizeof verb / sizeof verb[0] : sizeof noun / sizeof noun[0];
+    size_t count = mode == END_VERB ? sizeof verb / sizeof verb[0] : mode == END_POSS ? 3 : sizeof noun / sizeof noun[0];
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == n && memcmp(rest, list[i], n) == 0)
             return true;
@@ -292,7 +293,10 @@ static void consider(void *vctx, const tab_entry *e)
         return;
     int end;
     int gap = e->kind == TK_DISCARD ? 0 : MAX_ACTOR_GAP;
-    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, e->kind == TK_VERB ? END_VERB : END_NOUN))
+    int ending = e->kind == TK_VERB                                                  ? END_VERB
+                 : e->kind == TK_AGENT && x->c->d->format == TAB_FORMAT_PETRARCH ? END_POSS
+                                                                                 : END_NOUN;
+    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, ending))
         return;
     int chars = 0, adj = 0;
     for (int k = 0; k < e->ph.n; k++) {
