@@ -37,6 +37,7 @@ typedef struct sactor {
     int ncodes;
     int group;        /* compound group, -1 */
     bool pronoun;
+    bool unnamed;     /* PETRARCH's "---" actor: an agent without an actor */
 } sactor;
 
 typedef struct group {
@@ -599,9 +600,16 @@ static void join_agents(tab_coder *c)
             }
         }
         if (target < 0) {
-            if (c->o->convert_agents) {
+            if (c->o->convert_agents || c->d->format == TAB_FORMAT_PETRARCH) {
+                /* PETRARCH codes an agent without an actor as the unknown actor "---" */
                 int a = new_actor(c, i, t->last);
-                add_codes(&c->actors[a], agent);
+                if (c->d->format == TAB_FORMAT_PETRARCH) {
+                    char buf[48];
+                    combine(buf, sizeof buf, "---", agent);
+                    add_codes(&c->actors[a], buf);
+                    c->actors[a].unnamed = true;
+                } else
+                    add_codes(&c->actors[a], agent);
                 t->type = Y_ACTOR;
             } else
                 t->type = Y_NOUN;
@@ -1340,10 +1348,16 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
         }
         if (tgt == -1) {
             int from = solo ? c->actors[src].last + 1 : m.verb_last + 1;
+            bool past_comma = false;
             for (int k = from; k < hi && tgt == -1; k++) {
+                past_comma |= c->toks[k].type == Y_COMMA;
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
+                /* an unnamed actor is a target only inside the verb's phrase: after the verb,
+                 * before a comma */
+                if (a >= 0 && c->actors[a].unnamed && past_comma)
+                    continue;
                 /* THEIR standing for the source's own compound is taken (TABARI then codes
                  * the compound with itself, a quirk COMPOUND-24 keeps); other pronouns of
                  * the source are not */
@@ -1361,7 +1375,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) &&
+                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) && !c->actors[a].unnamed &&
                     (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
                     tgt = a;
             }
