@@ -180,9 +180,22 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
 /* Regular endings (manual 5.2.3): plural and possessive on nouns, actors and agents;
  * S, ED, ES, EN, ING on verbs. END_POSS: the possessive only, for PETRARCH's agents, whose
  * plurals the reader generated (or not, after '{}'). */
-enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2, END_POSS = 3 };
+enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2, END_POSS = 3, END_PETRARCH_VERB = 4 };
 static bool ending_ok(const char *rest, size_t n, int mode)
 {
+    if (mode == END_PETRARCH_VERB) {
+        /* the regular forms PETRARCH generates for a verb: +S, +ED, +ING; +D after E;
+         * +ES after S, X, Z, H, O. rest[-1] is the verb's last letter. */
+        char last = rest[-1];
+        if ((n == 1 && rest[0] == 'S') || (n == 2 && memcmp(rest, "ED", 2) == 0) ||
+            (n == 3 && memcmp(rest, "ING", 3) == 0))
+            return true;
+        if (n == 1 && rest[0] == 'D')
+            return last == 'E';
+        if (n == 2 && memcmp(rest, "ES", 2) == 0)
+            return strchr("SXZHO", last) != NULL;
+        return false;
+    }
     static const char *noun[] = {"'S", "S'", "'", "S", "ES"};
     static const char *verb[] = {"S", "ES", "ED", "D", "EN", "ING"};
     const char **list = mode == END_VERB ? verb : noun;
@@ -294,9 +307,10 @@ static void consider(void *vctx, const tab_entry *e)
         return;
     int end;
     int gap = e->kind == TK_DISCARD ? 0 : MAX_ACTOR_GAP;
-    int ending = e->kind == TK_VERB                                                  ? END_VERB
-                 : e->kind == TK_AGENT && x->c->d->format == TAB_FORMAT_PETRARCH ? END_POSS
-                                                                                 : END_NOUN;
+    bool petrarch = x->c->d->format == TAB_FORMAT_PETRARCH;
+    int ending = e->kind == TK_VERB                ? (petrarch ? END_PETRARCH_VERB : END_VERB)
+                 : e->kind == TK_AGENT && petrarch ? END_POSS
+                                                   : END_NOUN;
     if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, ending))
         return;
     int chars = 0, adj = 0;
