@@ -280,9 +280,12 @@ static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int d
         return false;
     const tab_set *s = &c->d->sets[set];
     int best = -1;
+    /* PETRARCH matches a member's words in a row ("AUSTRIAN FLORIN" is not "Austrian gold
+     * florin"); TABARI lets words come between them */
+    int gap = c->d->format == TAB_FORMAT_PETRARCH ? 0 : MAX_ACTOR_GAP;
     for (int m = 0; m < s->n; m++) {
         int e;
-        if (phrase_at(c, &s->members[m], pos, limit, MAX_ACTOR_GAP, &e, depth, END_NONE) && e > best)
+        if (phrase_at(c, &s->members[m], pos, limit, gap, &e, depth, END_NONE) && e > best)
             best = e;
     }
     if (best < 0)
