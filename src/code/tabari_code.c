@@ -1536,6 +1536,15 @@ static void complexity(tab_coder *c)
         set_status(c, TS_COMPLEX, why);
 }
 
+static bool is_modal(const tab_coder *c, int k)
+{
+    static const char *modal[] = {"CAN", "COULD", "MAY", "MIGHT", "MUST", "SHALL", "SHOULD", "WILL", "WOULD"};
+    for (size_t i = 0; i < sizeof modal / sizeof modal[0]; i++)
+        if (is_word(c, k, modal[i]))
+            return true;
+    return false;
+}
+
 static void shift_verbs_to_nouns(tab_coder *c)
 {
     for (size_t k = 0; k < c->ntoks; k++) {
@@ -1547,6 +1556,8 @@ static void shift_verbs_to_nouns(tab_coder *c)
         bool capital = k > 0 && t->cap && !c->allcaps;
         if (det || capital)
             t->type = Y_NOUN;
+        else if (c->d->format == TAB_FORMAT_PETRARCH && t->last == (int)k && is_modal(c, (int)k))
+            t->type = Y_NONE; /* PETRARCH codes what its parser tags a verb: a modal is MD */
     }
 }
 
