@@ -219,7 +219,7 @@ static bool word_matches(const tab_coder *c, const tab_word *dw, int k, int last
         return false;
     if (!dw->exact || tl == dl)
         return true;
-    if (dw->noend || last <= 0)
+    if (dw->noend || last <= 0 || dl == 0) /* dl == 0: no letter before the ending to read */
         return false;
     return ending_ok(w + dl, tl - dl, last);
 }
