@@ -321,6 +321,21 @@ static void phrase_key(const tab_phrase *p, sbuf *b)
     }
 }
 
+/* '+' before a word marks the verb of a compound verb ("+CORDON_OFF", "ASK_+FOR"): removes
+ * it from buf and returns the index of that word (0 without a '+'). */
+static int plus_verb_word(char *buf)
+{
+    char *plus = strchr(buf, '+');
+    if (!plus)
+        return 0;
+    int words = 0;
+    for (char *p = buf; p < plus; p++)
+        if ((*p == '_' || *p == ' ') && p > buf && p[-1] != '_' && p[-1] != ' ')
+            words++;
+    memmove(plus, plus + 1, strlen(plus));
+    return words;
+}
+
 static tab_entry *add_entry(reader *r, tab_phrase *ph, int kind, int index)
 {
     tab_dict *d = r->d;
@@ -835,20 +850,10 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
     v->file = r->file;
     v->line = r->line;
     c->verb = (int)d->nverbs++;
-    /* '+' before a word marks the verb of a compound verb */
     char buf[MAX_LINE];
     str_copy(buf, sizeof buf, s->phrase);
     hyphens(buf);
-    int verb_word = 0;
-    char *plus = strchr(buf, '+');
-    if (plus) {
-        int words = 0;
-        for (char *p = buf; p < plus; p++)
-            if ((*p == '_' || *p == ' ') && p > buf && p[-1] != '_' && p[-1] != ' ')
-                words++;
-        verb_word = words;
-        memmove(plus, plus + 1, strlen(plus));
-    }
+    int verb_word = plus_verb_word(buf);
     tab_phrase ph;
     if (!parse_phrase(r, buf, &ph, false))
         return false;
@@ -864,9 +869,13 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
         for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
             tab_phrase fp;
             hyphens(tok);
+            int form_verb_word = plus_verb_word(tok); /* PETRARCH: {+CORDONED_OFF} */
             if (!parse_phrase(r, tok, &fp, false))
                 return false;
-            add_entry(r, &fp, TK_VERB, c->verb);
+            if (form_verb_word >= fp.n)
+                form_verb_word = 0;
+            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
+            fe->verb_word = form_verb_word;
         }
     }
     return true;
@@ -1027,9 +1036,13 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
             tab_phrase fp;
             hyphens(tok);
+            int form_verb_word = plus_verb_word(tok);
             if (!parse_phrase(r, tok, &fp, false))
                 return false;
-            add_entry(r, &fp, TK_VERB, c->verb);
+            if (form_verb_word >= fp.n)
+                form_verb_word = 0;
+            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
+            fe->verb_word = form_verb_word;
         }
         return true;
     }
