@@ -3,7 +3,8 @@
  * record's pass or fail with the difference, totals per category and "N passed, N
  * failed". A TABARI .project (its <textfile> of records, OPTION records honoured) or a
  * TABARI records file next to Validate.project; or a PETRARCH unit-test XML file (text
- * only, <Config> switches read). Exit 0 when it ran, 2 on a usage or load error.
+ * only, <Config> switches read; its discard error records are run, those about the parse
+ * tree counted as not run). Exit 0 when it ran, 2 on a usage or load error.
  */
 #include "cli.h"
 
