@@ -1352,8 +1352,9 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 src = *source_io;
             if (src == -1 && o->default_source[0] && o->default_source_prior)
                 src = DEFAULT_ACTOR;
-            /* greedy: a source after the verb */
-            for (int k = m.verb_last + 1; k < hi && src == -1; k++) {
+            /* greedy: a source after the verb (TABARI); PETRARCH takes the source from the
+             * subject before the verb only */
+            for (int k = m.verb_last + 1; k < hi && src == -1 && c->d->format != TAB_FORMAT_PETRARCH; k++) {
                 int a = c->toks[k].actor;
                 if (!c->toks[k].deleted && a >= 0 && actor_here(c, a, k) && a != tgt) {
                     src = a;
