@@ -1014,6 +1014,8 @@ static bool try_at(tab_coder *c, match *m, int e, int q)
             m->source = a;
         else if (w->kind == TW_TARGET)
             m->target = a;
+        else if (w->kind == TW_COMPOUND && c->d->format == TAB_FORMAT_PETRARCH && e > m->p->verb_at)
+            m->target = a; /* PETRARCH: '%' after the verb is a compound target ("- * WITH %") */
         else if (w->kind == TW_COMPOUND) {
             m->source = m->target = a;
             m->compound = true;
