@@ -37,6 +37,7 @@ typedef struct sactor {
     int ncodes;
     int group;        /* compound group, -1 */
     bool pronoun;
+    bool unnamed;     /* PETRARCH's "---" actor: an agent without an actor */
 } sactor;
 
 typedef struct group {
@@ -83,6 +84,30 @@ static bool is_word(const tab_coder *c, int i, const char *s)
 }
 
 /* ---- Tokens ------------------------------------------------------------------------- */
+
+/* Appends text[s, e) as an upper-case word; counts its letters and lower-case letters. */
+static void add_word(tab_coder *c, const char *text, size_t s, size_t e, int *letters, int *lower)
+{
+    GROW(c->toks, c->cap_toks, c->ntoks + 1);
+    ttok *t = &c->toks[c->ntoks++];
+    memset(t, 0, sizeof *t);
+    t->start = (int)s;
+    t->end = (int)e;
+    t->w = (int)c->words.len;
+    t->len = (int)(e - s);
+    t->cap = isupper((unsigned char)text[s]) != 0;
+    t->number = isdigit((unsigned char)text[s]) != 0;
+    for (size_t k = s; k < e; k++) {
+        unsigned char x = (unsigned char)text[k];
+        if (isalpha(x)) {
+            (*letters)++;
+            if (islower(x))
+                (*lower)++;
+        }
+        sbuf_addc(&c->words, (char)toupper(x));
+    }
+    sbuf_addc(&c->words, 0);
+}
 
 /* Splits the text into words: upper case, hyphens and most punctuation are blanks, a
  * comma is a word of its own (not inside a number), a final full stop is dropped. */
@@ -134,25 +159,14 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
             s++;
         if (e == s)
             continue;
-        GROW(c->toks, c->cap_toks, c->ntoks + 1);
-        ttok *t = &c->toks[c->ntoks++];
-        memset(t, 0, sizeof *t);
-        t->start = (int)s;
-        t->end = (int)e;
-        t->w = (int)c->words.len;
-        t->len = (int)(e - s);
-        t->cap = isupper((unsigned char)text[s]) != 0;
-        t->number = isdigit((unsigned char)text[s]) != 0;
-        for (size_t k = s; k < e; k++) {
-            unsigned char x = (unsigned char)text[k];
-            if (isalpha(x)) {
-                letters++;
-                if (islower(x))
-                    lower++;
-            }
-            sbuf_addc(&c->words, (char)toupper(x));
-        }
-        sbuf_addc(&c->words, 0);
+        /* PETRARCH reads Penn Treebank words: "didn't" is DID N'T, "won't" WO N'T */
+        size_t split = e;
+        if (c->d->format == TAB_FORMAT_PETRARCH && e - s > 3 && (text[e - 3] == 'n' || text[e - 3] == 'N') &&
+            text[e - 2] == '\'' && (text[e - 1] == 't' || text[e - 1] == 'T'))
+            split = e - 3;
+        add_word(c, text, s, split, &letters, &lower);
+        if (split < e)
+            add_word(c, text, split, e, &letters, &lower);
     }
     c->allcaps = letters > 0 && lower == 0;
     for (size_t k = 0; k < c->ntoks; k++) {
@@ -164,14 +178,28 @@ static void tokenize(tab_coder *c, const char *text, size_t n)
 /* ---- Dictionary phrases -------------------------------------------------------------- */
 
 /* Regular endings (manual 5.2.3): plural and possessive on nouns, actors and agents;
- * S, ED, ES, EN, ING on verbs. */
-enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2 };
+ * S, ED, ES, EN, ING on verbs. END_POSS: the possessive only, for PETRARCH's agents, whose
+ * plurals the reader generated (or not, after '{}'). */
+enum { END_NONE = 0, END_NOUN = 1, END_VERB = 2, END_POSS = 3, END_PETRARCH_VERB = 4 };
 static bool ending_ok(const char *rest, size_t n, int mode)
 {
-    static const char *noun[] = {"S", "ES", "'S", "S'", "'"};
+    if (mode == END_PETRARCH_VERB) {
+        /* the regular forms PETRARCH generates for a verb: +S, +ED, +ING; +D after E;
+         * +ES after S, X, Z, H, O. rest[-1] is the verb's last letter. */
+        char last = rest[-1];
+        if ((n == 1 && rest[0] == 'S') || (n == 2 && memcmp(rest, "ED", 2) == 0) ||
+            (n == 3 && memcmp(rest, "ING", 3) == 0))
+            return true;
+        if (n == 1 && rest[0] == 'D')
+            return last == 'E';
+        if (n == 2 && memcmp(rest, "ES", 2) == 0)
+            return strchr("SXZHO", last) != NULL;
+        return false;
+    }
+    static const char *noun[] = {"'S", "S'", "'", "S", "ES"};
     static const char *verb[] = {"S", "ES", "ED", "D", "EN", "ING"};
     const char **list = mode == END_VERB ? verb : noun;
-    size_t count = mode == END_VERB ? sizeof verb / sizeof verb[0] : sizeof noun / sizeof noun[0];
+    size_t count = mode == END_VERB ? sizeof verb / sizeof verb[0] : mode == END_POSS ? 3 : sizeof noun / sizeof noun[0];
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == n && memcmp(rest, list[i], n) == 0)
             return true;
@@ -191,7 +219,7 @@ static bool word_matches(const tab_coder *c, const tab_word *dw, int k, int last
         return false;
     if (!dw->exact || tl == dl)
         return true;
-    if (dw->noend || last <= 0)
+    if (dw->noend || last <= 0 || dl == 0) /* dl == 0: no letter before the ending to read */
         return false;
     return ending_ok(w + dl, tl - dl, last);
 }
@@ -252,9 +280,12 @@ static bool set_match(tab_coder *c, int set, int pos, int limit, int *end, int d
         return false;
     const tab_set *s = &c->d->sets[set];
     int best = -1;
+    /* PETRARCH matches a member's words in a row ("AUSTRIAN FLORIN" is not "Austrian gold
+     * florin"); TABARI lets words come between them */
+    int gap = c->d->format == TAB_FORMAT_PETRARCH ? 0 : MAX_ACTOR_GAP;
     for (int m = 0; m < s->n; m++) {
         int e;
-        if (phrase_at(c, &s->members[m], pos, limit, MAX_ACTOR_GAP, &e, depth, END_NONE) && e > best)
+        if (phrase_at(c, &s->members[m], pos, limit, gap, &e, depth, END_NONE) && e > best)
             best = e;
     }
     if (best < 0)
@@ -279,7 +310,11 @@ static void consider(void *vctx, const tab_entry *e)
         return;
     int end;
     int gap = e->kind == TK_DISCARD ? 0 : MAX_ACTOR_GAP;
-    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, e->kind == TK_VERB ? END_VERB : END_NOUN))
+    bool petrarch = x->c->d->format == TAB_FORMAT_PETRARCH;
+    int ending = e->kind == TK_VERB                ? (petrarch ? END_PETRARCH_VERB : END_VERB)
+                 : e->kind == TK_AGENT && petrarch ? END_POSS
+                                                   : END_NOUN;
+    if (!phrase_at(x->c, &e->ph, x->i, (int)x->c->ntoks, gap, &end, 0, ending))
         return;
     int chars = 0, adj = 0;
     for (int k = 0; k < e->ph.n; k++) {
@@ -582,9 +617,16 @@ static void join_agents(tab_coder *c)
             }
         }
         if (target < 0) {
-            if (c->o->convert_agents) {
+            if (c->o->convert_agents || c->d->format == TAB_FORMAT_PETRARCH) {
+                /* PETRARCH codes an agent without an actor as the unknown actor "---" */
                 int a = new_actor(c, i, t->last);
-                add_codes(&c->actors[a], agent);
+                if (c->d->format == TAB_FORMAT_PETRARCH) {
+                    char buf[48];
+                    combine(buf, sizeof buf, "---", agent);
+                    add_codes(&c->actors[a], buf);
+                    c->actors[a].unnamed = true;
+                } else
+                    add_codes(&c->actors[a], agent);
                 t->type = Y_ACTOR;
             } else
                 t->type = Y_NOUN;
@@ -972,6 +1014,8 @@ static bool try_at(tab_coder *c, match *m, int e, int q)
             m->source = a;
         else if (w->kind == TW_TARGET)
             m->target = a;
+        else if (w->kind == TW_COMPOUND && c->d->format == TAB_FORMAT_PETRARCH && e > m->p->verb_at)
+            m->target = a; /* PETRARCH: '%' after the verb is a compound target ("- * WITH %") */
         else if (w->kind == TW_COMPOUND) {
             m->source = m->target = a;
             m->compound = true;
@@ -1310,8 +1354,9 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 src = *source_io;
             if (src == -1 && o->default_source[0] && o->default_source_prior)
                 src = DEFAULT_ACTOR;
-            /* greedy: a source after the verb */
-            for (int k = m.verb_last + 1; k < hi && src == -1; k++) {
+            /* greedy: a source after the verb (TABARI); PETRARCH takes the source from the
+             * subject before the verb only */
+            for (int k = m.verb_last + 1; k < hi && src == -1 && c->d->format != TAB_FORMAT_PETRARCH; k++) {
                 int a = c->toks[k].actor;
                 if (!c->toks[k].deleted && a >= 0 && actor_here(c, a, k) && a != tgt) {
                     src = a;
@@ -1323,10 +1368,16 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
         }
         if (tgt == -1) {
             int from = solo ? c->actors[src].last + 1 : m.verb_last + 1;
+            bool past_comma = false;
             for (int k = from; k < hi && tgt == -1; k++) {
+                past_comma |= c->toks[k].type == Y_COMMA;
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
+                /* an unnamed actor is a target only inside the verb's phrase: after the verb,
+                 * before a comma */
+                if (a >= 0 && c->actors[a].unnamed && past_comma)
+                    continue;
                 /* THEIR standing for the source's own compound is taken (TABARI then codes
                  * the compound with itself, a quirk COMPOUND-24 keeps); other pronouns of
                  * the source are not */
@@ -1344,7 +1395,7 @@ static int code_verb(tab_coder *c, int v, int lo, int hi, int *source_io)
                 if (c->toks[k].deleted)
                     continue;
                 int a = c->toks[k].actor;
-                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) &&
+                if (a >= 0 && actor_here(c, a, k) && a != src && !same_codes(c, a, src) && !c->actors[a].unnamed &&
                     (actor_group(c, a) < 0 || actor_group(c, a) != actor_group(c, src)))
                     tgt = a;
             }
@@ -1488,6 +1539,15 @@ static void complexity(tab_coder *c)
         set_status(c, TS_COMPLEX, why);
 }
 
+static bool is_modal(const tab_coder *c, int k)
+{
+    static const char *modal[] = {"CAN", "COULD", "MAY", "MIGHT", "MUST", "SHALL", "SHOULD", "WILL", "WOULD"};
+    for (size_t i = 0; i < sizeof modal / sizeof modal[0]; i++)
+        if (is_word(c, k, modal[i]))
+            return true;
+    return false;
+}
+
 static void shift_verbs_to_nouns(tab_coder *c)
 {
     for (size_t k = 0; k < c->ntoks; k++) {
@@ -1499,6 +1559,8 @@ static void shift_verbs_to_nouns(tab_coder *c)
         bool capital = k > 0 && t->cap && !c->allcaps;
         if (det || capital)
             t->type = Y_NOUN;
+        else if (c->d->format == TAB_FORMAT_PETRARCH && t->last == (int)k && is_modal(c, (int)k))
+            t->type = Y_NONE; /* PETRARCH codes what its parser tags a verb: a modal is MD */
     }
 }
 

@@ -321,6 +321,21 @@ static void phrase_key(const tab_phrase *p, sbuf *b)
     }
 }
 
+/* '+' before a word marks the verb of a compound verb ("+CORDON_OFF", "ASK_+FOR"): removes
+ * it from buf and returns the index of that word (0 without a '+'). */
+static int plus_verb_word(char *buf)
+{
+    char *plus = strchr(buf, '+');
+    if (!plus)
+        return 0;
+    int words = 0;
+    for (char *p = buf; p < plus; p++)
+        if ((*p == '_' || *p == ' ') && p > buf && p[-1] != '_' && p[-1] != ' ')
+            words++;
+    memmove(plus, plus + 1, strlen(plus));
+    return words;
+}
+
 static tab_entry *add_entry(reader *r, tab_phrase *ph, int kind, int index)
 {
     tab_dict *d = r->d;
@@ -775,6 +790,9 @@ static bool add_pattern(reader *r, verb_ctx *c, const char *text, const tab_code
             }
             break;
         }
+        if (d->format == TAB_FORMAT_PETRARCH)
+            for (int i = 0; i < ph.n; i++)
+                ph.words[i].exact = true; /* PETRARCH compares a pattern's words whole */
         int verb_at = -1, nverb = 0;
         for (int i = 0; i < ph.n; i++)
             if (ph.words[i].kind == TW_VERB) {
@@ -832,20 +850,10 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
     v->file = r->file;
     v->line = r->line;
     c->verb = (int)d->nverbs++;
-    /* '+' before a word marks the verb of a compound verb */
     char buf[MAX_LINE];
     str_copy(buf, sizeof buf, s->phrase);
     hyphens(buf);
-    int verb_word = 0;
-    char *plus = strchr(buf, '+');
-    if (plus) {
-        int words = 0;
-        for (char *p = buf; p < plus; p++)
-            if ((*p == '_' || *p == ' ') && p > buf && p[-1] != '_' && p[-1] != ' ')
-                words++;
-        verb_word = words;
-        memmove(plus, plus + 1, strlen(plus));
-    }
+    int verb_word = plus_verb_word(buf);
     tab_phrase ph;
     if (!parse_phrase(r, buf, &ph, false))
         return false;
@@ -861,9 +869,13 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
         for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
             tab_phrase fp;
             hyphens(tok);
+            int form_verb_word = plus_verb_word(tok); /* PETRARCH: {+CORDONED_OFF} */
             if (!parse_phrase(r, tok, &fp, false))
                 return false;
-            add_entry(r, &fp, TK_VERB, c->verb);
+            if (form_verb_word >= fp.n)
+                form_verb_word = 0;
+            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
+            fe->verb_word = form_verb_word;
         }
     }
     return true;
@@ -945,14 +957,18 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         c->set = (int)d->nsets++;
         return true;
     }
-    if (line[0] == '+' && c->set >= 0 && (c->section == 1 || c->verb < 0 || r->d->format == TAB_FORMAT_PETRARCH) &&
-        (c->section == 1 || c->block < 0)) {
+    /* PETRARCH defines synsets between verb blocks too: '+' lines after '&NAME' are members */
+    if (line[0] == '+' && c->set >= 0 &&
+        (r->d->format == TAB_FORMAT_PETRARCH || ((c->section == 1 || c->verb < 0) && (c->section == 1 || c->block < 0)))) {
         char buf[MAX_LINE];
         str_copy(buf, sizeof buf, trim(line + 1));
         hyphens(buf);
         tab_phrase ph;
         if (!parse_phrase(r, buf, &ph, true))
             return false;
+        if (d->format == TAB_FORMAT_PETRARCH)
+            for (int i = 0; i < ph.n; i++)
+                ph.words[i].exact = true; /* as in a pattern: whole words */
         tab_set *set = &d->sets[c->set];
         for (int i = 0; i < ph.n; i++)
             if (ph.words[i].kind == TW_SET && ph.words[i].set == c->set) {
@@ -1020,9 +1036,13 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
             tab_phrase fp;
             hyphens(tok);
+            int form_verb_word = plus_verb_word(tok);
             if (!parse_phrase(r, tok, &fp, false))
                 return false;
-            add_entry(r, &fp, TK_VERB, c->verb);
+            if (form_verb_word >= fp.n)
+                form_verb_word = 0;
+            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
+            fe->verb_word = form_verb_word;
         }
         return true;
     }
