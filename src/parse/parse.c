@@ -339,6 +339,15 @@ static int skip_determiners(const sentence *s, int i, int limit)
     return i;
 }
 
+/* Only titles (and their stops) in [from, to): "President", "Prime Minister", "Dr." */
+static bool titles_between(const sentence *s, int from, int to)
+{
+    for (int k = from; k < to; k++)
+        if (!(s->tokens[k].flags & W_TITLE) && !word_eq(s, k, "."))
+            return false;
+    return true;
+}
+
 static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int nm)
 {
     s->nunits = 0;
@@ -393,6 +402,19 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                     str_copy(combined, sizeof combined, entry_code(d, n, s->date));
                 end = n->end;
                 i++;
+            } else if (!is_actor && !next_actor && i + 2 < nm && ms[i + 2].is_actor && ms[i + 2].entry->person &&
+                       m->end < n->start && word_eq(s, m->end, "of") &&
+                       skip_determiners(s, m->end + 1, n->start) == n->start &&
+                       titles_between(s, n->end, ms[i + 2].start)) {
+                /* "the forces of President Bashar al-Assad", "the government of Prime
+                 * Minister Prayuth": the agent is of the titled person's country */
+                const char *person = entry_code(d, &ms[i + 2], s->date);
+                char country[4];
+                snprintf(country, sizeof country, "%.3s", person);
+                combine(combined, country, code);
+                actor = mention_entry(d, &ms[i + 2]);
+                end = ms[i + 2].end;
+                i += 2;
             } else if (!is_actor && next_actor && m->end < n->start &&
                        (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "from") ||
                         (word_eq(s, m->end, "in") &&
