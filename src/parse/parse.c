@@ -983,8 +983,16 @@ static void build_clauses(sentence *s)
         int right = vg->end;
         while (right < next_start && !is_boundary(s, right))
             right++;
-        /* The next clause's subject belongs to the next clause: stop before it. */
-        if (right == next_start && v + 1 < s->nvgs) {
+        /* The next clause's subject belongs to the next clause: stop before it; but in
+         * "released 24 hostages held in Gaza" the participle describes this clause's
+         * object, which stays in reach. */
+        const verb_group *nv = v + 1 < s->nvgs ? &s->vgs[v + 1] : NULL;
+        bool reduced_relative = nv && nv->start == nv->verb && is_past_form(s, nv->verb) && !ends_with(s, nv->verb, "ing") &&
+                                nv->verb + 1 < n && (s->tokens[nv->verb + 1].flags & W_PREP) &&
+                                !(s->tokens[nv->verb].flags & W_SPEECH);
+        for (int k = vg->end; reduced_relative && k < next_start; k++)
+            reduced_relative = !(s->tokens[k].flags & W_CONJ) && !(s->tokens[k].shape & T_PUNCT); /* not ", and X responded" */
+        if (right == next_start && v + 1 < s->nvgs && !reduced_relative) {
             int k = next_start;
             while (k > vg->end && (s->tokens[k - 1].flags & (W_ADV)))
                 k--;
