@@ -755,13 +755,16 @@ static bool is_main_verb(const sentence *s, int i)
         if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !word_eq(s, b, "of") &&
             !(t->flags & W_SPEECH))
             return false;
-        /* "struck hundreds of Hamas targets": the same after "of" and the noun before it */
+        /* "struck hundreds of Hamas targets", "in retaliation for a new round of US
+         * sanctions": the same after "of" and the noun before it */
         if (b >= 1 && word_eq(s, b, "of")) {
             b--;
-            for (int k = 0; k < 3 && b >= 0 && !(s->tokens[b].flags & W_VERB) && s->group_at[b] < 0 &&
-                            !(s->tokens[b].shape & T_PUNCT);
+            for (int k = 0; k < 3 && b >= 0 && !((s->tokens[b].flags & W_VERB) && is_past_form(s, b)) &&
+                            !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 && !(s->tokens[b].shape & T_PUNCT);
                  k++)
                 b--;
+            if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
+                return false;
         }
         return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
     }
