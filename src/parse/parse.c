@@ -128,7 +128,10 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         return NULL;
     if (word_eq(s, i, "it") && i + 1 < (int)s->ntokens) {
         const token *next = &s->tokens[i + 1];
-        bool acts = (next->flags & (W_MODAL | W_HAVE | W_DO | W_NEG)) ||
+        const token *before = i > 0 ? &s->tokens[i - 1] : NULL;
+        bool object = before && (before->flags & W_VERB) && !(before->flags & (W_BE | W_HAVE | W_DO | W_MODAL)) &&
+                      (next->flags & W_PREP); /* "accusing it of", "urged it to" */
+        bool acts = object || (next->flags & (W_MODAL | W_HAVE | W_DO | W_NEG)) ||
                     ((next->flags & W_VERB) && !(next->flags & W_BE)) ||
                     ((next->flags & W_BE) && i + 2 < (int)s->ntokens && (s->tokens[i + 2].flags & W_VERB) &&
                      (s->tokens[i + 2].shape & T_WORD) && s->tokens[i + 2].nlemmas > 0);
