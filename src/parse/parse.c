@@ -162,6 +162,15 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         *code = ctx->person_code;
         return ctx->person;
     }
+    if (word_eq(s, i, "them") && i > 0 && (s->tokens[i - 1].flags & W_VERB) &&
+        !(s->tokens[i - 1].flags & (W_BE | W_HAVE | W_DO | W_MODAL))) {
+        /* "accusing them of meddling", "ordered them out": the latest actor of the sentence */
+        for (int k = nm; k-- > 0;)
+            if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
+                *code = dict_code_on(ms[k].entry, s->date);
+                return ms[k].entry;
+            }
+    }
     if (word_eq(s, i, "they") && ctx->group) {
         *code = ctx->group_code;
         return ctx->group;
