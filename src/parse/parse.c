@@ -917,8 +917,8 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
     const clause *prev = s->nclauses > 0 ? &s->clauses[s->nclauses - 1] : NULL;
     /* "condemned a bombing that killed four policemen, and accused the insurgents": a
      * verb after a relative clause shares the subject of the clause before it */
-    while (prev && prev->relative && prev > s->clauses)
-        prev--;
+    while (prev && (prev->relative || prev->complement) && prev > s->clauses)
+        prev--; /* nor after what another verb demanded ("demanded that X stop ... and warned") */
     int p = vg->start - 1;
     while (p >= left && (s->tokens[p].flags & W_ADV))
         p--;
@@ -994,6 +994,7 @@ static void build_clauses(sentence *s)
         while (left > prev_end && !is_boundary(s, left - 1))
             left--;
         c.left = left;
+        c.complement = left >= 1 && word_eq(s, left - 1, "that");
         int next_start = v + 1 < s->nvgs ? s->vgs[v + 1].start : n;
         int right = vg->end;
         while (right < next_start && !is_boundary(s, right))

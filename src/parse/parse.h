@@ -64,6 +64,7 @@ typedef struct clause {
     int subject;      /* actor group, -1 when none */
     bool subject_inherited;
     bool relative;    /* "the bombing that killed ...": the verb follows that, which, who */
+    bool complement;  /* "demanded that the US stop ...": the clause follows "that" */
     int agent;        /* passive: the "by" group, -1 when none */
 } clause;
 
