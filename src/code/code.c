@@ -1223,6 +1223,20 @@ static bool coordinated_between(const sentence *s, int from, int to)
     return false;
 }
 
+/* "an investigation into war crimes committed by Israeli forces": a participle with its
+ * agent right after a noun of an earlier clause describes that noun; after a verbal event
+ * it is that event's content, which the coding guide does not code (section "Content of a
+ * verbal event"). After a material event ("intercepted a missile fired by the rebels") it
+ * is coded. */
+static bool reduced_relative(const sentence *s, const verb_group *vg)
+{
+    if (!vg->passive || vg->start != vg->verb || vg->verb == 0)
+        return false;
+    const token *before = &s->tokens[vg->verb - 1];
+    return (before->shape & T_WORD) && !(before->shape & T_CAP) && s->group_at[vg->verb - 1] < 0 &&
+           !(before->flags & (W_BE | W_HAVE | W_DO | W_MODAL | W_NEG | W_ADV | W_CONJ | W_PREP | W_PRON));
+}
+
 static void drop_covered_statements(jirga_coder *c, size_t first)
 {
     size_t kept = first;
@@ -1289,6 +1303,13 @@ static void code_sentence(jirga_coder *c)
             trace(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
                   (int)(s->tokens[cl->left - 1].end - s->tokens[cl->left - 1].start),
                   s->text + s->tokens[cl->left - 1].start);
+            continue;
+        }
+        if (cl->vg >= 0 && k > 0 && c->nevents > first_event && atoi(c->events[c->nevents - 1].root) <= 13 &&
+            reduced_relative(s, &s->vgs[cl->vg])) {
+            trace(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
+                  (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
+                  s->text + s->tokens[s->vgs[cl->vg].verb].start);
             continue;
         }
         if (cl->vg >= 0 && is_future(c, &s->vgs[cl->vg])) {
