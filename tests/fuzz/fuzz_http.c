@@ -23,7 +23,9 @@
  * file of the web page is sent only to GET or HEAD; every other answer is one line of
  * valid JSON (to jansson, which also rejects invalid UTF-8), an object: {"error",
  * "status"} for a failure, and for a success the shape of its endpoint (the events and
- * sentences of /v1/code, the counts of /v1/ingest, ...).
+ * sentences of /v1/code, the counts of /v1/ingest, ...). Each request is answered twice in
+ * a row, and both answers must be the same bytes: the server reuses its coders from one
+ * request to the next, and ingesting the same documents again replaces them.
  *
  * FUZZ_HTTP_PRINT=1 prints each request and the start of its answer on stderr.
  */
@@ -283,9 +285,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     serve_answer a;
     serve_handle_url(server, rq.method, rq.target, rq.content_type, rq.content_length, body, rq.body_len, &a);
     if (print_answers)
-        fprintf(stderr, "%s %s -> %u %.*s", rq.method, rq.target, a.status,
-                a.file ? 1 : (int)(a.body_len < 300 ? a.body_len : 300), a.file ? "\n" : a.body);
+        fprintf(stderr, "%s %s -> %u %.*s\n", rq.method, rq.target, a.status,
+                a.file ? 6 : (int)(a.body_len < 300 ? a.body_len - 1 : 300), a.file ? "(file)" : a.body);
     check_answer(&rq, &a);
+    /* The same request again gets the same answer: a coder taken from the pool keeps
+     * nothing of the document before, and an ingest again replaces what it wrote. */
+    serve_answer again;
+    serve_handle_url(server, rq.method, rq.target, rq.content_type, rq.content_length, body, rq.body_len, &again);
+    if (again.status != a.status || again.body_len != a.body_len || memcmp(again.body, a.body, a.body_len) != 0)
+        fprintf(stderr, "first answer:  %u %.*s\nsecond answer: %u %.*s\n", a.status, (int)a.body_len, a.body,
+                again.status, (int)again.body_len, again.body);
+    FUZZ_CHECK(again.status == a.status && again.body_len == a.body_len && memcmp(again.body, a.body, a.body_len) == 0);
+    serve_answer_free(&again);
     serve_answer_free(&a);
     free(body);
     request_free(&rq);
