@@ -2,11 +2,13 @@
  * fuzz_http.c — libFuzzer target for the request handling of `jirga serve` (src/serve/):
  * each input is one HTTP request, answered by serve_handle_url, the function the
  * libmicrohttpd callback answers with, without sockets. The server (serve_new) codes with
- * the project dictionary and keeps a store in a temporary directory, created again after
- * every 200 ingests so that queries stay fast; its --max-body is 4096 bytes, so that
- * bodies past the limit are fuzzed too.
+ * the project dictionary and keeps a store in a temporary directory; each input starts
+ * with an empty store (its rows deleted after an input that ingested, which is much faster
+ * than a new file), so that an input replays alone. Its --max-body is 4096 bytes, so that bodies past the limit are fuzzed too.
  *
- * The input is written as a request, so that seeds can be read and written by hand:
+ * The input is up to 8 requests, each ended by a line "----" (the last by the end of the
+ * input), so that an ingest and the queries that read it are one input. A request is
+ * written as one, so that seeds can be read and written by hand:
  *
  *     METHOD TARGET            a line: the method up to the first space, then the target
  *     Content-Type: VALUE      (path and query string, as on a request line); header
@@ -35,15 +37,16 @@
 #include "serve/serve.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <strings.h>
 
-enum { MAX_BODY = 4096, INGESTS_PER_STORE = 200 };
+enum { MAX_BODY = 4096, MAX_REQUESTS = 8 };
 
 static jirga_dict *dict;
 static serve_server *server;
 static char db_path[600];
-static int ingests;
+static int ingests; /* answered 200 since the store was made */
 static bool print_answers; /* FUZZ_HTTP_PRINT=1: each request and its answer on stderr */
 
 static void remove_store(void)
@@ -67,6 +70,35 @@ static void open_server(void)
         fprintf(stderr, "fuzz_http: %s\n", err.message);
         abort();
     }
+    ingests = 0;
+}
+
+/* Deletes every row of the store but its meta table, on a connection of its own: every
+ * table but the FTS5 index's own (named after it), which follows its virtual table. (The
+ * schema has no AUTOINCREMENT: row ids start again from 1.) */
+static void empty_store(void)
+{
+    sqlite3 *db;
+    FUZZ_CHECK(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    FUZZ_CHECK(sqlite3_prepare_v2(db,
+                                  "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta' AND "
+                                  "name NOT GLOB 'sqlite_*' AND name NOT GLOB '*_fts_*'",
+                                  -1, &st, NULL) == SQLITE_OK);
+    char sql[4096] = "BEGIN;";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        size_t n = strlen(sql);
+        snprintf(sql + n, sizeof sql - n, " DELETE FROM \"%s\";", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    strncat(sql, " COMMIT;", sizeof sql - strlen(sql) - 1);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "fuzz_http: emptying the store: %s\n", msg ? msg : sqlite3_errmsg(db));
+    FUZZ_CHECK(rc == SQLITE_OK);
+    sqlite3_free(msg);
+    sqlite3_close(db);
     ingests = 0;
 }
 
@@ -274,7 +306,7 @@ static void check_answer(const request *rq, const serve_answer *a)
     json_decref(root);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void answer_request(const uint8_t *data, size_t size)
 {
     request rq;
     read_request(data, size, &rq);
@@ -300,7 +332,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     serve_answer_free(&a);
     free(body);
     request_free(&rq);
-    if (ingests >= INGESTS_PER_STORE)
-        open_server();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (ingests)
+        empty_store();
+    static const char separator[] = "\n----\n";
+    size_t sep = sizeof separator - 1;
+    for (int n = 1; n <= MAX_REQUESTS; n++) {
+        const uint8_t *end = n < MAX_REQUESTS ? memmem(data, size, separator, sep) : NULL;
+        size_t len = end ? (size_t)(end - data) : size;
+        answer_request(data, len);
+        if (!end)
+            break;
+        data += len + sep;
+        size -= len + sep;
+    }
     return 0;
 }
