@@ -1,10 +1,11 @@
 /*
  * fuzz_http.c — libFuzzer target for the request handling of `jirga serve` (src/serve/):
- * each input is one HTTP request, answered by serve_handle_url, the function the
- * libmicrohttpd callback answers with, without sockets. The server (serve_new) codes with
- * the project dictionary and keeps a store in a temporary directory; each input starts
- * with an empty store (its rows deleted after an input that ingested, which is much faster
- * than a new file), so that an input replays alone. Its --max-body is 4096 bytes, so that bodies past the limit are fuzzed too.
+ * each input is a few HTTP requests, each answered by serve_handle_url, which calls
+ * serve_handle, the function the libmicrohttpd callback answers with, without sockets.
+ * The server (serve_new) codes with the project dictionary and keeps a store in a
+ * temporary directory; each input starts with an empty store (its rows deleted after an
+ * input that ingested, much faster than a new file), so that an input replays alone. Its
+ * --max-body is 4096 bytes, so that bodies past the limit are fuzzed too.
  *
  * The input is up to 8 requests, each ended by a line "----" (the last by the end of the
  * input), so that an ingest and the queries that read it are one input. A request is
@@ -46,7 +47,7 @@ enum { MAX_BODY = 4096, MAX_REQUESTS = 8 };
 static jirga_dict *dict;
 static serve_server *server;
 static char db_path[600];
-static int ingests; /* answered 200 since the store was made */
+static int ingests; /* ingests answered 200 since the store was emptied */
 static bool print_answers; /* FUZZ_HTTP_PRINT=1: each request and its answer on stderr */
 
 static void remove_store(void)
