@@ -124,7 +124,7 @@ demo:
 # the seeds and tests/fuzz/crashes/ (tests/fuzz/run.sh --replay).
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := text dict jsonl code tables peer
+FUZZ_TARGETS := text dict jsonl code tables peer http
 FUZZ_BUILD ?= build-fuzz
 FUZZ_EXTRA ?= # more flags, such as -fno-sanitize=nonnull-attribute to fuzz past a known report
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -139,8 +139,17 @@ $(FUZZ_BUILD)/%.o: %.c
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) -o $@ $(LDLIBS)
 
+# fuzz_http also takes the server (src/serve/) and the web page it embeds.
+FUZZ_SERVE_OBJ := $(FUZZ_BUILD)/src/serve/serve.o $(FUZZ_BUILD)/gen/web_files.o
+$(FUZZ_BUILD)/gen/web_files.o: $(BUILD)/gen/web_files.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/fuzz.h $(FUZZ_OBJ) $(FUZZ_SERVE_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(FUZZ_SERVE_OBJ) -o $@ $(LDLIBS)
+
 fuzz-build: $(FUZZ_BIN)
-.SECONDARY: $(FUZZ_OBJ)
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_SERVE_OBJ)
 
 fuzz: fuzz-build $(PLACES)
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh $(FUZZ_TARGETS)

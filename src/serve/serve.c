@@ -2,11 +2,11 @@
  * serve.c — the HTTP API of `jirga serve` over libmicrohttpd (see serve.h; the endpoints
  * are documented in docs/serve.md).
  *
- * A request goes: connection_start (first call: method, path, body limit) → body chunks
- * gathered into the request's buffer (or counted and dropped once past the limit) → the
- * last call routes it to one handler, which answers JSON → request_done frees it. Every
- * failure is answered {"error": "...", "status": N}; nothing a client sends can stop the
- * server.
+ * serve_handle answers one request (method, path, query arguments, Content-Type, body)
+ * with a status and a body, without the connection: route picks one handler, which
+ * answers JSON. The libmicrohttpd callback (on_request) gathers the body and calls it;
+ * tests/fuzz/fuzz_http.c calls it directly through serve_handle_url. Every failure is
+ * answered {"error": "...", "status": N}; nothing a client sends can stop the server.
  */
 #include "serve.h"
 
@@ -57,14 +57,13 @@ struct serve_server {
     atomic_ulong requests;
 };
 
-/* One HTTP request: what the first call learned and the body gathered so far. */
-typedef struct request {
-    bool is_post;
+/* One HTTP request on a connection: the body gathered so far. */
+typedef struct pending {
     sbuf body;
     size_t body_bytes; /* received, counted past the limit too */
     bool too_large;
     bool answered; /* refused on its headers: later calls only drain the body */
-} request;
+} pending;
 
 static void logf_(serve_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(serve_server *s, const char *fmt, ...)
@@ -101,38 +100,22 @@ static void coder_give(serve_server *s, jirga_coder *c)
 
 /* ---- Answers ------------------------------------------------------------------------------ */
 
-/* Queues body (consumed: freed by libmicrohttpd) with the status and the content type. */
-static enum MHD_Result answer(serve_server *s, struct MHD_Connection *c, unsigned status, const char *type,
-                              sbuf *body, const char *allow)
-{
-    struct MHD_Response *r = MHD_create_response_from_buffer(body->len, body->data, MHD_RESPMEM_MUST_FREE);
-    body->data = NULL;
-    body->len = body->cap = 0;
-    if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (allow)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    if (atomic_load(&s->stopping))
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    atomic_fetch_add(&s->requests, 1);
-    return ok;
-}
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
 
-static enum MHD_Result answer_json(serve_server *s, struct MHD_Connection *c, unsigned status, sbuf *body)
+/* Fills out with body (consumed) as JSON and the status; returns the status. */
+static unsigned answer_json(serve_answer *out, unsigned status, sbuf *body)
 {
     sbuf_addc(body, '\n');
-    return answer(s, c, status, "application/json; charset=utf-8", body, NULL);
+    *out = (serve_answer){.status = status, .content_type = JSON_TYPE, .body = body->data, .body_len = body->len};
+    body->data = NULL;
+    body->len = body->cap = 0;
+    return status;
 }
 
-static enum MHD_Result fail(serve_server *s, struct MHD_Connection *c, unsigned status, const char *allow,
-                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static enum MHD_Result fail(serve_server *s, struct MHD_Connection *c, unsigned status, const char *allow,
-                            const char *fmt, ...)
+/* Fills out with {"error": message, "status": N} and the Allow header of a 405. */
+static unsigned fail(serve_answer *out, unsigned status, const char *allow, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static unsigned fail(serve_answer *out, unsigned status, const char *allow, const char *fmt, ...)
 {
     char message[768];
     va_list ap;
@@ -142,15 +125,26 @@ static enum MHD_Result fail(serve_server *s, struct MHD_Connection *c, unsigned 
     sbuf b = {0};
     sbuf_adds(&b, "{\"error\":");
     out_json_string(&b, message, strlen(message));
-    sbuf_printf(&b, ",\"status\":%u}\n", status);
-    return answer(s, c, status, "application/json; charset=utf-8", &b, allow);
+    sbuf_printf(&b, ",\"status\":%u}", status);
+    answer_json(out, status, &b);
+    out->allow = allow;
+    return status;
+}
+
+void serve_answer_free(serve_answer *a)
+{
+    if (!a)
+        return;
+    if (!a->file)
+        free(a->body);
+    memset(a, 0, sizeof *a);
 }
 
 /* ---- Reading requests ---------------------------------------------------------------------- */
 
-static const char *query_arg(struct MHD_Connection *c, const char *name)
+static const char *query_arg(const serve_request *rq, const char *name)
 {
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    const char *v = rq->arg ? rq->arg(rq->arg_ctx, name) : NULL;
     return v && *v ? v : NULL;
 }
 
@@ -226,19 +220,19 @@ static bool doc_from_json(json_t *o, req_doc *d, char *why, size_t cap)
 /* The documents of a POST body: a JSON object, a JSON array of objects, or (text/plain)
  * the text itself with ?date=, ?id= and the first line as the headline, as `jirga code`
  * reads a plain text file. Returns the number of documents, or -1 with why filled. */
-static int read_docs(struct MHD_Connection *c, request *rq, req_doc **docs, char *why, size_t cap)
+static int read_docs(const serve_request *rq, req_doc **docs, char *why, size_t cap)
 {
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *type = rq->content_type;
     *docs = NULL;
     if (type && strncasecmp(type, "text/plain", 10) == 0) {
-        const char *date = query_arg(c, "date"), *id = query_arg(c, "id");
+        const char *date = query_arg(rq, "date"), *id = query_arg(rq, "id");
         if (date && !valid_date(date, false)) {
             snprintf(why, cap, "?date= must be YYYY-MM-DD, not '%.40s'", date);
             return -1;
         }
         req_doc *d = xcalloc(1, sizeof *d);
-        d->text = xstrndup(rq->body.data ? rq->body.data : "", rq->body.len);
-        d->text_len = rq->body.len;
+        d->text = xstrndup(rq->body ? rq->body : "", rq->body_len);
+        d->text_len = rq->body_len;
         d->date = date ? xstrdup(date) : NULL;
         d->id = id ? xstrdup(id) : NULL;
         d->first_line_is_title = true;
@@ -251,7 +245,7 @@ static int read_docs(struct MHD_Connection *c, request *rq, req_doc **docs, char
         return -1;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
+    json_t *root = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);
     if (!root) {
         snprintf(why, cap, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
         return -1;
@@ -330,13 +324,13 @@ static void code_one(jirga_coder *coder, const req_doc *d, sbuf *b)
     sbuf_adds(b, "]}");
 }
 
-static enum MHD_Result handle_code(serve_server *s, struct MHD_Connection *c, request *rq)
+static unsigned handle_code(serve_server *s, const serve_request *rq, serve_answer *out)
 {
     char why[512];
     req_doc *docs;
-    int n = read_docs(c, rq, &docs, why, sizeof why);
+    int n = read_docs(rq, &docs, why, sizeof why);
     if (n < 0)
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
     jirga_coder *coder = coder_take(s);
     sbuf b = {0};
     if (n == 1) {
@@ -352,22 +346,22 @@ static enum MHD_Result handle_code(serve_server *s, struct MHD_Connection *c, re
     }
     coder_give(s, coder);
     free_docs(docs, n);
-    return answer_json(s, c, MHD_HTTP_OK, &b);
+    return answer_json(out, MHD_HTTP_OK, &b);
 }
 
 /* ---- POST /v1/ingest ------------------------------------------------------------------------ */
 
-static enum MHD_Result handle_ingest(serve_server *s, struct MHD_Connection *c, request *rq)
+static unsigned handle_ingest(serve_server *s, const serve_request *rq, serve_answer *out)
 {
     char why[512];
     req_doc *docs;
-    int n = read_docs(c, rq, &docs, why, sizeof why);
+    int n = read_docs(rq, &docs, why, sizeof why);
     if (n < 0)
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
     for (int i = 0; i < n; i++)
         if (!docs[i].id || !docs[i].id[0]) {
             free_docs(docs, n);
-            return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL,
+            return fail(out, MHD_HTTP_BAD_REQUEST, NULL,
                         "document %d has no \"id\" (?id= for text/plain): the store keeps documents by id, and "
                         "ingesting an id again replaces it",
                         i + 1);
@@ -398,11 +392,11 @@ static enum MHD_Result handle_ingest(serve_server *s, struct MHD_Connection *c, 
     free_docs(docs, n);
     if (rc != 0) {
         logf_(s, "ingest failed: %s", err.message);
-        return fail(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be written: %s", err.message);
+        return fail(out, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be written: %s", err.message);
     }
     sbuf b = {0};
     sbuf_printf(&b, "{\"documents\":%d,\"events\":%ld}", n, events);
-    return answer_json(s, c, MHD_HTTP_OK, &b);
+    return answer_json(out, MHD_HTTP_OK, &b);
 }
 
 /* ---- Store filters from the query string ------------------------------------------------------ */
@@ -428,31 +422,31 @@ static bool code_arg(const char *v, char *dst, size_t cap)
     return true;
 }
 
-static bool flag_arg(struct MHD_Connection *c, const char *name)
+static bool flag_arg(const serve_request *rq, const char *name)
 {
-    const char *v = query_arg(c, name);
+    const char *v = query_arg(rq, name);
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
 }
 
 /* The filters of `jirga query` as query arguments (docs/serve.md). Returns false with why
  * filled when one is malformed. */
-static bool read_filter(struct MHD_Connection *c, filter_args *a, char *why, size_t cap)
+static bool read_filter(const serve_request *rq, filter_args *a, char *why, size_t cap)
 {
     memset(a, 0, sizeof *a);
     const char *v;
-    if ((v = query_arg(c, "from"))) {
+    if ((v = query_arg(rq, "from"))) {
         if (!valid_date(v, true) || strlen(v) >= sizeof a->from)
             return snprintf(why, cap, "from wants YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'", v), false;
         strcpy(a->from, v);
         a->f.from = a->from;
     }
-    if ((v = query_arg(c, "to"))) {
+    if ((v = query_arg(rq, "to"))) {
         if (!valid_date(v, true) || strlen(v) >= sizeof a->to)
             return snprintf(why, cap, "to wants YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'", v), false;
         strcpy(a->to, v);
         a->f.to = a->to;
     }
-    if ((v = query_arg(c, "dyad"))) {
+    if ((v = query_arg(rq, "dyad"))) {
         const char *dash = strchr(v, '-');
         char src[32] = "";
         if (!dash || (size_t)(dash - v) >= sizeof src)
@@ -464,7 +458,7 @@ static bool read_filter(struct MHD_Connection *c, filter_args *a, char *why, siz
         a->f.dyad_source = a->dyad;
         a->f.dyad_target = a->dyad + 32;
     }
-    a->f.both_directions = flag_arg(c, "both");
+    a->f.both_directions = flag_arg(rq, "both");
     if (a->f.both_directions && !a->f.dyad_source)
         return snprintf(why, cap, "both goes with dyad"), false;
     static const char *const codes[] = {"actor", "country", "role", "cameo"};
@@ -472,13 +466,13 @@ static bool read_filter(struct MHD_Connection *c, filter_args *a, char *why, siz
     size_t caps[] = {sizeof a->actor, sizeof a->country, sizeof a->role, sizeof a->cameo};
     const char **fields[] = {&a->f.actor, &a->f.country, &a->f.role, &a->f.cameo};
     for (int i = 0; i < 4; i++) {
-        if (!(v = query_arg(c, codes[i])))
+        if (!(v = query_arg(rq, codes[i])))
             continue;
         if (!code_arg(v, slots[i], caps[i]))
             return snprintf(why, cap, "%s wants a code of letters and digits, not '%.40s'", codes[i], v), false;
         *fields[i] = slots[i];
     }
-    if ((v = query_arg(c, "root"))) {
+    if ((v = query_arg(rq, "root"))) {
         if (strlen(v) == 1 && isdigit((unsigned char)v[0]))
             snprintf(a->root, sizeof a->root, "0%c", v[0]); /* 4 means 04 */
         else if (strlen(v) == 2 && isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[1]))
@@ -487,19 +481,19 @@ static bool read_filter(struct MHD_Connection *c, filter_args *a, char *why, siz
             return snprintf(why, cap, "root wants a CAMEO root code from 01 to 20, not '%.40s'", v), false;
         a->f.root = a->root;
     }
-    if ((v = query_arg(c, "quad"))) {
+    if ((v = query_arg(rq, "quad"))) {
         if (strlen(v) != 1 || v[0] < '1' || v[0] > '4')
             return snprintf(why, cap, "quad wants a QuadClass from 1 to 4, not '%.40s'", v), false;
         a->f.quad = v[0] - '0';
     }
-    a->f.text = query_arg(c, "text"); /* borrowed from the connection for the request */
+    a->f.text = query_arg(rq, "text"); /* borrowed from the connection for the request */
     return true;
 }
 
 /* A positive number argument, at most max; def when absent. -1 when malformed. */
-static long number_arg(struct MHD_Connection *c, const char *name, long def, long max)
+static long number_arg(const serve_request *rq, const char *name, long def, long max)
 {
-    const char *v = query_arg(c, name);
+    const char *v = query_arg(rq, name);
     if (!v)
         return def;
     char *end;
@@ -533,27 +527,27 @@ static int add_event(void *ctx, const export_event *e)
     return 0;
 }
 
-static enum MHD_Result handle_events(serve_server *s, struct MHD_Connection *c)
+static unsigned handle_events(serve_server *s, const serve_request *rq, serve_answer *out)
 {
     filter_args a;
     char why[256];
-    if (!read_filter(c, &a, why, sizeof why))
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
-    long limit = number_arg(c, "limit", DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT);
+    if (!read_filter(rq, &a, why, sizeof why))
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
+    long limit = number_arg(rq, "limit", DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT);
     if (limit < 0)
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of events from 1 to %d", MAX_EVENT_LIMIT);
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of events from 1 to %d", MAX_EVENT_LIMIT);
     events_out o = {.limit = limit};
     sbuf_adds(&o.b, "{\"events\":[");
     jirga_error err = {0};
     pthread_mutex_lock(&s->reader_mu);
-    int rc = store_query(s->reader, &a.f, flag_arg(c, "all"), add_event, &o, &err);
+    int rc = store_query(s->reader, &a.f, flag_arg(rq, "all"), add_event, &o, &err);
     pthread_mutex_unlock(&s->reader_mu);
     if (rc != 0) {
         sbuf_free(&o.b);
-        return fail(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
+        return fail(out, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
     }
     sbuf_printf(&o.b, "],\"count\":%ld,\"truncated\":%s}", o.count, o.truncated ? "true" : "false");
-    return answer_json(s, c, MHD_HTTP_OK, &o.b);
+    return answer_json(out, MHD_HTTP_OK, &o.b);
 }
 
 /* ---- GET /v1/stats: the store's CSV aggregate as JSON ------------------------------------------ */
@@ -576,13 +570,13 @@ static bool is_number(const char *field, size_t n)
     return true;
 }
 
-static enum MHD_Result handle_stats(serve_server *s, struct MHD_Connection *c)
+static unsigned handle_stats(serve_server *s, const serve_request *rq, serve_answer *out)
 {
     filter_args a;
     char why[256];
-    if (!read_filter(c, &a, why, sizeof why))
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
-    const char *by_name = query_arg(c, "by");
+    if (!read_filter(rq, &a, why, sizeof why))
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
+    const char *by_name = query_arg(rq, "by");
     store_period by = STORE_DAY;
     if (!by_name || strcmp(by_name, "day") == 0)
         by_name = "day";
@@ -591,7 +585,7 @@ static enum MHD_Result handle_stats(serve_server *s, struct MHD_Connection *c)
     else if (strcmp(by_name, "month") == 0)
         by = STORE_MONTH;
     else
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "by is day, week or month, not '%.40s'", by_name);
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "by is day, week or month, not '%.40s'", by_name);
     sbuf csv = {0};
     long skipped = 0;
     jirga_error err = {0};
@@ -600,7 +594,7 @@ static enum MHD_Result handle_stats(serve_server *s, struct MHD_Connection *c)
     pthread_mutex_unlock(&s->reader_mu);
     if (rc != 0) {
         sbuf_free(&csv);
-        return fail(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
+        return fail(out, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
     }
     /* The header names the columns; each line after it is one period. */
     sbuf b = {0};
@@ -643,7 +637,7 @@ static enum MHD_Result handle_stats(serve_server *s, struct MHD_Connection *c)
     }
     sbuf_adds(&b, "]}");
     sbuf_free(&csv);
-    return answer_json(s, c, MHD_HTTP_OK, &b);
+    return answer_json(out, MHD_HTTP_OK, &b);
 }
 
 /* ---- GET /v1/actors: the actor network of the selected events ----------------------------------- */
@@ -720,15 +714,15 @@ static int by_events(const void *a, const void *b)
     return c ? c : strcmp(x->target, y->target);
 }
 
-static enum MHD_Result handle_actors(serve_server *s, struct MHD_Connection *c)
+static unsigned handle_actors(serve_server *s, const serve_request *rq, serve_answer *out)
 {
     filter_args a;
     char why[256];
-    if (!read_filter(c, &a, why, sizeof why))
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
-    long limit = number_arg(c, "limit", DEFAULT_EDGE_LIMIT, MAX_EDGE_LIMIT);
+    if (!read_filter(rq, &a, why, sizeof why))
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "%s", why);
+    long limit = number_arg(rq, "limit", DEFAULT_EDGE_LIMIT, MAX_EDGE_LIMIT);
     if (limit < 0)
-        return fail(s, c, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of edges from 1 to %d", MAX_EDGE_LIMIT);
+        return fail(out, MHD_HTTP_BAD_REQUEST, NULL, "limit wants a number of edges from 1 to %d", MAX_EDGE_LIMIT);
     network g = {0};
     jirga_error err = {0};
     pthread_mutex_lock(&s->reader_mu);
@@ -737,7 +731,7 @@ static enum MHD_Result handle_actors(serve_server *s, struct MHD_Connection *c)
     if (rc != 0) {
         free(g.edges);
         free(g.slots);
-        return fail(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
+        return fail(out, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "the store could not be read: %s", err.message);
     }
     if (g.n)
         qsort(g.edges, g.n, sizeof *g.edges, by_events);
@@ -777,12 +771,12 @@ static enum MHD_Result handle_actors(serve_server *s, struct MHD_Connection *c)
     sbuf_printf(&b, "],\"truncated\":%s}", kept < g.n ? "true" : "false");
     free(g.edges);
     free(g.slots);
-    return answer_json(s, c, MHD_HTTP_OK, &b);
+    return answer_json(out, MHD_HTTP_OK, &b);
 }
 
 /* ---- GET /v1/health ------------------------------------------------------------------------- */
 
-static enum MHD_Result handle_health(serve_server *s, struct MHD_Connection *c)
+static unsigned handle_health(serve_server *s, serve_answer *out)
 {
     store_counts counts;
     jirga_error err = {0};
@@ -790,14 +784,14 @@ static enum MHD_Result handle_health(serve_server *s, struct MHD_Connection *c)
     int rc = store_get_counts(s->reader, &counts, &err);
     pthread_mutex_unlock(&s->reader_mu);
     if (rc != 0)
-        return fail(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "the store cannot be read: %s", err.message);
+        return fail(out, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "the store cannot be read: %s", err.message);
     sbuf b = {0};
     sbuf_printf(&b,
                 "{\"status\":\"ok\",\"version\":\"%s\",\"documents\":%ld,\"events\":%ld,\"daily_events\":%ld,"
                 "\"in_flight\":%d,\"requests\":%lu}",
                 JIRGA_VERSION, counts.documents, counts.events, counts.daily_events, atomic_load(&s->in_flight),
                 atomic_load(&s->requests));
-    return answer_json(s, c, MHD_HTTP_OK, &b);
+    return answer_json(out, MHD_HTTP_OK, &b);
 }
 
 /* ---- The web page ------------------------------------------------------------------------- */
@@ -826,28 +820,21 @@ static const serve_file *find_file(const char *url)
     return NULL;
 }
 
-static enum MHD_Result send_file(serve_server *s, struct MHD_Connection *c, const serve_file *f)
+/* ---- Routing: one request to one answer, without the connection ------------------------------ */
+
+/* A body announced larger than the limit is refused on its headers, before it is read. */
+static bool refuse_on_headers(serve_server *s, const char *content_length, serve_answer *out)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(f->len, (void *)(uintptr_t)f->data, MHD_RESPMEM_PERSISTENT);
-    if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type(f->path));
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (atomic_load(&s->stopping))
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
-    atomic_fetch_add(&s->requests, 1);
-    return ok;
+    if (!content_length || strtoull(content_length, NULL, 10) <= s->opts.max_body)
+        return false;
+    fail(out, HTTP_TOO_LARGE, NULL, "the request body is larger than %zu bytes (jirga serve --max-body)",
+         s->opts.max_body);
+    return true;
 }
 
-/* ---- Routing ------------------------------------------------------------------------------ */
-
-static enum MHD_Result route(serve_server *s, struct MHD_Connection *c, const char *url, const char *method,
-                             request *rq)
+static unsigned route(serve_server *s, const serve_request *rq, serve_answer *out)
 {
+    const char *url = rq->path, *method = rq->method;
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0, post = strcmp(method, "POST") == 0;
     static const struct {
         const char *path;
@@ -858,68 +845,190 @@ static enum MHD_Result route(serve_server *s, struct MHD_Connection *c, const ch
         if (strcmp(url, api[i].path) != 0)
             continue;
         if (api[i].post ? !post : !get)
-            return fail(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, api[i].post ? "POST" : "GET, HEAD",
+            return fail(out, MHD_HTTP_METHOD_NOT_ALLOWED, api[i].post ? "POST" : "GET, HEAD",
                         "%s takes %s, not %s", url, api[i].post ? "POST" : "GET", method);
         if (rq->too_large)
-            return fail(s, c, HTTP_TOO_LARGE, NULL,
+            return fail(out, HTTP_TOO_LARGE, NULL,
                         "the request body is larger than %zu bytes (jirga serve --max-body)", s->opts.max_body);
         switch (i) {
-        case 0: return handle_code(s, c, rq);
-        case 1: return handle_ingest(s, c, rq);
-        case 2: return handle_events(s, c);
-        case 3: return handle_stats(s, c);
-        case 4: return handle_actors(s, c);
-        default: return handle_health(s, c);
+        case 0: return handle_code(s, rq, out);
+        case 1: return handle_ingest(s, rq, out);
+        case 2: return handle_events(s, rq, out);
+        case 3: return handle_stats(s, rq, out);
+        case 4: return handle_actors(s, rq, out);
+        default: return handle_health(s, out);
         }
     }
     const serve_file *f = find_file(url);
     if (f && !get)
-        return fail(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, HEAD", "%s takes GET, not %s", url, method);
-    if (f)
-        return send_file(s, c, f);
-    return fail(s, c, MHD_HTTP_NOT_FOUND, NULL,
+        return fail(out, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, HEAD", "%s takes GET, not %s", url, method);
+    if (f) {
+        *out = (serve_answer){.status = MHD_HTTP_OK, .content_type = content_type(f->path),
+                              .body = (char *)(uintptr_t)f->data, .body_len = f->len, .file = f};
+        return MHD_HTTP_OK;
+    }
+    return fail(out, MHD_HTTP_NOT_FOUND, NULL,
                 "no such page or endpoint: %.200s (the API is /v1/code, /v1/ingest, /v1/events, /v1/stats, "
                 "/v1/actors, /v1/health; docs/serve.md)",
                 url);
 }
 
+void serve_handle(serve_server *s, const serve_request *rq, serve_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!refuse_on_headers(s, rq->content_length, out))
+        route(s, rq, out);
+}
+
+/* ---- A request from its request line (serve_handle_url) ------------------------------------- */
+
+/* The arguments of a query string, split and decoded in place. */
+typedef struct url_query {
+    struct url_arg {
+        const char *key, *value; /* value NULL for "?key" without '=' */
+        size_t key_len;          /* decoded, NUL bytes included */
+    } *args;
+    size_t n, cap;
+} url_query;
+
+static void unescape_plus(char *s)
+{
+    for (; *s; s++)
+        if (*s == '+')
+            *s = ' ';
+}
+
+/* As libmicrohttpd (0.9.75, MHD_parse_arguments_) reads a query string: arguments split on
+ * '&', the key from its value on the first '=', '+' a space, %XX decoded by
+ * MHD_http_unescape (a malformed escape is kept as it is). */
+static void parse_query(char *q, url_query *out)
+{
+    while (q && *q) {
+        char *amp = strchr(q, '&');
+        if (amp)
+            *amp++ = 0;
+        char *eq = strchr(q, '=');
+        if (eq)
+            *eq++ = 0;
+        unescape_plus(q);
+        size_t key_len = MHD_http_unescape(q);
+        if (eq) {
+            unescape_plus(eq);
+            MHD_http_unescape(eq);
+        }
+        GROW(out->args, out->cap, out->n + 1);
+        out->args[out->n++] = (struct url_arg){.key = q, .value = eq, .key_len = key_len};
+        q = amp;
+    }
+}
+
+/* As MHD_lookup_connection_value: the first argument of that name, case-insensitive. */
+static const char *url_query_get(void *ctx, const char *name)
+{
+    const url_query *q = ctx;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < q->n; i++)
+        if (q->args[i].key_len == n && strncasecmp(q->args[i].key, name, n) == 0)
+            return q->args[i].value;
+    return NULL;
+}
+
+void serve_handle_url(serve_server *s, const char *method, const char *url, const char *content_type,
+                      const char *content_length, const char *body, size_t body_len, serve_answer *out)
+{
+    char *path = xstrdup(url);
+    char *query = strchr(path, '?');
+    url_query q = {0};
+    if (query) {
+        *query++ = 0;
+        parse_query(query, &q);
+    }
+    MHD_http_unescape(path);
+    bool too_large = body_len > s->opts.max_body; /* a body past the limit is dropped as it comes */
+    serve_request rq = {.method = method, .path = path, .content_type = content_type,
+                        .content_length = content_length, .arg = url_query_get, .arg_ctx = &q,
+                        .body = too_large ? NULL : body, .body_len = too_large ? 0 : body_len,
+                        .too_large = too_large};
+    serve_handle(s, &rq, out);
+    free(q.args);
+    free(path);
+}
+
+/* ---- libmicrohttpd ------------------------------------------------------------------------ */
+
+/* Queues the answer (its body consumed) on the connection. */
+static enum MHD_Result respond(serve_server *s, struct MHD_Connection *c, serve_answer *a)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(a->body_len, a->body,
+                                                             a->file ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        serve_answer_free(a);
+        return MHD_NO;
+    }
+    a->body = NULL; /* libmicrohttpd frees it */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, a->file ? "no-cache" : "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (a->allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, a->allow);
+    if (atomic_load(&s->stopping))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ok = MHD_queue_response(c, a->status, r);
+    MHD_destroy_response(r);
+    atomic_fetch_add(&s->requests, 1);
+    serve_answer_free(a);
+    return ok;
+}
+
+static const char *connection_arg(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* A request goes: the first call (headers) → body chunks gathered into pending's buffer
+ * (counted and dropped once past the limit) → the last call (no data) answers it with
+ * serve_handle → on_done frees it. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
     (void)version;
     serve_server *s = cls;
-    request *rq = *con_cls;
-    if (!rq) { /* the first call: headers only */
-        rq = xcalloc(1, sizeof *rq);
-        rq->is_post = strcmp(method, "POST") == 0;
-        *con_cls = rq;
+    pending *p = *con_cls;
+    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!p) { /* the first call: headers only */
+        p = xcalloc(1, sizeof *p);
+        *con_cls = p;
         atomic_fetch_add(&s->in_flight, 1);
-        /* A body announced larger than the limit is refused before it is read. */
-        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length && strtoull(length, NULL, 10) > s->opts.max_body) {
-            rq->too_large = rq->answered = true;
-            return fail(s, c, HTTP_TOO_LARGE, NULL,
-                        "the request body is larger than %zu bytes (jirga serve --max-body)", s->opts.max_body);
+        serve_answer a;
+        if (refuse_on_headers(s, length, &a)) {
+            p->too_large = p->answered = true;
+            return respond(s, c, &a);
         }
         return MHD_YES;
     }
-    if (rq->answered) {
+    if (p->answered) {
         *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) { /* a chunk of the body; past the limit it is counted, not kept */
-        rq->body_bytes += *upload_data_size;
-        if (rq->body_bytes > s->opts.max_body) {
-            rq->too_large = true;
-            sbuf_free(&rq->body);
+        p->body_bytes += *upload_data_size;
+        if (p->body_bytes > s->opts.max_body) {
+            p->too_large = true;
+            sbuf_free(&p->body);
         } else {
-            sbuf_add(&rq->body, upload_data, *upload_data_size);
+            sbuf_add(&p->body, upload_data, *upload_data_size);
         }
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return route(s, c, url, method, rq);
+    serve_request rq = {.method = method, .path = url,
+                        .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+                        .content_length = length, .arg = connection_arg, .arg_ctx = c,
+                        .body = p->body.data, .body_len = p->body.len, .too_large = p->too_large};
+    serve_answer a;
+    serve_handle(s, &rq, &a);
+    return respond(s, c, &a);
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why)
@@ -927,11 +1036,11 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MH
     (void)c;
     (void)why;
     serve_server *s = cls;
-    request *rq = *con_cls;
-    if (!rq)
+    pending *p = *con_cls;
+    if (!p)
         return;
-    sbuf_free(&rq->body);
-    free(rq);
+    sbuf_free(&p->body);
+    free(p);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
 }
@@ -964,7 +1073,7 @@ static void free_server(serve_server *s)
     free(s);
 }
 
-serve_server *serve_start(const serve_options *opts, jirga_error *err)
+serve_server *serve_new(const serve_options *opts, jirga_error *err)
 {
     memset(err, 0, sizeof *err);
     serve_server *s = xcalloc(1, sizeof *s);
@@ -984,6 +1093,14 @@ serve_server *serve_start(const serve_options *opts, jirga_error *err)
         free_server(s);
         return NULL;
     }
+    return s;
+}
+
+serve_server *serve_start(const serve_options *opts, jirga_error *err)
+{
+    serve_server *s = serve_new(opts, err);
+    if (!s)
+        return NULL;
     /* The address to listen on: numeric only, so nothing is looked up. */
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof addr);
@@ -1047,6 +1164,10 @@ void serve_stop(serve_server *s)
 {
     if (!s)
         return;
+    if (!s->daemon) { /* serve_new: nothing listens, nothing is in flight */
+        free_server(s);
+        return;
+    }
     atomic_store(&s->stopping, true);
     /* No new connections; the ones open finish what they were sent. A request counts from
      * its headers to its answer's last byte; the count must stay at zero for a moment, so

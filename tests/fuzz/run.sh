@@ -15,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${FUZZ_BUILD:-build-fuzz}
-TARGETS="text dict jsonl code tables peer"
+TARGETS="text dict jsonl code tables peer http"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 command -v llvm-symbolizer >/dev/null 2>&1 || export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
@@ -69,6 +69,7 @@ fuzz_one() { # fuzz_one TARGET
     case $t in
     text | code) dict=(-dict=tests/fuzz/code.dict) ;;
     dict) dict=(-dict=tests/fuzz/dict.dict) ;;
+    http) dict=(-dict=tests/fuzz/http.dict) ;;
     esac
     "$B/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "$B/corpus/$t" "tests/fuzz/$t" \
