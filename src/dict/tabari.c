@@ -830,6 +830,25 @@ static bool add_pattern(reader *r, verb_ctx *c, const char *text, const tab_code
 }
 
 /* A verb line: "VERB [code]", "APPRECIATE POSITION [042]", "+CLEAR_UP", "KLM_NOP_+RST". */
+/* The irregular forms of the current verb, "{SAID SAYS SAYING}" (PETRARCH: "{+CORDONED_OFF}"
+ * marks the verb word of a compound form), each an entry of that verb. */
+static bool add_verb_forms(reader *r, const verb_ctx *c, char *forms)
+{
+    char *t = trim(forms);
+    for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
+        tab_phrase fp;
+        hyphens(tok);
+        int form_verb_word = plus_verb_word(tok);
+        if (!parse_phrase(r, tok, &fp, false))
+            return false;
+        if (form_verb_word >= fp.n)
+            form_verb_word = 0;
+        tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
+        fe->verb_word = form_verb_word;
+    }
+    return true;
+}
+
 static bool add_verb(reader *r, verb_ctx *c, split *s)
 {
     tab_dict *d = r->d;
@@ -864,21 +883,7 @@ static bool add_verb(reader *r, verb_ctx *c, split *s)
             ph.words[i].exact = true; /* whole words; regular verb endings still apply */
     tab_entry *e = add_entry(r, &ph, TK_VERB, c->verb);
     e->verb_word = verb_word;
-    if (s->has_forms) {
-        char *t = trim(s->forms);
-        for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
-            tab_phrase fp;
-            hyphens(tok);
-            int form_verb_word = plus_verb_word(tok); /* PETRARCH: {+CORDONED_OFF} */
-            if (!parse_phrase(r, tok, &fp, false))
-                return false;
-            if (form_verb_word >= fp.n)
-                form_verb_word = 0;
-            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
-            fe->verb_word = form_verb_word;
-        }
-    }
-    return true;
+    return !s->has_forms || add_verb_forms(r, c, s->forms);
 }
 
 static bool verb_line(reader *r, char *line, bool indented, void *vctx)
@@ -1032,19 +1037,7 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
         split s;
         if (!split_line(r, line, &s))
             return false;
-        char *t = trim(s.forms);
-        for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
-            tab_phrase fp;
-            hyphens(tok);
-            int form_verb_word = plus_verb_word(tok);
-            if (!parse_phrase(r, tok, &fp, false))
-                return false;
-            if (form_verb_word >= fp.n)
-                form_verb_word = 0;
-            tab_entry *fe = add_entry(r, &fp, TK_VERB, c->verb);
-            fe->verb_word = form_verb_word;
-        }
-        return true;
+        return add_verb_forms(r, c, s.forms);
     }
     split s;
     if (!split_line(r, line, &s))
