@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jirga.h"
+
 #ifndef JIRGA_ROOT
 #define JIRGA_ROOT "."
 #endif
@@ -22,6 +24,21 @@ static inline const char *fuzz_root(void)
 {
     const char *r = getenv("JIRGA_ROOT");
     return r && *r ? r : JIRGA_ROOT;
+}
+
+/* The project's dictionaries (dictionaries/en below fuzz_root()); stops the target with a
+ * message when they do not load. */
+static inline jirga_dict *fuzz_project_dict(const char *target)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/dictionaries/en", fuzz_root());
+    jirga_error err;
+    jirga_dict *d = jirga_dict_load(dir, NULL, &err);
+    if (!d) {
+        fprintf(stderr, "%s: %s\n", target, err.message);
+        abort();
+    }
+    return d;
 }
 
 /* Stops the fuzzer with a message when an invariant of the library does not hold: a

@@ -116,14 +116,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char dir[600];
-    snprintf(dir, sizeof dir, "%s/dictionaries/en", fuzz_root());
-    jirga_error err;
-    dict = jirga_dict_load(dir, NULL, &err);
-    if (!dict) {
-        fprintf(stderr, "fuzz_http: %s\n", err.message);
-        abort();
-    }
+    dict = fuzz_project_dict("fuzz_http");
     snprintf(db_path, sizeof db_path, "%s/events.db", fuzz_tmpdir());
     open_server();
     atexit(cleanup);
