@@ -748,11 +748,13 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
     if (ns == 0)
         trace(c, "      no event: no source actor\n");
+    bool forward = strcmp(p->code, "---") != 0; /* "---:072": only the reverse event */
     for (int i = 0; i < ns; i++) {
-        if (nt == 0)
+        if (nt == 0 && forward)
             emit(c, p->code, unit_of(s, source_group, i), NULL, p, verb_token, vg);
         for (int j = 0; j < nt; j++) {
-            emit(c, p->code, unit_of(s, source_group, i), unit_of(s, m->target, j), p, verb_token, vg);
+            if (forward)
+                emit(c, p->code, unit_of(s, source_group, i), unit_of(s, m->target, j), p, verb_token, vg);
             if (p->code2[0])
                 emit(c, p->code2, unit_of(s, m->target, j), unit_of(s, source_group, i), p, verb_token, vg);
         }
@@ -902,7 +904,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "    matched ");
             trace_pattern(c, p);
             trace(c, "\n");
-            if (strcmp(p->code, "---") == 0) {
+            if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
                 trace(c, "      no event: the pattern says so\n");
                 return true;
             }

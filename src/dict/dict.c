@@ -635,6 +635,12 @@ static bool parse_pattern_code(loader *ld, const char *codes, pattern *p)
     memcpy(a, codes, la);
     if (colon)
         strcpy(b, colon + 1);
+    /* "---:041": only the reverse event ("received a call from X": X called the source) */
+    if (colon && strcmp(a, "---") == 0 && dict_cameo(ld->d, b)) {
+        strcpy(p->code, a);
+        strcpy(p->code2, b);
+        return true;
+    }
     if (!dict_cameo(ld->d, a))
         return fail(ld, "unknown CAMEO code '%s' (see dictionaries/cameo.tsv)", a);
     if (colon && !dict_cameo(ld->d, b))
