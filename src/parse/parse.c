@@ -923,7 +923,9 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
     while (p >= left && (s->tokens[p].flags & W_ADV))
         p--;
     if (prev && p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || word_eq(s, p, "but")) &&
-        (vg->participle || p < left || s->group_at[p] < 0) && (p < 1 || s->group_at[p - 1] < 0 || vg->participle)) {
+        (vg->participle || p < left || s->group_at[p] < 0) &&
+        (p < 1 || s->group_at[p - 1] < 0 || vg->participle || is_conj(s, p) || word_eq(s, p, "but"))) {
+        /* "X met Y and agreed": the verb after "and" is X's, even right after the object Y */
         c->subject_inherited = true;
         if (prev->vg >= 0 && s->vgs[prev->vg].passive)
             return prev->agent;
