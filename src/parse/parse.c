@@ -884,7 +884,7 @@ static int find_subject(const sentence *s, int from, int to)
         if (first < 0)
             first = g;
         for (int u = grp->first; u < grp->first + grp->count; u++)
-            if (s->units[u].actor)
+            if (s->units[u].actor || strlen(s->units[u].code) >= 6) /* named, or "his government" (DEUGOV) */
                 return g;
         k = grp->end - 1;
     }
