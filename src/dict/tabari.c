@@ -577,6 +577,22 @@ static bool add_plural(reader *r, const char *phrase, int kind, int index)
     return add_phrase_text(r, buf, kind, index);
 }
 
+/* The codes of an actor or agent line ("[USA] [RUS 900101-]"), added to the current
+ * entry; an unreadable date is warned about and skipped where the format allows. */
+static bool add_line_codes(reader *r, const actor_ctx *c, const split *s)
+{
+    for (int i = 0; i < s->ncodes; i++) {
+        tab_dated x;
+        if (!parse_code(r, s->codes[i], &x, !c->agents)) {
+            if (!skip_bad_date(r))
+                return false;
+            continue;
+        }
+        add_code(r->d, c->group, &x);
+    }
+    return true;
+}
+
 static bool actor_line(reader *r, char *line, bool indented, void *vctx)
 {
     actor_ctx *c = vctx;
@@ -621,16 +637,7 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
     if (indented && !s.phrase[0]) {
         if (c->group < 0)
             return fail(r, "date restriction without an actor");
-        for (int i = 0; i < s.ncodes; i++) {
-            tab_dated x;
-            if (!parse_code(r, s.codes[i], &x, !c->agents)) {
-                if (!skip_bad_date(r))
-                    return false;
-                continue;
-            }
-            add_code(d, c->group, &x);
-        }
-        return true;
+        return add_line_codes(r, c, &s);
     }
     if (!s.phrase[0])
         return fail(r, "code without a phrase");
@@ -651,15 +658,8 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
             warn(r, "code on a synonym ignored");
     } else {
         c->group = new_codes(d);
-        for (int i = 0; i < s.ncodes; i++) {
-            tab_dated x;
-            if (!parse_code(r, s.codes[i], &x, !c->agents)) {
-                if (!skip_bad_date(r))
-                    return false;
-                continue;
-            }
-            add_code(d, c->group, &x);
-        }
+        if (!add_line_codes(r, c, &s))
+            return false;
     }
     int kind = c->agents ? TK_AGENT : TK_ACTOR;
     if (!c->agents && s.ncodes && strchr(s.codes[0], '~'))
