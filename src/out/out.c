@@ -13,16 +13,12 @@ void out_json_string(sbuf *b, const char *s, size_t n)
     sbuf_addc(b, '"');
 }
 
-/* Bytes copied as they are: printable ASCII other than the quote and the backslash. */
-static bool plain_byte(unsigned char ch) { return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\'; }
-
 static void json_chars(sbuf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t run = 0, i = 0;
     for (;;) {
-        while (i < n && plain_byte(u[i]))
-            i++;
+        i = ascii_run_end(u, i, n, '"', '\\'); /* copied as they are */
         if (i >= n)
             break;
         unsigned char ch = u[i];

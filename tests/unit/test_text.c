@@ -134,12 +134,34 @@ static void test_clean_nfc_and_bom(void **state)
     sbuf_free(&out);
 }
 
+/* The eight-bytes-at-a-time scan agrees with a byte-by-byte one at every position,
+ * for every stop byte placed anywhere in a run, and after a borrow. */
+static void test_ascii_run_end(void **state)
+{
+    (void)state;
+    const unsigned char stops[] = {0x00, 0x01, 0x1f, '"', '\\', 0x80, 0xc3, 0xff, '\n'};
+    unsigned char buf[40];
+    for (size_t k = 0; k < sizeof stops; k++)
+        for (size_t at = 0; at < sizeof buf; at++) {
+            memset(buf, 'a', sizeof buf);
+            buf[at] = stops[k];
+            if (at + 1 < sizeof buf)
+                buf[at + 1] = 0x20; /* the lowest plain byte, just after the stop */
+            for (size_t from = 0; from <= at; from++)
+                assert_int_equal(ascii_run_end(buf, from, sizeof buf, '"', '\\'), at);
+            assert_int_equal(ascii_run_end(buf, 0, at, '"', '\\'), at); /* none within n */
+        }
+    const unsigned char plain[] = " !#[]~ 0123456789 The Taliban met U.S. envoys";
+    assert_int_equal(ascii_run_end(plain, 0, sizeof plain - 1, '"', '\\'), sizeof plain - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),          cmocka_unit_test(test_title_line),
         cmocka_unit_test(test_long_sentence_is_cut), cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_clean_repairs_utf8),   cmocka_unit_test(test_clean_nfc_and_bom),
+        cmocka_unit_test(test_ascii_run_end),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
