@@ -61,6 +61,8 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
 const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask)
 {
     const token *t = &s->tokens[i];
+    if (!(t->phrase_kinds & kind_mask))
+        return NULL; /* most tokens start no phrase of these kinds */
     word_id keys[4] = {t->word};
     int nkeys = 1;
     for (int k = 0; k < t->nlemmas; k++)
@@ -71,14 +73,18 @@ const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int
             continue;
         size_t n;
         const phrase *ps = dict_phrases(d, keys[k], &n);
+        /* The list is sorted longest first, then by kind: the first match is the best
+         * of this key, and once a phrase cannot beat the best, none after it can. */
         for (size_t j = 0; j < n; j++) {
             const phrase *p = &ps[j];
             if (!(kind_mask & (1 << p->kind)))
                 continue;
             if (best && (p->nwords < best->nwords || (p->nwords == best->nwords && p->kind >= best->kind)))
-                continue;
-            if (phrase_matches(s, i, p))
+                break;
+            if (phrase_matches(s, i, p)) {
                 best = p;
+                break;
+            }
         }
     }
     return best;
@@ -1071,6 +1077,13 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->date = date;
     s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
     lex_annotate(d->lex, s->cache, text, s->tokens, s->ntokens);
+    for (size_t i = 0; i < s->ntokens; i++) {
+        token *t = &s->tokens[i];
+        int kinds = dict_phrase_kinds(d, t->word);
+        for (int k = 0; k < t->nlemmas; k++)
+            kinds |= dict_phrase_kinds(d, t->lemmas[k]);
+        t->phrase_kinds = (uint8_t)kinds;
+    }
     s->discard = find_discard(d, s);
 
     mention ms_small[64];

@@ -49,6 +49,8 @@ typedef struct token {
     uint32_t word;       /* folded surface form's word id, 0 when unknown */
     uint32_t lemmas[3];  /* known lemmas other than the surface form */
     uint8_t nlemmas;
+    uint8_t phrase_kinds; /* filled by the parser: kinds of the dictionary phrases that
+                             can start here (a phrase lookup skips the rest at once) */
     uint32_t flags;      /* word classes (lexicon.h W_*) of the surface form */
 } token;
 
