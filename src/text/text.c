@@ -140,10 +140,30 @@ static inline size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
     return (size_t)len;
 }
 
+/* ASCII classes without the locale's tables: the tokenizer looks at every byte. */
+enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4 };
+static const uint8_t ascii_class[128] = {
+    ['0'] = A_DIGIT, ['1'] = A_DIGIT, ['2'] = A_DIGIT, ['3'] = A_DIGIT, ['4'] = A_DIGIT,
+    ['5'] = A_DIGIT, ['6'] = A_DIGIT, ['7'] = A_DIGIT, ['8'] = A_DIGIT, ['9'] = A_DIGIT,
+    ['A'] = A_UPPER, ['B'] = A_UPPER, ['C'] = A_UPPER, ['D'] = A_UPPER, ['E'] = A_UPPER,
+    ['F'] = A_UPPER, ['G'] = A_UPPER, ['H'] = A_UPPER, ['I'] = A_UPPER, ['J'] = A_UPPER,
+    ['K'] = A_UPPER, ['L'] = A_UPPER, ['M'] = A_UPPER, ['N'] = A_UPPER, ['O'] = A_UPPER,
+    ['P'] = A_UPPER, ['Q'] = A_UPPER, ['R'] = A_UPPER, ['S'] = A_UPPER, ['T'] = A_UPPER,
+    ['U'] = A_UPPER, ['V'] = A_UPPER, ['W'] = A_UPPER, ['X'] = A_UPPER, ['Y'] = A_UPPER,
+    ['Z'] = A_UPPER,
+    ['a'] = A_LOWER, ['b'] = A_LOWER, ['c'] = A_LOWER, ['d'] = A_LOWER, ['e'] = A_LOWER,
+    ['f'] = A_LOWER, ['g'] = A_LOWER, ['h'] = A_LOWER, ['i'] = A_LOWER, ['j'] = A_LOWER,
+    ['k'] = A_LOWER, ['l'] = A_LOWER, ['m'] = A_LOWER, ['n'] = A_LOWER, ['o'] = A_LOWER,
+    ['p'] = A_LOWER, ['q'] = A_LOWER, ['r'] = A_LOWER, ['s'] = A_LOWER, ['t'] = A_LOWER,
+    ['u'] = A_LOWER, ['v'] = A_LOWER, ['w'] = A_LOWER, ['x'] = A_LOWER, ['y'] = A_LOWER,
+    ['z'] = A_LOWER,
+};
+static inline int ascii_is(unsigned char byte, int classes) { return byte < 0x80 && (ascii_class[byte] & classes); }
+
 static bool is_letter(int32_t c)
 {
     if (c < 0x80)
-        return isalpha(c);
+        return ascii_class[c] & (A_UPPER | A_LOWER);
     utf8proc_category_t cat = utf8proc_category(c);
     return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
            cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
@@ -154,7 +174,7 @@ static bool is_letter(int32_t c)
 static bool is_upper(int32_t c)
 {
     if (c < 0x80)
-        return isupper(c);
+        return ascii_class[c] & A_UPPER;
     return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
 }
 
@@ -327,9 +347,10 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
-static void push_token(token **tokens, size_t *cap, size_t *count, uint32_t a, uint32_t b, uint32_t shape)
+static inline void push_token(token **tokens, size_t *cap, size_t *count, uint32_t a, uint32_t b, uint32_t shape)
 {
-    GROW(*tokens, *cap, *count + 1);
+    if (*count == *cap)
+        GROW(*tokens, *cap, *count + 1);
     token *t = &(*tokens)[(*count)++];
     memset(t, 0, sizeof *t);
     t->start = a;
@@ -401,10 +422,10 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
         }
         if (c >= '0' && c <= '9') { /* numbers keep inner , and . : 2,500 and 3.5 */
             size_t e = i + 1;
-            while (e < n && (isdigit((unsigned char)s[e]) ||
-                             ((s[e] == ',' || s[e] == '.') && e + 1 < n && isdigit((unsigned char)s[e + 1]))))
+            while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
+                             ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
                 e++;
-            while (e < n && isalpha((unsigned char)s[e])) /* 1st, 10th, 5km */
+            while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
                 e++;
             push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, T_NUM);
             i = e;
@@ -412,9 +433,21 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
         }
         if (is_letter(c)) {
             size_t e = i + len;
+            /* ASCII letters and digits, the most of every word: the shape is counted on
+             * the way (word_shape is needed only for words with other characters). */
+            bool ascii = c < 0x80;
+            int letters = 0, upper = 0;
             for (;;) {
                 if (e >= n)
                     break;
+                unsigned char byte = (unsigned char)s[e];
+                if (byte < 0x80 && ascii_class[byte]) {
+                    letters += !(ascii_class[byte] & A_DIGIT);
+                    upper += ascii_class[byte] & A_UPPER;
+                    e++;
+                    continue;
+                }
+                ascii = ascii && byte < 0x80;
                 int32_t d;
                 size_t dl = decode(s, n, e, &d);
                 if (is_letter(d) || (d >= '0' && d <= '9')) {
@@ -429,7 +462,7 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
                         /* "Kabul's": the possessive is its own token */
                         if (is_apostrophe(d) && (f == 's' || f == 'S')) {
                             size_t after = e + dl + 1;
-                            if (after >= n || !isalpha((unsigned char)s[after]))
+                            if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
                                 break;
                         }
                         e += dl;
@@ -449,12 +482,20 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
                 i = e;
                 continue;
             }
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, word_shape(s, i, e));
+            uint32_t shape;
+            if (ascii) {
+                bool cap_first = ascii_class[c] & A_UPPER;
+                letters++, upper += cap_first;
+                shape = T_WORD | (cap_first ? T_CAP : 0) | (letters >= 2 && upper == letters ? T_ALLCAPS : 0);
+            } else {
+                shape = word_shape(s, i, e);
+            }
+            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, shape);
             i = e;
             continue;
         }
         if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
-            (i + len + 1 >= n || !isalpha((unsigned char)s[i + len + 1])) && count > 0 &&
+            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && count > 0 &&
             (*tokens)[count - 1].end == i) {
             push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
             i += len + 1;
