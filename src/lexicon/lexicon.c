@@ -56,19 +56,24 @@ void lex_free(lexicon *lex)
 
 size_t lex_fold(const char *s, size_t n, char *out, size_t cap)
 {
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            ascii = false;
-            break;
+    if (n < cap) { /* ASCII, most of the news: lowered in one pass without the locale */
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 0x80)
+                break;
+            out[i] = (char)(c | ((unsigned)(c - 'A') < 26u ? 0x20 : 0));
         }
-    if (ascii) {
-        if (n >= cap)
+        if (i == n) {
+            out[n] = 0;
+            return n;
+        }
+    } else {
+        bool ascii = true;
+        for (size_t i = 0; i < n && ascii; i++)
+            ascii = (unsigned char)s[i] < 0x80;
+        if (ascii)
             return 0;
-        for (size_t i = 0; i < n; i++)
-            out[i] = (char)tolower((unsigned char)s[i]);
-        out[n] = 0;
-        return n;
     }
     utf8proc_uint8_t *folded = NULL;
     utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
@@ -429,10 +434,18 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
 enum { CACHE_SLOTS = 16384, CACHE_KEY = 32 };
 
 typedef struct cache_slot {
-    char key[CACHE_KEY];
+    uint64_t key[CACHE_KEY / 8]; /* the folded form, zero-padded: compared a word at a time */
     uint8_t len, punct;
     form_info info;
 } cache_slot;
+
+/* The slot of a zero-padded key: a multiply per eight bytes instead of one per byte. */
+static size_t cache_index(const uint64_t key[CACHE_KEY / 8])
+{
+    uint64_t h = key[0] * 0x9E3779B97F4A7C15ULL ^ key[1] * 0xC2B2AE3D27D4EB4FULL ^
+                 key[2] * 0x165667B19E3779F9ULL ^ key[3] * 0x27D4EB2F165667C5ULL;
+    return (size_t)(h ^ (h >> 31) ^ (h >> 47)) & (CACHE_SLOTS - 1);
+}
 
 struct lex_cache {
     cache_slot slots[CACHE_SLOTS];
@@ -444,22 +457,29 @@ void lex_cache_free(lex_cache *cache) { free(cache); }
 
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n)
 {
-    char fold[256];
+    union {
+        char text[256];
+        uint64_t words[32];
+    } buf;
+    char *fold = buf.text;
     for (size_t i = 0; i < n; i++) {
         token *t = &tokens[i];
         t->word = 0;
         t->nlemmas = 0;
         t->flags = 0;
-        size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof fold);
+        size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof buf.text);
         if (!len)
             continue;
         bool punct = (t->shape & T_PUNCT) != 0;
         form_info info;
         if (cache && len < CACHE_KEY) {
-            cache_slot *slot = &cache->slots[hash_bytes(fold, len) & (CACHE_SLOTS - 1)];
-            if (slot->len != len || slot->punct != punct || memcmp(slot->key, fold, len) != 0) {
+            memset(fold + len, 0, CACHE_KEY - len);
+            const uint64_t *key = buf.words;
+            cache_slot *slot = &cache->slots[cache_index(key)];
+            if (slot->len != len || slot->punct != punct || slot->key[0] != key[0] || slot->key[1] != key[1] ||
+                slot->key[2] != key[2] || slot->key[3] != key[3]) {
                 describe_form(lex, fold, len, punct, &slot->info);
-                memcpy(slot->key, fold, len);
+                memcpy(slot->key, key, CACHE_KEY);
                 slot->len = (uint8_t)len;
                 slot->punct = punct;
             }
