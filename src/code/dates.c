@@ -85,11 +85,30 @@ static int number_at(const sentence *s, int i, int lo, int hi)
     return v >= lo && v <= hi ? v : 0;
 }
 
+/* YYYY-MM-DD, YYYY-MM (d 0) or YYYY (m 0) without printf: events of every clause
+ * with a date write one. */
+static void put_date(char out[11], int y, int m, int d)
+{
+    if (y < 0 || y > 9999) {
+        snprintf(out, 11, m ? (d ? "%04d-%02d-%02d" : "%04d-%02d") : "%04d", y, m, d);
+        return;
+    }
+    char *o = out;
+    *o++ = (char)('0' + y / 1000), *o++ = (char)('0' + y / 100 % 10), *o++ = (char)('0' + y / 10 % 10);
+    *o++ = (char)('0' + y % 10);
+    if (m) {
+        *o++ = '-', *o++ = (char)('0' + m / 10 % 10), *o++ = (char)('0' + m % 10);
+        if (d)
+            *o++ = '-', *o++ = (char)('0' + d / 10 % 10), *o++ = (char)('0' + d % 10);
+    }
+    *o = 0;
+}
+
 static void put_day(char out[11], long days)
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+    put_date(out, y % 10000, m, d);
 }
 
 /* Finds a date expression in tokens [from, to) and resolves it against doc_date
@@ -137,16 +156,16 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     m = 12;
                     y--;
                 }
-                snprintf(out, 11, "%04d-%02d", y, m);
+                put_date(out, y, m, 0);
                 return start;
             }
             if (tok_eq(s, i + 1, "year")) {
-                snprintf(out, 11, "%04d", last ? ay - 1 : ay);
+                put_date(out, last ? ay - 1 : ay, 0, 0);
                 return start;
             }
             int m = month_at(s, i + 1);
             if (m && last) { /* the latest such month before the article's month */
-                snprintf(out, 11, "%04d-%02d", m < am ? ay : ay - 1, m);
+                put_date(out, m < am ? ay : ay - 1, m, 0);
                 return start;
             }
             i = start;
@@ -171,15 +190,15 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     year--;
             }
             if (day)
-                snprintf(out, 11, "%04d-%02d-%02d", year, m, day);
+                put_date(out, year, m, day);
             else
-                snprintf(out, 11, "%04d-%02d", year, m);
+                put_date(out, year, m, 0);
             return start;
         }
         if (tok_eq(s, i - 1, "in")) {
             int year = number_at(s, i, 1900, 2200);
             if (year && !(s->tokens[i].end - s->tokens[i].start != 4)) {
-                snprintf(out, 11, "%04d", year);
+                put_date(out, year, 0, 0);
                 return i - 1;
             }
         }

@@ -298,12 +298,14 @@ static int name_after(const sentence *s, int from, int limit)
 static void combine(char out[24], const char *actor, const char *role)
 {
     size_t n = strlen(actor);
-    if (n == 3)
-        snprintf(out, 24, "%s%s", actor, role);
-    else if (n == 6 && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)
-        snprintf(out, 24, "%.3s%s", actor, role);
-    else
+    if (n == 3 || (n == 6 && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)) {
+        size_t r = strlen(role) < 20 ? strlen(role) : 20; /* the country and the role, cut to fit */
+        memcpy(out, actor, 3);
+        memcpy(out + 3, role, r);
+        out[3 + r] = 0;
+    } else {
         str_copy(out, 24, actor);
+    }
 }
 
 /* A lower-case word that is neither a verb nor a grammar word. */
