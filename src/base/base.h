@@ -61,24 +61,27 @@ void utf8_encode(sbuf *b, uint32_t u);
 uint64_t hash_bytes(const void *p, size_t n);
 
 /* Eight bytes at a time (SWAR): the index of the first byte at or after i that is below
- * 0x20, at or above 0x80, or equal to c1 or c2; n if there is none. The writers and the
- * readers skip long runs of plain ASCII with it instead of testing byte by byte. */
-static inline size_t ascii_run_end(const unsigned char *s, size_t i, size_t n, unsigned char c1, unsigned char c2)
+ * 0x20, at or above 0x80, or equal to c1, c2 or c3; n if there is none. The writers, the
+ * cleaner, the splitter and the JSON reader skip long runs of plain ASCII with it instead
+ * of testing byte by byte. */
+static inline size_t ascii_run_end(const unsigned char *s, size_t i, size_t n, unsigned char c1, unsigned char c2,
+                                   unsigned char c3)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t a = x ^ (ones * c1), b = x ^ (ones * c2);
+        uint64_t a = x ^ (ones * c1), b = x ^ (ones * c2), c = x ^ (ones * c3);
         /* A flag in the high bit of each byte that stops the run; a borrow can only set
          * flags after the first true one, so the lowest flag is exact. */
         uint64_t stop = ((x - ones * 0x20) & ~x & highs) | (x & highs);
         stop |= (a - ones) & ~a & highs;
         stop |= (b - ones) & ~b & highs;
+        stop |= (c - ones) & ~c & highs;
         if (stop)
             return i + (size_t)(__builtin_ctzll(stop) >> 3);
     }
-    while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != c1 && s[i] != c2)
+    while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != c1 && s[i] != c2 && s[i] != c3)
         i++;
     return i;
 }

@@ -42,6 +42,9 @@ static bool read_string(scanner *sc, sbuf *out, bool *escaped)
     size_t i = sc->i + 1, run = i;
     *escaped = false;
     while (i < sc->n) {
+        i = ascii_run_end(s, i, sc->n, '"', '\\', '"'); /* plain text, eight bytes at a time */
+        if (i >= sc->n)
+            break;
         unsigned char c = s[i];
         if (c == '"') {
             if (out)

@@ -18,7 +18,7 @@ static void json_chars(sbuf *b, const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     size_t run = 0, i = 0;
     for (;;) {
-        i = ascii_run_end(u, i, n, '"', '\\'); /* copied as they are */
+        i = ascii_run_end(u, i, n, '"', '\\', '\\'); /* copied as they are */
         if (i >= n)
             break;
         unsigned char ch = u[i];

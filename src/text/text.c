@@ -37,6 +37,9 @@ static bool needs_nfc(const char *s, size_t n)
     size_t i = 0;
     int32_t cp;
     while (i < n) {
+        i = ascii_run_end((const unsigned char *)s, i, n, 0x7f, 0x7f, 0x7f); /* ASCII has no marks */
+        if (i >= n)
+            break;
         if (!next_code_point(s, n, &i, &cp))
             return true;
         if (cp < 0x80)
@@ -61,8 +64,13 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
     GROW(valid.data, valid.cap, n + 16);
     while (i < n) {
         size_t run = i; /* plain ASCII without NUL or CR goes in one copy */
-        while (run < n && s[run] < 0x80 && s[run] != 0 && s[run] != '\r')
-            run++;
+        for (;;) {
+            run = ascii_run_end(s, run, n, '\r', '\r', '\r');
+            if (run < n && s[run] < 0x20 && s[run] != 0 && s[run] != '\r')
+                run++; /* a newline or a tab is plain too */
+            else
+                break;
+        }
         if (run > i) {
             sbuf_add(&valid, (const char *)s + i, run - i);
             i = run;
@@ -286,6 +294,11 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
     }
     size_t start = i;
     while (i < n) {
+        /* Only a newline, a stop or a character beyond ASCII (an ellipsis) can end a
+         * sentence: the bytes between are skipped eight at a time. */
+        i = ascii_run_end((const unsigned char *)s, i, n, '.', '!', '?');
+        if (i >= n)
+            break;
         int32_t c;
         size_t len = decode(s, n, i, &c);
         if (c == '\n') {

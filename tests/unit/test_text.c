@@ -148,11 +148,16 @@ static void test_ascii_run_end(void **state)
             if (at + 1 < sizeof buf)
                 buf[at + 1] = 0x20; /* the lowest plain byte, just after the stop */
             for (size_t from = 0; from <= at; from++)
-                assert_int_equal(ascii_run_end(buf, from, sizeof buf, '"', '\\'), at);
-            assert_int_equal(ascii_run_end(buf, 0, at, '"', '\\'), at); /* none within n */
+                assert_int_equal(ascii_run_end(buf, from, sizeof buf, '"', '\\', '\\'), at);
+            assert_int_equal(ascii_run_end(buf, 0, at, '"', '\\', '\\'), at); /* none within n */
         }
+    for (size_t at = 0; at < sizeof buf; at++) { /* the third character */
+        memset(buf, 'a', sizeof buf);
+        buf[at] = '?';
+        assert_int_equal(ascii_run_end(buf, 0, sizeof buf, '.', '!', '?'), at);
+    }
     const unsigned char plain[] = " !#[]~ 0123456789 The Taliban met U.S. envoys";
-    assert_int_equal(ascii_run_end(plain, 0, sizeof plain - 1, '"', '\\'), sizeof plain - 1);
+    assert_int_equal(ascii_run_end(plain, 0, sizeof plain - 1, '"', '\\', '\\'), sizeof plain - 1);
 }
 
 int main(void)
