@@ -339,8 +339,8 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     const pattern_elem *el = &p->elems[e];
     /* A preposition of the pattern, and the target after it, stay close: "carried out
      * strikes on X" must not take the "on" of "on Monday" twelve words on. */
-    bool after_prep = e > 0 && p->elems[e - 1].kind == E_WORD && (lex_flags(m->d->lex, p->elems[e - 1].word) & W_PREP);
-    bool is_prep = el->kind == E_WORD && (lex_flags(m->d->lex, el->word) & W_PREP);
+    bool after_prep = e > 0 && p->elems[e - 1].prep;
+    bool is_prep = el->prep;
     int gap = el->kind == E_TARGET ? (after_prep ? 3 : TARGET_GAP) : is_prep ? 4 : WORD_GAP;
     int limit = anchored || el->adjacent ? pos : pos + gap;
     if (limit >= m->nitems)

@@ -285,7 +285,7 @@ const place_entry *dict_place(const jirga_dict *d, const char *folded)
 const place_entry *dict_capital(const jirga_dict *d, const char *country)
 {
     for (size_t i = 0; i < d->ncapitals; i++)
-        if (strcmp(d->capitals[i], country) == 0)
+        if (d->capitals[i][0] == country[0] && strcmp(d->capitals[i], country) == 0)
             return &d->places[d->capital_of[i]];
     return NULL;
 }
@@ -1016,6 +1016,11 @@ static void build_filters(jirga_dict *d, size_t nwords)
     choose_filter_words(d, d->patterns, d->npatterns, uses);
     choose_filter_words(d, d->nominals, d->nnominals, uses);
     free(uses);
+    for (size_t i = 0; i < d->npatterns + d->nnominals; i++) {
+        pattern *p = i < d->npatterns ? &d->patterns[i] : &d->nominals[i - d->npatterns];
+        for (int e = 0; e < p->nelems; e++)
+            p->elems[e].prep = p->elems[e].kind == E_WORD && (lex_flags(d->lex, p->elems[e].word) & W_PREP);
+    }
 }
 
 static void build_indexes(loader *ld)

@@ -46,6 +46,7 @@ enum elem_kind { E_SOURCE, E_TARGET, E_COMPOUND, E_WORD, E_SET };
 typedef struct pattern_elem {
     uint8_t kind;     /* enum elem_kind */
     bool adjacent;    /* joined to the previous word with '_' */
+    bool prep;        /* E_WORD: a preposition (the matcher keeps what follows close) */
     word_id word;     /* E_WORD */
     int set;          /* E_SET: index into sets */
 } pattern_elem;
