@@ -1008,8 +1008,19 @@ static void build_clauses(sentence *s)
         bool reduced_relative = nv && nv->start == nv->verb && is_past_form(s, nv->verb) && !ends_with(s, nv->verb, "ing") &&
                                 nv->verb + 1 < n && (s->tokens[nv->verb + 1].flags & W_PREP) &&
                                 !(s->tokens[nv->verb].flags & W_SPEECH);
-        for (int k = vg->end; reduced_relative && k < next_start; k++)
-            reduced_relative = !(s->tokens[k].flags & W_CONJ) && !(s->tokens[k].shape & T_PUNCT); /* not ", and X responded" */
+        for (int k = vg->end; reduced_relative && k < next_start; k++) /* not ", and X responded"; but "23-year-old" */
+            reduced_relative = !(s->tokens[k].flags & W_CONJ) && !(s->tokens[k].shape & (T_COMMA | T_CLAUSE_PUNCT | T_QUOTE));
+        /* "executed a protester convicted of wounding ...", "released a diplomat convicted of
+         * plotting": after the object of a verb that takes no clause, with no boundary word
+         * between, a bare past form followed by a preposition is a passive participle, not
+         * the object's own verb; without a "by" agent it codes nothing (coding guide 5). */
+        if (reduced_relative && !(s->tokens[vg->verb].flags & W_SPEECH) && s->group_at[nv->start - 1] >= 0) {
+            bool boundary = false;
+            for (int k = vg->end; k < nv->start; k++)
+                boundary = boundary || is_boundary(s, k);
+            if (!boundary)
+                s->vgs[v + 1].passive = true;
+        }
         if (right == next_start && v + 1 < s->nvgs && !reduced_relative) {
             int k = next_start;
             while (k > vg->end && (s->tokens[k - 1].flags & (W_ADV)))
