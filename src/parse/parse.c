@@ -578,6 +578,11 @@ static void build_groups(sentence *s)
         size_t j = i + 1;
         while (j < s->nunits) {
             int kind = join_kind(s, &s->units[j - 1], &s->units[j]);
+            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && is_conj(s, s->units[j].start - 1) &&
+                (s->tokens[s->units[j].start - 2].shape & T_COMMA) && s->units[j].end < (int)s->ntokens &&
+                (s->tokens[s->units[j].end].flags & W_VERB) && !(s->tokens[s->units[j].end].shape & T_CAP))
+                break; /* "... killed 33 soldiers in Idlib, and Ankara retaliated": ", and" before an
+                          actor and its verb joins clauses, not actors (a list has a comma before too) */
             if (kind == 1) {
                 j++;
                 continue;
@@ -783,6 +788,9 @@ static bool is_main_verb(const sentence *s, int i)
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
     const actor_group *g = &s->groups[s->group_at[p]];
+    for (int k = g->start + 1; k < g->end; k++) /* "officials in Riyadh say": the head before "in", "of" */
+        if ((s->tokens[k].flags & W_PREP) && ends_with(s, k - 1, "s") && !ends_with(s, k - 1, "ss"))
+            return true;
     return g->count > 1 || ends_with(s, g->end - 1, "s") || invariant_past(s, i);
 }
 
