@@ -742,6 +742,16 @@ static bool is_main_verb(const sentence *s, int i)
         return false;
     if (word_eq(s, p, "to"))
         return false; /* an infinitive belongs to the verb before it */
+    /* "Ankara retaliated by shelling X", "Tehran responded by firing missiles": a gerund
+     * after "by" right after an active verb says what the subject did; but "was hit by
+     * shelling" names the cause */
+    if (word_eq(s, p, "by") && ends_with(s, i, "ing") && s->nvgs > 0) {
+        const verb_group *last = &s->vgs[s->nvgs - 1];
+        int q = p - 1;
+        while (q >= 0 && (s->tokens[q].flags & W_ADV))
+            q--;
+        return q >= 0 && last->end == q + 1 && !last->passive && !(s->tokens[last->verb].flags & W_SPEECH);
+    }
     if ((prev->flags & W_PREP) && !(prev->flags & W_BOUNDARY))
         return false;
     if (word_eq(s, p, "'s") && p > 0 && s->group_at[p - 1] >= 0)
@@ -783,7 +793,9 @@ static bool is_main_verb(const sentence *s, int i)
             if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
                 return false;
         }
-        return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
+        /* "by shelling Syrian government positions": after a gerund's object as well */
+        return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) &&
+                 (is_past_form(s, b) || ends_with(s, b, "ing")));
     }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
@@ -937,6 +949,11 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
         c->subject_inherited = true;
         if (prev->vg >= 0 && s->vgs[prev->vg].passive)
             return prev->agent;
+        return prev->subject;
+    }
+    if (prev && p >= 0 && word_eq(s, p, "by") && ends_with(s, vg->verb, "ing") && vg->start == vg->verb &&
+        prev->vg >= 0 && s->vgs[prev->vg].end <= p) {
+        c->subject_inherited = prev->subject >= 0; /* "Ankara retaliated by shelling": Ankara's act */
         return prev->subject;
     }
     if (p >= 1 && p >= left && (word_eq(s, p, "that") || word_eq(s, p, "which") || word_eq(s, p, "who"))) {
