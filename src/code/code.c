@@ -719,7 +719,10 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     match_state bound = *m;
     if (bound.target < 0 && bound.word_group >= 0 && source_group >= 0) {
         const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
-        if (w->actor && strncmp(w->code, src->code, 3) != 0)
+        /* a protest (root 14) is aimed at the protesters' own institutions: "Kenyan
+         * protesters stormed Kenya's parliament" */
+        bool protest = strncmp(p->code, "14", 2) == 0 && strcmp(w->code, src->code) != 0;
+        if (w->actor && (strncmp(w->code, src->code, 3) != 0 || protest))
             bound.target = bound.word_group;
     }
     /* "rejected United Nations calls", "struck Hezbollah positions in Lebanon", "rejected
