@@ -961,8 +961,23 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
          * actor (not a place: "a bombing in Kandahar that killed") or no one */
         c->relative = true;
         int g = s->group_at[p - 1];
-        if (g < 0)
+        if (g < 0) {
+            /* "Spain recognised a Palestinian state, a move that drew condemnation from
+             * Israel": ", a NOUN that" names the main clause's act, whose actor it is */
+            int k = p - 1, nouns = 0;
+            while (k >= 0 && nouns < 3 && (s->tokens[k].shape & T_WORD) && !(s->tokens[k].shape & T_CAP) &&
+                   !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON)) && s->group_at[k] < 0) {
+                k--;
+                nouns++;
+            }
+            if (nouns && k >= 1 && (word_eq(s, k, "a") || word_eq(s, k, "an")) && (s->tokens[k - 1].shape & T_COMMA) &&
+                s->nclauses > 0 && s->clauses[0].subject >= 0 && s->groups[s->clauses[0].subject].end < k) {
+                c->subject_inherited = true;
+                return s->clauses[0].vg >= 0 && s->vgs[s->clauses[0].vg].passive ? s->clauses[0].agent
+                                                                                   : s->clauses[0].subject;
+            }
             return -1;
+        }
         int before = s->groups[g].start - 1;
         while (before >= 0 && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT)))
             before--;
