@@ -800,10 +800,15 @@ static bool is_main_verb(const sentence *s, int i)
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
     const actor_group *g = &s->groups[s->group_at[p]];
+    int det = g->start - 1;
+    if (det >= 0 && (word_eq(s, det, "a") || word_eq(s, det, "an")))
+        return invariant_past(s, i); /* "at a US air base": one thing, no plural subject */
     for (int k = g->start + 1; k < g->end; k++) /* "officials in Riyadh say": the head before "in", "of" */
         if ((s->tokens[k].flags & W_PREP) && ends_with(s, k - 1, "s") && !ends_with(s, k - 1, "ss"))
             return true;
-    return g->count > 1 || ends_with(s, g->end - 1, "s") || invariant_past(s, i);
+    /* "US" and "UAE" end in a capital S, not a plural */
+    return g->count > 1 || (ends_with(s, g->end - 1, "s") && !(s->tokens[g->end - 1].shape & T_ALLCAPS)) ||
+           invariant_past(s, i);
 }
 
 static void build_verb_groups(sentence *s)
