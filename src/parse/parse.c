@@ -774,7 +774,18 @@ static bool is_main_verb(const sentence *s, int i)
     if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
         /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
          * object of another verb (not a verb of saying) the -s word is a noun */
-        int b = s->groups[s->group_at[p]].start - 1;
+        const actor_group *og = &s->groups[s->group_at[p]];
+        /* "joint military drills": a role word alone after a plain word is a modifier */
+        if (og->count == 1 && !s->units[og->first].actor && og->start > 0 && !(t->flags & W_SPEECH)) {
+            int a = og->start - 1; /* a plain word, or one that is a verb only in its base form ("joint") */
+            const token *adj = &s->tokens[a];
+            if ((adj->shape & T_WORD) && !(adj->shape & T_CAP) &&
+                !(adj->flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BE | W_HAVE | W_DO | W_MODAL | W_NEG |
+                                W_BOUNDARY | W_TIME)) &&
+                (!(adj->flags & W_VERB) || (!is_past_form(s, a) && !ends_with(s, a, "ing") && !ends_with(s, a, "s"))))
+                return false;
+        }
+        int b = og->start - 1;
         while (b >= 0 && (s->tokens[b].flags & (W_DET | W_ADJ | W_POSS | W_QUANT)))
             b--;
         /* "camped outside the army headquarters": after a preposition's object the -s word
