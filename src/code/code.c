@@ -719,7 +719,10 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     match_state bound = *m;
     if (bound.target < 0 && bound.word_group >= 0 && source_group >= 0) {
         const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
-        if (w->actor && strncmp(w->code, src->code, 3) != 0)
+        /* a protest (root 14) is aimed at the protesters' own institutions: "Kenyan
+         * protesters stormed Kenya's parliament" */
+        bool protest = strncmp(p->code, "14", 2) == 0 && strcmp(w->code, src->code) != 0;
+        if (w->actor && (strncmp(w->code, src->code, 3) != 0 || protest))
             bound.target = bound.word_group;
     }
     /* "rejected United Nations calls", "struck Hezbollah positions in Lebanon", "rejected
@@ -922,6 +925,19 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             }
             if (vg->hypothetical) {
                 const char *code = intended_code(c, vg, p->code);
+                /* "Putin will not attend the summit, South Africa's presidency said": what
+                 * another country's speaker says an actor will not do is a negated act,
+                 * not the actor's refusal (coding guide 7) */
+                for (size_t o_i = 0; code && vg->negated && o_i < s->nclauses; o_i++) {
+                    const clause *o = &s->clauses[o_i];
+                    if (o == cl || o->vg < 0 || o->subject < 0 || !(s->tokens[s->vgs[o->vg].verb].flags & W_SPEECH))
+                        continue;
+                    const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
+                    if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
+                        trace(c, "      not coded: a refusal told by another country's speaker\n");
+                        return true;
+                    }
+                }
                 if (!code) {
                     trace(c, "      not coded: hypothetical ('%.*s')\n",
                           (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),

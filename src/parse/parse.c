@@ -586,6 +586,11 @@ static void build_groups(sentence *s)
         size_t j = i + 1;
         while (j < s->nunits) {
             int kind = join_kind(s, &s->units[j - 1], &s->units[j]);
+            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && is_conj(s, s->units[j].start - 1) &&
+                (s->tokens[s->units[j].start - 2].shape & T_COMMA) && s->units[j].end < (int)s->ntokens &&
+                (s->tokens[s->units[j].end].flags & W_VERB) && !(s->tokens[s->units[j].end].shape & T_CAP))
+                break; /* "... killed 33 soldiers in Idlib, and Ankara retaliated": ", and" before an
+                          actor and its verb joins clauses, not actors (a list has a comma before too) */
             if (kind == 1) {
                 j++;
                 continue;
@@ -745,6 +750,16 @@ static bool is_main_verb(const sentence *s, int i)
         return false;
     if (word_eq(s, p, "to"))
         return false; /* an infinitive belongs to the verb before it */
+    /* "Ankara retaliated by shelling X", "Tehran responded by firing missiles": a gerund
+     * after "by" right after an active verb says what the subject did; but "was hit by
+     * shelling" names the cause */
+    if (word_eq(s, p, "by") && ends_with(s, i, "ing") && s->nvgs > 0) {
+        const verb_group *last = &s->vgs[s->nvgs - 1];
+        int q = p - 1;
+        while (q >= 0 && (s->tokens[q].flags & W_ADV))
+            q--;
+        return q >= 0 && last->end == q + 1 && !last->passive && !(s->tokens[last->verb].flags & W_SPEECH);
+    }
     if ((prev->flags & W_PREP) && !(prev->flags & W_BOUNDARY))
         return false;
     if (word_eq(s, p, "'s") && p > 0 && s->group_at[p - 1] >= 0)
@@ -767,7 +782,18 @@ static bool is_main_verb(const sentence *s, int i)
     if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
         /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
          * object of another verb (not a verb of saying) the -s word is a noun */
-        int b = s->groups[s->group_at[p]].start - 1;
+        const actor_group *og = &s->groups[s->group_at[p]];
+        /* "joint military drills": a role word alone after a plain word is a modifier */
+        if (og->count == 1 && !s->units[og->first].actor && og->start > 0 && !(t->flags & W_SPEECH)) {
+            int a = og->start - 1; /* a plain word, or one that is a verb only in its base form ("joint") */
+            const token *adj = &s->tokens[a];
+            if ((adj->shape & T_WORD) && !(adj->shape & T_CAP) &&
+                !(adj->flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BE | W_HAVE | W_DO | W_MODAL | W_NEG |
+                                W_BOUNDARY | W_TIME)) &&
+                (!(adj->flags & W_VERB) || (!is_past_form(s, a) && !ends_with(s, a, "ing") && !ends_with(s, a, "s"))))
+                return false;
+        }
+        int b = og->start - 1;
         while (b >= 0 && (s->tokens[b].flags & (W_DET | W_ADJ | W_POSS | W_QUANT)))
             b--;
         /* "camped outside the army headquarters": after a preposition's object the -s word
@@ -786,12 +812,22 @@ static bool is_main_verb(const sentence *s, int i)
             if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
                 return false;
         }
-        return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) && is_past_form(s, b));
+        /* "by shelling Syrian government positions": after a gerund's object as well */
+        return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) &&
+                 (is_past_form(s, b) || ends_with(s, b, "ing")));
     }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
     const actor_group *g = &s->groups[s->group_at[p]];
-    return g->count > 1 || ends_with(s, g->end - 1, "s") || invariant_past(s, i);
+    int det = g->start - 1;
+    if (det >= 0 && (word_eq(s, det, "a") || word_eq(s, det, "an")))
+        return invariant_past(s, i); /* "at a US air base": one thing, no plural subject */
+    for (int k = g->start + 1; k < g->end; k++) /* "officials in Riyadh say": the head before "in", "of" */
+        if ((s->tokens[k].flags & W_PREP) && ends_with(s, k - 1, "s") && !ends_with(s, k - 1, "ss"))
+            return true;
+    /* "US" and "UAE" end in a capital S, not a plural */
+    return g->count > 1 || (ends_with(s, g->end - 1, "s") && !(s->tokens[g->end - 1].shape & T_ALLCAPS)) ||
+           invariant_past(s, i);
 }
 
 static void build_verb_groups(sentence *s)
@@ -939,13 +975,33 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
             return prev->agent;
         return prev->subject;
     }
+    if (prev && p >= 0 && word_eq(s, p, "by") && ends_with(s, vg->verb, "ing") && vg->start == vg->verb &&
+        prev->vg >= 0 && s->vgs[prev->vg].end <= p) {
+        c->subject_inherited = prev->subject >= 0; /* "Ankara retaliated by shelling": Ankara's act */
+        return prev->subject;
+    }
     if (p >= 1 && p >= left && (word_eq(s, p, "that") || word_eq(s, p, "which") || word_eq(s, p, "who"))) {
         /* "the bombing that killed 40 officers": the relative pronoun's antecedent, an
          * actor (not a place: "a bombing in Kandahar that killed") or no one */
         c->relative = true;
         int g = s->group_at[p - 1];
-        if (g < 0)
+        if (g < 0) {
+            /* "Spain recognised a Palestinian state, a move that drew condemnation from
+             * Israel": ", a NOUN that" names the main clause's act, whose actor it is */
+            int k = p - 1, nouns = 0;
+            while (k >= 0 && nouns < 3 && (s->tokens[k].shape & T_WORD) && !(s->tokens[k].shape & T_CAP) &&
+                   !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON)) && s->group_at[k] < 0) {
+                k--;
+                nouns++;
+            }
+            if (nouns && k >= 1 && (word_eq(s, k, "a") || word_eq(s, k, "an")) && (s->tokens[k - 1].shape & T_COMMA) &&
+                s->nclauses > 0 && s->clauses[0].subject >= 0 && s->groups[s->clauses[0].subject].end < k) {
+                c->subject_inherited = true;
+                return s->clauses[0].vg >= 0 && s->vgs[s->clauses[0].vg].passive ? s->clauses[0].agent
+                                                                                   : s->clauses[0].subject;
+            }
             return -1;
+        }
         int before = s->groups[g].start - 1;
         while (before >= 0 && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT)))
             before--;
@@ -1016,8 +1072,19 @@ static void build_clauses(sentence *s)
         bool reduced_relative = nv && nv->start == nv->verb && is_past_form(s, nv->verb) && !ends_with(s, nv->verb, "ing") &&
                                 nv->verb + 1 < n && (s->tokens[nv->verb + 1].flags & W_PREP) &&
                                 !(s->tokens[nv->verb].flags & W_SPEECH);
-        for (int k = vg->end; reduced_relative && k < next_start; k++)
-            reduced_relative = !(s->tokens[k].flags & W_CONJ) && !(s->tokens[k].shape & T_PUNCT); /* not ", and X responded" */
+        for (int k = vg->end; reduced_relative && k < next_start; k++) /* not ", and X responded"; but "23-year-old" */
+            reduced_relative = !(s->tokens[k].flags & W_CONJ) && !(s->tokens[k].shape & (T_COMMA | T_CLAUSE_PUNCT | T_QUOTE));
+        /* "executed a protester convicted of wounding ...", "released a diplomat convicted of
+         * plotting": after the object of a verb that takes no clause, with no boundary word
+         * between, a bare past form followed by a preposition is a passive participle, not
+         * the object's own verb; without a "by" agent it codes nothing (coding guide 5). */
+        if (reduced_relative && !(s->tokens[vg->verb].flags & W_SPEECH) && s->group_at[nv->start - 1] >= 0) {
+            bool boundary = false;
+            for (int k = vg->end; k < nv->start; k++)
+                boundary = boundary || is_boundary(s, k);
+            if (!boundary)
+                s->vgs[v + 1].passive = true;
+        }
         if (right == next_start && v + 1 < s->nvgs && !reduced_relative) {
             int k = next_start;
             while (k > vg->end && (s->tokens[k - 1].flags & (W_ADV)))
