@@ -310,6 +310,18 @@ static bool after_preposition(const match_state *m, int j, int pos)
     return false;
 }
 
+/* Is token t (its form or a lemma) a one-word member of the set? */
+static bool set_has_word(const word_set *ws, const token *t)
+{
+    bool maybe = word_filter_has(&ws->first, t->word);
+    for (int k = 0; k < t->nlemmas && !maybe; k++)
+        maybe = word_filter_has(&ws->first, t->lemmas[k]);
+    for (int i = 0; maybe && i < ws->nmembers; i++) /* most words start no member */
+        if (ws->members[i].nwords == 1 && token_is(t, ws->members[i].words[0]))
+            return true;
+    return false;
+}
+
 /* Does a group that is one role word ("troops", "police") match a word or set element? */
 static bool role_word_matches(const match_state *m, int group, const pattern_elem *el)
 {
@@ -320,11 +332,7 @@ static bool role_word_matches(const match_state *m, int group, const pattern_ele
     const token *head = &m->s->tokens[u->end - 1];
     if (el->kind == E_WORD)
         return token_is(head, el->word);
-    const word_set *ws = &m->d->sets[el->set];
-    for (int i = 0; i < ws->nmembers; i++)
-        if (ws->members[i].nwords == 1 && token_is(head, ws->members[i].words[0]))
-            return true;
-    return false;
+    return set_has_word(&m->d->sets[el->set], head);
 }
 
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
@@ -667,13 +675,7 @@ static int group_size(const sentence *s, int group) { return group >= 0 ? s->gro
 
 static bool in_set(const jirga_coder *c, int set_index, const token *t)
 {
-    if (set_index < 0)
-        return false;
-    const word_set *set = &c->d->sets[set_index];
-    for (int i = 0; i < set->nmembers; i++)
-        if (set->members[i].nwords == 1 && token_is(t, set->members[i].words[0]))
-            return true;
-    return false;
+    return set_index >= 0 && set_has_word(&c->d->sets[set_index], t);
 }
 
 /* Every source-target pair of a match, and the reversed pair for paired codes. */
