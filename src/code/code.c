@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum { WORD_GAP = 12, TARGET_GAP = 6, MAX_ITEMS = 512, MATCH_BUDGET = 4096 };
 
@@ -188,13 +187,6 @@ typedef struct match_state {
     int first_word;               /* token of the first word matched, -1 */
 } match_state;
 
-static bool token_text_is(const sentence *s, int k, const char *w)
-{
-    const token *t = &s->tokens[k];
-    size_t n = strlen(w);
-    return t->end - t->start == n && strncasecmp(s->text + t->start, w, n) == 0;
-}
-
 static bool word_is_by(const sentence *s, int k)
 {
     const token *t = &s->tokens[k];
@@ -300,12 +292,11 @@ static bool after_preposition(const match_state *m, int j, int pos)
         return false;
     static const char *const locative[] = {"in", "near", "inside", "outside", "across", "around", "throughout",
                                            "within", "during", "at"};
-    const token *t = &m->s->tokens[m->items[k].index];
-    if (!(t->flags & W_PREP))
+    int at = (int)m->items[k].index;
+    if (!(m->s->tokens[at].flags & W_PREP))
         return false;
     for (size_t i = 0; i < sizeof locative / sizeof locative[0]; i++)
-        if (t->end - t->start == strlen(locative[i]) &&
-            strncasecmp(m->s->text + t->start, locative[i], strlen(locative[i])) == 0)
+        if (token_word_is(m->s, at, locative[i]))
             return true;
     return false;
 }
@@ -476,7 +467,7 @@ static void find_quote(const sentence *s, const verb_group *vg, const clause *cl
     int a = vg->end, b = (int)s->ntokens;
     while (b > a && (s->tokens[b - 1].shape & T_PUNCT))
         b--;
-    if (a < b && token_text_is(s, a, "that"))
+    if (a < b && token_word_is(s, a, "that"))
         a++;
     if (b - a >= 3 && cl->right > a) {
         *start = (int)s->tokens[a].start;
@@ -499,11 +490,10 @@ static void find_quote(const sentence *s, const verb_group *vg, const clause *cl
 static bool is_place_preposition(const sentence *s, int k)
 {
     static const char *const words[] = {"in", "near", "at", "outside", "around", "inside"};
-    const token *t = &s->tokens[k];
-    if (!(t->flags & W_PREP))
+    if (!(s->tokens[k].flags & W_PREP))
         return false; /* most tokens: no string comparison */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (t->end - t->start == strlen(words[i]) && strncasecmp(s->text + t->start, words[i], strlen(words[i])) == 0)
+        if (token_word_is(s, k, words[i]))
             return true;
     return false;
 }
@@ -530,13 +520,12 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
         if (!is_place_preposition(s, k))
             continue;
         int j = k + 1;
-        if (j < cl->right && s->tokens[j].end - s->tokens[j].start == 3 &&
-            strncasecmp(s->text + s->tokens[j].start, "the", 3) == 0)
+        if (j < cl->right && token_word_is(s, j, "the"))
             j++;
         if (j >= cl->right)
             continue;
         const token *t = &s->tokens[j];
-        if (t->end - t->start == 7 && strncasecmp(s->text + t->start, "capital", 7) == 0 && source_country[0]) {
+        if (token_word_is(s, j, "capital") && source_country[0]) {
             const place_entry *cap = dict_capital(c->d, source_country);
             if (cap) {
                 set_place(s, out, j, j + 1, cap->name, cap->country, cap);
@@ -733,7 +722,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     if (bound.first_word > 0 && has_target_slot(p) && !(vg && vg->passive) &&
         (bound.target < 0 || s->groups[bound.target].start > bound.first_word)) {
         int k = bound.first_word - 1;
-        if (k > 0 && token_text_is(s, k, "'s"))
+        if (k > 0 && token_word_is(s, k, "'s"))
             k--;
         int g = s->group_at[k];
         /* the object is a noun ("positions", not "along"); an owner without a country
@@ -777,7 +766,7 @@ static const char *intended_code(const jirga_coder *c, const verb_group *vg, con
     static const char *const intent_modals[] = {"will", "would", "'ll", "wo", "shall"};
     bool intent = false;
     for (size_t i = 0; i < sizeof intent_modals / sizeof intent_modals[0]; i++)
-        intent = intent || token_text_is(s, vg->modal_token, intent_modals[i]);
+        intent = intent || token_word_is(s, vg->modal_token, intent_modals[i]);
     if (!intent)
         return NULL;
     int root = (action[0] - '0') * 10 + (action[1] - '0');
@@ -821,9 +810,9 @@ static bool sourcing(const sentence *s, int group)
 static int reaction_to(const sentence *s, int subject)
 {
     int k = s->groups[subject].start - 1;
-    while (k >= 0 && (s->tokens[k].flags & W_DET) && !token_text_is(s, k, "a") && !token_text_is(s, k, "an"))
+    while (k >= 0 && (s->tokens[k].flags & W_DET) && !token_word_is(s, k, "a") && !token_word_is(s, k, "an"))
         k--; /* "the agency" */
-    if (k >= 0 && (token_text_is(s, k, "that") || token_text_is(s, k, "which")))
+    if (k >= 0 && (token_word_is(s, k, "that") || token_word_is(s, k, "which")))
         k--;
     int nouns = 0;
     while (k >= 0 && nouns < 3 && (s->tokens[k].shape & T_WORD) && !(s->tokens[k].shape & T_CAP) &&
@@ -831,7 +820,7 @@ static int reaction_to(const sentence *s, int subject)
         k--;
         nouns++;
     }
-    if (!nouns || k < 1 || !(token_text_is(s, k, "a") || token_text_is(s, k, "an")) ||
+    if (!nouns || k < 1 || !(token_word_is(s, k, "a") || token_word_is(s, k, "an")) ||
         !(s->tokens[k - 1].shape & T_COMMA) || s->nclauses == 0)
         return -1;
     int main = s->clauses[0].subject;
@@ -851,7 +840,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     n = push_items(s, items, n, vg->end, cl->right, vg->passive ? cl->agent : -1);
     /* "Israel demanded that the Security Council condemn Hamas": the clause after "that"
      * is in reach of the pattern, so its subject can be the target. */
-    if (cl->right < (int)s->ntokens && token_text_is(s, cl->right, "that"))
+    if (cl->right < (int)s->ntokens && token_word_is(s, cl->right, "that"))
         n = push_items(s, items, n, cl->right, cl->right + 8 < (int)s->ntokens ? cl->right + 8 : (int)s->ntokens,
                        -1);
 
@@ -1172,14 +1161,13 @@ static void resolve_references(jirga_coder *c)
         }
         int after = unit->end;
         if (after < (int)s->ntokens &&
-            (token_text_is(s, after, "of") || token_text_is(s, after, "for") || (s->tokens[after].flags & W_CONJ) ||
+            (token_word_is(s, after, "of") || token_word_is(s, after, "for") || (s->tokens[after].flags & W_CONJ) ||
              s->group_at[after] >= 0 || (s->tokens[after].flags & W_BE && s->text[s->tokens[after].start] == '\'')))
             continue; /* "the deputy prime minister and Foreign Minister of Qatar": not a reference */
         int before = unit->start - 1;
         while (before >= 0 && (s->tokens[before].flags & W_ADJ))
             before--;
-        if (before < 0 || s->tokens[before].end - s->tokens[before].start != 3 ||
-            strncasecmp(s->text + s->tokens[before].start, "the", 3) != 0)
+        if (!token_word_is(s, before, "the"))
             continue; /* only "the": "a spokesman" introduces someone new */
         /* the first actor with that role: "the government" of an article is the one
          * its lede named, not the visiting minister's quoted later */
@@ -1212,7 +1200,7 @@ static bool is_future(const jirga_coder *c, const verb_group *vg)
         if (!be || !in_set(c, c->future_set, &s->tokens[v]))
             return false;
     }
-    return v + 1 < (int)s->ntokens && token_text_is(s, v + 1, "to");
+    return v + 1 < (int)s->ntokens && token_word_is(s, v + 1, "to");
 }
 
 /* A clause that is hearsay ("reports that ..."), wished for ("demanded that ...") or a
@@ -1225,7 +1213,7 @@ static bool is_unreal(const jirga_coder *c, const clause *cl)
     const token *before = &s->tokens[cl->left - 1];
     if (in_set(c, c->condition_set, before))
         return true;
-    return token_text_is(s, cl->left - 1, "that") && cl->left >= 2 &&
+    return token_word_is(s, cl->left - 1, "that") && cl->left >= 2 &&
            (in_set(c, c->hearsay_set, &s->tokens[cl->left - 2]) || in_set(c, c->wish_set, &s->tokens[cl->left - 2]));
 }
 

@@ -41,29 +41,15 @@ static void civil_from_days(long z, int *y, int *m, int *d)
     *y = (int)(yy + (*m <= 2));
 }
 
-static bool tok_eq(const sentence *s, int i, const char *w)
-{
-    if (i < 0 || i >= (int)s->ntokens)
-        return false;
-    const token *t = &s->tokens[i];
-    size_t n = strlen(w);
-    if (t->end - t->start != n)
-        return false;
-    for (size_t k = 0; k < n; k++)
-        if ((s->text[t->start + k] | 0x20) != w[k])
-            return false;
-    return true;
-}
-
 static int month_at(const sentence *s, int i)
 {
     for (int m = 0; m < 12; m++) {
-        if (tok_eq(s, i, months[m]))
+        if (token_word_is(s, i, months[m]))
             return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
-        if (tok_eq(s, i, month_abbr[m]) && (s->tokens[i].shape & T_CAP) && m != 4)
+        if (token_word_is(s, i, month_abbr[m]) && (s->tokens[i].shape & T_CAP) && m != 4)
             return m + 1;
     }
-    if (tok_eq(s, i, "sept") && (s->tokens[i].shape & T_CAP))
+    if (token_word_is(s, i, "sept") && (s->tokens[i].shape & T_CAP))
         return 9;
     return 0;
 }
@@ -124,33 +110,33 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
         if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) &&
             !(s->tokens[i].flags & W_MODAL)) /* "May" is a month too */
             continue;
-        if (tok_eq(s, i, "yesterday")) {
+        if (token_word_is(s, i, "yesterday")) {
             put_day(out, today - 1);
             return i;
         }
-        if (tok_eq(s, i, "today")) {
+        if (token_word_is(s, i, "today")) {
             put_day(out, today);
             return i;
         }
         for (int w = 0; w < 7; w++)
-            if (tok_eq(s, i, weekdays[w]) && (s->tokens[i].shape & T_CAP)) {
+            if (token_word_is(s, i, weekdays[w]) && (s->tokens[i].shape & T_CAP)) {
                 long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
                 long back = (dow - w + 7) % 7;
-                if (tok_eq(s, i - 1, "last") && back == 0)
+                if (token_word_is(s, i - 1, "last") && back == 0)
                     back = 7;
                 put_day(out, today - back);
-                return i - (tok_eq(s, i - 1, "last") || tok_eq(s, i - 1, "on"));
+                return i - (token_word_is(s, i - 1, "last") || token_word_is(s, i - 1, "on"));
             }
-        if ((tok_eq(s, i, "last") || tok_eq(s, i, "this") || tok_eq(s, i, "earlier")) && i + 1 < to) {
+        if ((token_word_is(s, i, "last") || token_word_is(s, i, "this") || token_word_is(s, i, "earlier")) && i + 1 < to) {
             int start = i;
-            if (tok_eq(s, i, "earlier") && tok_eq(s, i + 1, "this"))
+            if (token_word_is(s, i, "earlier") && token_word_is(s, i + 1, "this"))
                 i++;
-            bool last = tok_eq(s, start, "last");
-            if (tok_eq(s, i + 1, "week")) {
+            bool last = token_word_is(s, start, "last");
+            if (token_word_is(s, i + 1, "week")) {
                 put_day(out, last ? today - 7 : today);
                 return start;
             }
-            if (tok_eq(s, i + 1, "month")) {
+            if (token_word_is(s, i + 1, "month")) {
                 int y = ay, m = am;
                 if (last && --m == 0) {
                     m = 12;
@@ -159,7 +145,7 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                 put_date(out, y, m, 0);
                 return start;
             }
-            if (tok_eq(s, i + 1, "year")) {
+            if (token_word_is(s, i + 1, "year")) {
                 put_date(out, last ? ay - 1 : ay, 0, 0);
                 return start;
             }
@@ -173,10 +159,10 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
         }
         int m = month_at(s, i);
         if (m) {
-            int after = tok_eq(s, i + 1, ".") ? i + 2 : i + 1; /* "Feb. 29" */
+            int after = token_word_is(s, i + 1, ".") ? i + 2 : i + 1; /* "Feb. 29" */
             int day = number_at(s, after, 1, 31), year = 0;
             int k = day ? after + 1 : i + 1;
-            if (tok_eq(s, k, ","))
+            if (token_word_is(s, k, ","))
                 k++;
             year = number_at(s, k, 1900, 2200);
             int start = i;
@@ -195,7 +181,7 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                 put_date(out, year, m, 0);
             return start;
         }
-        if (tok_eq(s, i - 1, "in")) {
+        if (token_word_is(s, i - 1, "in")) {
             int year = number_at(s, i, 1900, 2200);
             if (year && !(s->tokens[i].end - s->tokens[i].start != 4)) {
                 put_date(out, year, 0, 0);

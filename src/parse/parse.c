@@ -16,21 +16,6 @@
 
 static uint32_t t_flags(const sentence *s, int i) { return s->tokens[i].flags; }
 
-
-static inline bool word_eq(const sentence *s, int i, const char *w)
-{
-    const token *t = &s->tokens[i];
-    size_t n = strlen(w);
-    if (t->end - t->start != n)
-        return false;
-    for (size_t k = 0; k < n; k++) {
-        char c = s->text[t->start + k];
-        if ((c | 0x20) != w[k])
-            return false;
-    }
-    return true;
-}
-
 /* ---- 1. Mentions -------------------------------------------------------------------- */
 
 typedef struct mention {
@@ -132,7 +117,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
     const doc_context *ctx = s->ctx;
     if (!ctx || !(s->tokens[i].flags & W_PRON))
         return NULL;
-    if (word_eq(s, i, "it") && i + 1 < (int)s->ntokens) {
+    if (token_word_is(s, i, "it") && i + 1 < (int)s->ntokens) {
         const token *next = &s->tokens[i + 1];
         const token *before = i > 0 ? &s->tokens[i - 1] : NULL;
         bool object = before && (before->flags & W_VERB) && !(before->flags & (W_BE | W_HAVE | W_DO | W_MODAL)) &&
@@ -155,7 +140,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         }
         return NULL;
     }
-    if (word_eq(s, i, "he") || word_eq(s, i, "she") || word_eq(s, i, "him")) {
+    if (token_word_is(s, i, "he") || token_word_is(s, i, "she") || token_word_is(s, i, "him")) {
         /* "Putin said he saw grounds for hope", "convicted Gershkovich and sentenced him":
          * the latest person of this sentence first */
         for (int k = nm; k-- > 0;)
@@ -164,11 +149,11 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
                 return ms[k].entry;
             }
     }
-    if ((word_eq(s, i, "he") || word_eq(s, i, "she") || word_eq(s, i, "him")) && ctx->person) {
+    if ((token_word_is(s, i, "he") || token_word_is(s, i, "she") || token_word_is(s, i, "him")) && ctx->person) {
         *code = ctx->person_code;
         return ctx->person;
     }
-    if (word_eq(s, i, "them") && i > 0 && (s->tokens[i - 1].flags & W_VERB) &&
+    if (token_word_is(s, i, "them") && i > 0 && (s->tokens[i - 1].flags & W_VERB) &&
         !(s->tokens[i - 1].flags & (W_BE | W_HAVE | W_DO | W_MODAL))) {
         /* "accusing them of meddling", "ordered them out": the latest actor of the sentence */
         for (int k = nm; k-- > 0;)
@@ -177,7 +162,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
                 return ms[k].entry;
             }
     }
-    if (word_eq(s, i, "they") && ctx->group) {
+    if (token_word_is(s, i, "they") && ctx->group) {
         *code = ctx->group_code;
         return ctx->group;
     }
@@ -202,7 +187,7 @@ static bool joined_pair(const sentence *s, const mention *ms, int nm, int *first
             k = ms[m++].end;
             continue;
         }
-        if (word_eq(s, k, "and"))
+        if (token_word_is(s, k, "and"))
             conj++;
         else if (!(s->tokens[k].flags & (W_DET | W_ADJ | W_QUANT)))
             return false;
@@ -231,7 +216,7 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
 {
     const doc_context *ctx = s->ctx;
     int end = i + ref->nwords;
-    if (end < (int)s->ntokens && word_eq(s, end, "of"))
+    if (end < (int)s->ntokens && token_word_is(s, end, "of"))
         return false; /* "the group of experts" */
     switch (d->refers[ref->entry].refer) {
     case REFER_GROUP:
@@ -363,7 +348,7 @@ static int skip_determiners(const sentence *s, int i, int limit)
 static bool titles_between(const sentence *s, int from, int to)
 {
     for (int k = from; k < to; k++)
-        if (!(s->tokens[k].flags & W_TITLE) && !word_eq(s, k, "."))
+        if (!(s->tokens[k].flags & W_TITLE) && !token_word_is(s, k, "."))
             return false;
     return true;
 }
@@ -384,7 +369,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             const mention *n = &ms[i + 1];
             bool next_actor = n->is_actor;
             int gap = m->end;
-            bool possessive = gap < n->start && word_eq(s, gap, "'s");
+            bool possessive = gap < n->start && token_word_is(s, gap, "'s");
             if (possessive)
                 gap++;
             int loose = 0; /* lower-case words that are not verbs: "Russia's deputy defence minister" */
@@ -423,7 +408,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 end = n->end;
                 i++;
             } else if (!is_actor && !next_actor && i + 2 < nm && ms[i + 2].is_actor && ms[i + 2].entry->person &&
-                       m->end < n->start && word_eq(s, m->end, "of") &&
+                       m->end < n->start && token_word_is(s, m->end, "of") &&
                        skip_determiners(s, m->end + 1, n->start) == n->start &&
                        titles_between(s, n->end, ms[i + 2].start)) {
                 /* "the forces of President Bashar al-Assad", "the government of Prime
@@ -436,9 +421,9 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 end = ms[i + 2].end;
                 i += 2;
             } else if (!is_actor && next_actor && m->end < n->start &&
-                       (word_eq(s, m->end, "of") || word_eq(s, m->end, "for") || word_eq(s, m->end, "from") ||
-                        (word_eq(s, m->end, "in") &&
-                         !(m->start > 0 && word_eq(s, m->start - 1, "the") && strlen(n->entry->codes[0].code) == 3))) &&
+                       (token_word_is(s, m->end, "of") || token_word_is(s, m->end, "for") || token_word_is(s, m->end, "from") ||
+                        (token_word_is(s, m->end, "in") &&
+                         !(m->start > 0 && token_word_is(s, m->start - 1, "the") && strlen(n->entry->codes[0].code) == 3))) &&
                        skip_determiners(s, m->end + 1, n->start) == n->start) {
                 /* "the foreign minister of Qatar", "spokesman for the Taliban" */
                 combine(combined, entry_code(d, n, s->date), code);
@@ -452,7 +437,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         while (i + 1 < nm) {
             const mention *n = &ms[i + 1];
             int k = end;
-            while (k < n->start && ((s->tokens[k].flags & W_TITLE) || word_eq(s, k, ".")))
+            while (k < n->start && ((s->tokens[k].flags & W_TITLE) || token_word_is(s, k, ".")))
                 k++;
             /* Only titles between, or nothing after a title-like agent ("Turkish President
              * Tayyip Erdogan", "Hamas political leader Ismail Haniyeh"). */
@@ -472,7 +457,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             end = n->end;
             i++;
         }
-        if (actor && i + 1 < nm && !ms[i + 1].is_actor && end < ms[i + 1].start && word_eq(s, end, "'s") &&
+        if (actor && i + 1 < nm && !ms[i + 1].is_actor && end < ms[i + 1].start && token_word_is(s, end, "'s") &&
             skip_determiners(s, end + 1, ms[i + 1].start) == ms[i + 1].start) {
             /* "Prime Minister Narendra Modi's government": a person's agent is of the
              * person's country */
@@ -485,7 +470,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             combine(combined, owner, entry_code(d, &ms[i + 1], s->date));
             end = ms[++i].end;
         }
-        if (!actor && agent && start > 0 && (word_eq(s, start - 1, "his") || word_eq(s, start - 1, "her"))) {
+        if (!actor && agent && start > 0 && (token_word_is(s, start - 1, "his") || token_word_is(s, start - 1, "her"))) {
             /* "Scholz said his government would": the latest person's country */
             for (int k = i; k-- > 0;)
                 if (ms[k].is_actor && ms[k].entry->person) {
@@ -497,7 +482,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                     break;
                 }
         }
-        if (!actor && agent && start > 0 && (word_eq(s, start - 1, "its") || word_eq(s, start - 1, "their"))) {
+        if (!actor && agent && start > 0 && (token_word_is(s, start - 1, "its") || token_word_is(s, start - 1, "their"))) {
             /* "Russia pulled back its troops": the owner is the latest country or group */
             for (int k = i; k-- > 0;)
                 if (ms[k].is_actor && !ms[k].entry->person) {
@@ -511,7 +496,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         if (agent && !m->pronoun) {
             /* "Taliban spokesman Mohammad Naeem", "Qatar's foreign minister X" */
             int k = end;
-            while (k < (int)s->ntokens && ((s->tokens[k].flags & W_TITLE) || word_eq(s, k, ".")))
+            while (k < (int)s->ntokens && ((s->tokens[k].flags & W_TITLE) || token_word_is(s, k, ".")))
                 k++;
             int limit = i + 1 < nm ? ms[i + 1].start : (int)s->ntokens;
             int n = name_after(s, k, limit);
@@ -550,7 +535,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
 
 static bool unit_has_country(const actor_unit *u) { return u->actor != NULL; }
 
-static bool is_conj(const sentence *s, int i) { return word_eq(s, i, "and") || word_eq(s, i, "or"); }
+static bool is_conj(const sentence *s, int i) { return token_word_is(s, i, "and") || token_word_is(s, i, "or"); }
 
 /* What joins unit a to unit b: 0 nothing, 1 a conjunction (compound), 2 a comma only. */
 static int join_kind(const sentence *s, const actor_unit *a, const actor_unit *b)
@@ -564,7 +549,7 @@ static int join_kind(const sentence *s, const actor_unit *a, const actor_unit *b
             conj++;
         else if (t->shape & T_COMMA)
             comma++;
-        else if (word_eq(s, k, "as") && k + 2 < b->start && word_eq(s, k + 1, "well") && word_eq(s, k + 2, "as")) {
+        else if (token_word_is(s, k, "as") && k + 2 < b->start && token_word_is(s, k + 1, "well") && token_word_is(s, k + 2, "as")) {
             conj++;
             k += 2;
         } else if (!(t->flags & (W_DET | W_POSS | W_ADJ | W_QUANT)) || (t->flags & W_NEG))
@@ -683,7 +668,7 @@ static bool invariant_past(const sentence *s, int i)
                                         "let", "hurt", "shed", "split", "bid", "broadcast", "upset", "burst",
                                         "thrust", "undercut", "reset", "outbid"};
     for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
-        if (word_eq(s, i, verbs[k]))
+        if (token_word_is(s, i, verbs[k]))
             return true;
     return false;
 }
@@ -701,7 +686,7 @@ static bool is_past_form(const sentence *s, int i)
  * verb when no verb follows them (adverbs and "not" may stand between). */
 static bool aux_is_main_verb(const sentence *s, int i)
 {
-    if (word_eq(s, i, "'s") || s->group_at[i] >= 0 || (s->tokens[i].shape & T_CAP && i > 0))
+    if (token_word_is(s, i, "'s") || s->group_at[i] >= 0 || (s->tokens[i].shape & T_CAP && i > 0))
         return false;
     int p = i - 1;
     while (p >= 0 && (s->tokens[p].flags & (W_ADV | W_NEG)) && !(s->tokens[p].flags & W_DET))
@@ -748,12 +733,12 @@ static bool is_main_verb(const sentence *s, int i)
     const token *prev = &s->tokens[p];
     if (prev->flags & (W_DET | W_POSS | W_QUANT) && !(prev->flags & W_NEG))
         return false;
-    if (word_eq(s, p, "to"))
+    if (token_word_is(s, p, "to"))
         return false; /* an infinitive belongs to the verb before it */
     /* "Ankara retaliated by shelling X", "Tehran responded by firing missiles": a gerund
      * after "by" right after an active verb says what the subject did; but "was hit by
      * shelling" names the cause */
-    if (word_eq(s, p, "by") && ends_with(s, i, "ing") && s->nvgs > 0) {
+    if (token_word_is(s, p, "by") && ends_with(s, i, "ing") && s->nvgs > 0) {
         const verb_group *last = &s->vgs[s->nvgs - 1];
         int q = p - 1;
         while (q >= 0 && (s->tokens[q].flags & W_ADV))
@@ -762,7 +747,7 @@ static bool is_main_verb(const sentence *s, int i)
     }
     if ((prev->flags & W_PREP) && !(prev->flags & W_BOUNDARY))
         return false;
-    if (word_eq(s, p, "'s") && p > 0 && s->group_at[p - 1] >= 0)
+    if (token_word_is(s, p, "'s") && p > 0 && s->group_at[p - 1] >= 0)
         return false; /* possessive */
     if (prev->flags & (W_MODAL | W_DO | W_NEG | W_HAVE))
         return true;
@@ -798,12 +783,12 @@ static bool is_main_verb(const sentence *s, int i)
             b--;
         /* "camped outside the army headquarters": after a preposition's object the -s word
          * is a noun too, unless it is a verb of saying ("the embassy in Kabul says") */
-        if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !word_eq(s, b, "of") &&
+        if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !token_word_is(s, b, "of") &&
             !(t->flags & W_SPEECH))
             return false;
         /* "struck hundreds of Hamas targets", "in retaliation for a new round of US
          * sanctions": the same after "of" and the noun before it */
-        if (b >= 1 && word_eq(s, b, "of")) {
+        if (b >= 1 && token_word_is(s, b, "of")) {
             b--;
             for (int k = 0; k < 3 && b >= 0 && !((s->tokens[b].flags & W_VERB) && is_past_form(s, b)) &&
                             !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 && !(s->tokens[b].shape & T_PUNCT);
@@ -820,7 +805,7 @@ static bool is_main_verb(const sentence *s, int i)
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
     const actor_group *g = &s->groups[s->group_at[p]];
     int det = g->start - 1;
-    if (det >= 0 && (word_eq(s, det, "a") || word_eq(s, det, "an")))
+    if (det >= 0 && (token_word_is(s, det, "a") || token_word_is(s, det, "an")))
         return invariant_past(s, i); /* "at a US air base": one thing, no plural subject */
     for (int k = g->start + 1; k < g->end; k++) /* "officials in Riyadh say": the head before "in", "of" */
         if ((s->tokens[k].flags & W_PREP) && ends_with(s, k - 1, "s") && !ends_with(s, k - 1, "ss"))
@@ -848,7 +833,7 @@ static void build_verb_groups(sentence *s)
                 vg.hypothetical = true;
                 vg.modal_token = k;
             } else if (t->flags & W_BE) {
-                if (word_eq(s, k, "'s") && k > 0 && s->group_at[k - 1] >= 0)
+                if (token_word_is(s, k, "'s") && k > 0 && s->group_at[k - 1] >= 0)
                     break;
                 if (k == i - 1 || !be_before)
                     be_before = be_before || k >= i - 3;
@@ -858,13 +843,13 @@ static void build_verb_groups(sentence *s)
             vg.start = k;
             k--;
         }
-        if (vg.modal_token >= 0 && word_eq(s, vg.modal_token, "cannot")) {
+        if (vg.modal_token >= 0 && token_word_is(s, vg.modal_token, "cannot")) {
             vg.negated = true;
             vg.neg_token = vg.modal_token;
         }
         vg.participle = ends_with(s, i, "ing") && vg.start == i && i > 0 && (s->tokens[i - 1].shape & T_COMMA);
         /* "a missile fired by the rebels": a participle with its agent is passive */
-        if (vg.start == i && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "by") &&
+        if (vg.start == i && i + 1 < (int)s->ntokens && token_word_is(s, i + 1, "by") &&
             (ends_with(s, i, "ed") || ends_with(s, i, "en")) && !(t_flags(s, i) & W_SPEECH) &&
             !(i > 0 && s->group_at[i - 1] >= 0))
             vg.passive = true; /* but "Biden spoke by telephone" is active */
@@ -894,11 +879,11 @@ static bool is_boundary(const sentence *s, int i)
         return true;
     /* "as", "after", "before", "since", "until", "when" join clauses only when a verb
      * follows: "as interim president" and "after talks" are phrases. */
-    if ((t->flags & W_BOUNDARY) && ((t->flags & W_PREP) || word_eq(s, i, "as") || word_eq(s, i, "when")))
+    if ((t->flags & W_BOUNDARY) && ((t->flags & W_PREP) || token_word_is(s, i, "as") || token_word_is(s, i, "when")))
         return verb_follows(s, i);
-    if (word_eq(s, i, "as") && i + 1 < (int)s->ntokens && word_eq(s, i + 1, "well"))
+    if (token_word_is(s, i, "as") && i + 1 < (int)s->ntokens && token_word_is(s, i + 1, "well"))
         return false;
-    if (word_eq(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
+    if (token_word_is(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
         !(s->tokens[i + 1].flags & (W_DET | W_PRON | W_QUANT)) && !(s->tokens[i + 1].shape & T_CAP))
         return false; /* "that meeting": a determiner */
     return (t->flags & W_BOUNDARY) != 0;
@@ -920,8 +905,8 @@ static int find_subject(const sentence *s, int from, int to)
             before--;
         /* "Bushfires raging across Australia": a place, not the subject; but "an air
          * strike by the coalition hit": the attack's author */
-        if (before >= from && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of") &&
-            !(word_eq(s, before, "by") && grp->end == to)) {
+        if (before >= from && (s->tokens[before].flags & W_PREP) && !token_word_is(s, before, "of") &&
+            !(token_word_is(s, before, "by") && grp->end == to)) {
             k = grp->end - 1;
             continue;
         }
@@ -966,21 +951,21 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
     int p = vg->start - 1;
     while (p >= left && (s->tokens[p].flags & W_ADV))
         p--;
-    if (prev && p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || word_eq(s, p, "but")) &&
+    if (prev && p >= 0 && (is_conj(s, p) || (s->tokens[p].shape & T_COMMA) || token_word_is(s, p, "but")) &&
         (vg->participle || p < left || s->group_at[p] < 0) &&
-        (p < 1 || s->group_at[p - 1] < 0 || vg->participle || is_conj(s, p) || word_eq(s, p, "but"))) {
+        (p < 1 || s->group_at[p - 1] < 0 || vg->participle || is_conj(s, p) || token_word_is(s, p, "but"))) {
         /* "X met Y and agreed": the verb after "and" is X's, even right after the object Y */
         c->subject_inherited = true;
         if (prev->vg >= 0 && s->vgs[prev->vg].passive)
             return prev->agent;
         return prev->subject;
     }
-    if (prev && p >= 0 && word_eq(s, p, "by") && ends_with(s, vg->verb, "ing") && vg->start == vg->verb &&
+    if (prev && p >= 0 && token_word_is(s, p, "by") && ends_with(s, vg->verb, "ing") && vg->start == vg->verb &&
         prev->vg >= 0 && s->vgs[prev->vg].end <= p) {
         c->subject_inherited = prev->subject >= 0; /* "Ankara retaliated by shelling": Ankara's act */
         return prev->subject;
     }
-    if (p >= 1 && p >= left && (word_eq(s, p, "that") || word_eq(s, p, "which") || word_eq(s, p, "who"))) {
+    if (p >= 1 && p >= left && (token_word_is(s, p, "that") || token_word_is(s, p, "which") || token_word_is(s, p, "who"))) {
         /* "the bombing that killed 40 officers": the relative pronoun's antecedent, an
          * actor (not a place: "a bombing in Kandahar that killed") or no one */
         c->relative = true;
@@ -994,7 +979,7 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
                 k--;
                 nouns++;
             }
-            if (nouns && k >= 1 && (word_eq(s, k, "a") || word_eq(s, k, "an")) && (s->tokens[k - 1].shape & T_COMMA) &&
+            if (nouns && k >= 1 && (token_word_is(s, k, "a") || token_word_is(s, k, "an")) && (s->tokens[k - 1].shape & T_COMMA) &&
                 s->nclauses > 0 && s->clauses[0].subject >= 0 && s->groups[s->clauses[0].subject].end < k) {
                 c->subject_inherited = true;
                 return s->clauses[0].vg >= 0 && s->vgs[s->clauses[0].vg].passive ? s->clauses[0].agent
@@ -1005,7 +990,7 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
         int before = s->groups[g].start - 1;
         while (before >= 0 && (s->tokens[before].flags & (W_DET | W_ADJ | W_QUANT)))
             before--;
-        if (before >= 0 && (s->tokens[before].flags & W_PREP) && !word_eq(s, before, "of"))
+        if (before >= 0 && (s->tokens[before].flags & W_PREP) && !token_word_is(s, before, "of"))
             return -1;
         c->subject_inherited = true;
         return g;
@@ -1031,7 +1016,7 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
         return subject;
     /* "X, who on Monday met Y"; not "warned Putin that the West would": after "that" with
      * words of its own before the verb, the clause has a subject no dictionary knows */
-    if (left >= 2 && (word_eq(s, left - 1, "who") || word_eq(s, left - 1, "which")) && s->group_at[left - 2] >= 0) {
+    if (left >= 2 && (token_word_is(s, left - 1, "who") || token_word_is(s, left - 1, "which")) && s->group_at[left - 2] >= 0) {
         c->subject_inherited = true;
         return s->group_at[left - 2];
     }
@@ -1060,7 +1045,7 @@ static void build_clauses(sentence *s)
         while (left > prev_end && !is_boundary(s, left - 1))
             left--;
         c.left = left;
-        c.complement = left >= 1 && word_eq(s, left - 1, "that");
+        c.complement = left >= 1 && token_word_is(s, left - 1, "that");
         int next_start = v + 1 < s->nvgs ? s->vgs[v + 1].start : n;
         int right = vg->end;
         while (right < next_start && !is_boundary(s, right))
@@ -1099,13 +1084,13 @@ static void build_clauses(sentence *s)
         c.right = right;
         c.subject = choose_subject(s, &c, vg, left, prev_end, v);
         for (int k = left; k < vg->start; k++)
-            if (word_eq(s, k, "neither") || word_eq(s, k, "nobody")) { /* "Neither Armenia nor Azerbaijan has" */
+            if (token_word_is(s, k, "neither") || token_word_is(s, k, "nobody")) { /* "Neither Armenia nor Azerbaijan has" */
                 s->vgs[v].negated = true;
                 s->vgs[v].neg_token = k;
             }
         if (vg->passive)
             for (int k = vg->end; k + 1 < right; k++) {
-                if (!word_eq(s, k, "by"))
+                if (!token_word_is(s, k, "by"))
                     continue;
                 int a = skip_determiners(s, k + 1, right);
                 if (a < right && s->group_at[a] >= 0)
@@ -1167,7 +1152,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
             continue;
         }
         int pa, pb;
-        if (s->ctx && word_eq(s, i, "they") && nm >= 2 && (size_t)nm + 2 <= cap && joined_pair(s, ms, nm, &pa, &pb)) {
+        if (s->ctx && token_word_is(s, i, "they") && nm >= 2 && (size_t)nm + 2 <= cap && joined_pair(s, ms, nm, &pa, &pb)) {
             /* "between the Taliban and US officials, where they discussed": both */
             char *codes = s->pair_codes[0], *codes2 = s->pair_codes[1];
             pair_code(s, ms, nm, pa, codes);

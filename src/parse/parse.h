@@ -112,4 +112,20 @@ static inline bool token_is(const token *t, word_id w) /* inline: the matcher's 
     return false;
 }
 
+/* Is token i (in range or not) the word w, ignoring ASCII case? w is lower case; inline,
+ * so the length of a literal folds away. */
+static inline bool token_word_is(const sentence *s, int i, const char *w)
+{
+    if (i < 0 || i >= (int)s->ntokens)
+        return false;
+    const token *t = &s->tokens[i];
+    size_t n = strlen(w);
+    if (t->end - t->start != n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if ((s->text[t->start + k] | 0x20) != w[k])
+            return false;
+    return true;
+}
+
 #endif
