@@ -863,6 +863,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     for (int k = 0; k <= nkeys; k++) {
         size_t np = 0;
         const pattern *ps = k < nkeys ? dict_verb_patterns(c->d, keys[k], &np) : NULL;
+        const pattern_needs *needs = np ? c->d->verb_needs + (ps - c->d->patterns) : NULL;
         if (k == nkeys && !reserve)
             break;
         for (size_t i = 0; i <= np; i++) {
@@ -875,9 +876,9 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 m = reserve_m;
                 reserve = NULL;
             } else {
-                p = &ps[i];
-                if (!word_filter_passes(&have, p))
+                if (!word_filter_passes(&have, &needs[i]))
                     continue; /* a word of the pattern is not in the clause */
+                p = &ps[i];
                 m = new_match(s, c->d, items, n, subject);
                 if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                     continue;
@@ -977,9 +978,10 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
     word_filter_add(&have, c->be_word);
     size_t np;
     const pattern *ps = dict_verb_patterns(c->d, c->be_word, &np);
+    const pattern_needs *needs = np ? c->d->verb_needs + (ps - c->d->patterns) : NULL;
     for (size_t i = 0; i < np; i++) {
         const pattern *p = &ps[i];
-        if (!word_filter_passes(&have, p) || p->elems[0].kind != E_SOURCE)
+        if (!word_filter_passes(&have, &needs[i]) || p->elems[0].kind != E_SOURCE)
             continue;
         match_state m = new_match(s, c->d, items, n, cl->subject);
         if (!match_from(&m, p, 2, 0, false))
@@ -1020,10 +1022,11 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
             size_t np;
             const pattern *ps = k < nkeys ? dict_nominal_patterns(c->d, keys[k], &np)
                                           : dict_set_nominal_patterns(c->d, &np);
+            const pattern_needs *needs = np ? c->d->nominal_needs + (ps - c->d->nominals) : NULL;
             for (size_t i = 0; i < np; i++) {
-                const pattern *p = &ps[i];
-                if (!word_filter_passes(&have, p))
+                if (!word_filter_passes(&have, &needs[i]))
                     continue;
+                const pattern *p = &ps[i];
                 int a = 0; /* the anchor element; slots before it bind the items before j */
                 while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
                     a++;

@@ -1023,6 +1023,15 @@ static void build_filters(jirga_dict *d, size_t nwords)
     }
 }
 
+static pattern_needs *pattern_needs_of(const pattern *ps, size_t n)
+{
+    pattern_needs *needs = xmalloc((n + 1) * sizeof *needs);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++)
+            needs[i].bit[k] = k < ps[i].nneed ? ps[i].need[k] : NO_FILTER_BIT;
+    return needs;
+}
+
 static void build_indexes(loader *ld)
 {
     jirga_dict *d = ld->d;
@@ -1052,6 +1061,8 @@ static void build_indexes(loader *ld)
         }
     d->nominal_start = build_index(nwords, d->nnominals, d->nominals, sizeof(pattern),
                                    offsetof(pattern, anchor), d->nominal_set_from);
+    d->verb_needs = pattern_needs_of(d->patterns, d->npatterns);
+    d->nominal_needs = pattern_needs_of(d->nominals, d->nnominals);
     for (size_t i = 0; i < d->npatterns; i++) {
         cameo_code *c = (cameo_code *)dict_cameo(d, d->patterns[i].code);
         if (c)
@@ -1253,6 +1264,8 @@ void jirga_dict_free(jirga_dict *d)
         free(d->patterns[i].elems);
     free(d->patterns);
     free(d->verb_start);
+    free(d->verb_needs);
+    free(d->nominal_needs);
     for (size_t i = 0; i < d->nnominals; i++)
         free(d->nominals[i].elems);
     free(d->nominals);

@@ -66,6 +66,14 @@ typedef struct pattern {
     uint8_t nneed;
 } pattern;
 
+/* A pattern's filter bits (NO_FILTER_BIT where unused), kept apart from the patterns in an
+ * array of their own: a clause tests the patterns of a frequent verb one after another,
+ * and eight bytes each stay in cache where the whole patterns would not. */
+enum { NO_FILTER_BIT = 0xFFFF };
+typedef struct pattern_needs {
+    uint16_t bit[4];
+} pattern_needs;
+
 /* A clause's word filter: 1024 bits, one per hashed word id. A pattern is tried only
  * when the bits of its words are all set, which skips most patterns of a frequent verb
  * without matching them. */
@@ -84,10 +92,10 @@ static inline bool word_filter_has(const word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     return (f->bits[b >> 6] >> (b & 63)) & 1;
 }
-static inline bool word_filter_passes(const word_filter *f, const pattern *p)
+static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
 {
-    for (int i = 0; i < p->nneed; i++)
-        if (!(f->bits[p->need[i] >> 6] & (1ULL << (p->need[i] & 63))))
+    for (int i = 0; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
+        if (!(f->bits[n->bit[i] >> 6] & (1ULL << (n->bit[i] & 63))))
             return false;
     return true;
 }
@@ -143,10 +151,12 @@ struct jirga_dict {
     pattern *patterns;
     size_t npatterns, cap_patterns;
     uint32_t *verb_start;
+    pattern_needs *verb_needs; /* verb_needs[i] is the filter of patterns[i] */
     /* Nominal patterns, sorted by anchor word (anchor_set ones kept at the end). */
     pattern *nominals;
     size_t nnominals, cap_nominals;
     uint32_t *nominal_start;
+    pattern_needs *nominal_needs; /* nominal_needs[i] is the filter of nominals[i] */
     size_t nominal_set_from; /* index of the first set-anchored nominal */
 
     word_set *sets;
