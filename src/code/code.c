@@ -247,17 +247,23 @@ static void filter_items(word_filter *f, const sentence *s, const item *items, i
     }
 }
 
+/* Can a member of the set start at token t? The set's first-word filter rejects most
+ * tokens at once. */
+static bool set_may_start(const word_set *ws, const token *t)
+{
+    bool maybe = word_filter_has(&ws->first, t->word);
+    for (int k = 0; k < t->nlemmas && !maybe; k++)
+        maybe = word_filter_has(&ws->first, t->lemmas[k]);
+    return maybe;
+}
+
 static bool set_matches_at(const match_state *m, int set, int pos, int *len)
 {
     const word_set *ws = &m->d->sets[set];
     const item *at = &m->items[pos];
     if (at->kind != ITEM_TOKEN)
         return false;
-    const token *t = &m->s->tokens[at->index];
-    bool maybe = word_filter_has(&ws->first, t->word);
-    for (int k = 0; k < t->nlemmas && !maybe; k++)
-        maybe = word_filter_has(&ws->first, t->lemmas[k]);
-    if (!maybe)
+    if (!set_may_start(ws, &m->s->tokens[at->index]))
         return false;
     for (int i = 0; i < ws->nmembers; i++) {
         const phrase *p = &ws->members[i];
@@ -304,10 +310,7 @@ static bool after_preposition(const match_state *m, int j, int pos)
 /* Is token t (its form or a lemma) a one-word member of the set? */
 static bool set_has_word(const word_set *ws, const token *t)
 {
-    bool maybe = word_filter_has(&ws->first, t->word);
-    for (int k = 0; k < t->nlemmas && !maybe; k++)
-        maybe = word_filter_has(&ws->first, t->lemmas[k]);
-    for (int i = 0; maybe && i < ws->nmembers; i++) /* most words start no member */
+    for (int i = 0; set_may_start(ws, t) && i < ws->nmembers; i++)
         if (ws->members[i].nwords == 1 && token_is(t, ws->members[i].words[0]))
             return true;
     return false;
