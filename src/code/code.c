@@ -604,6 +604,19 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         /* "put its air force on high alert": a show of force has no target of its own side */
         tgt = NULL;
     }
+    /* Force is coded by who uses it on whom (coding guide, section 10; verbs/19.txt): a
+     * pattern cannot see the roles, so "stormed", "attacked", "clashed with" are 19x. Used by
+     * protesters, students, workers or farmers it is a riot (145); used by police or troops
+     * on protesters it is repression (175). */
+    if (code[0] == '1' && code[1] == '9') {
+        size_t sl = strlen(src->code), tl = tgt ? strlen(tgt->code) : 0;
+        const char *srole = sl >= 3 ? src->code + sl - 3 : "";
+        const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
+        if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
+            code = "145";
+        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP"))
+            code = "175";
+    }
     jirga_event ev;
     memset(&ev, 0, sizeof ev);
     ev.sentence = c->nsentences;
@@ -788,7 +801,8 @@ static const char *intended_code(const jirga_coder *c, const verb_group *vg, con
  * section 6), not an actor making a statement. */
 static bool sourcing(const sentence *s, int group)
 {
-    static const char *const roles[] = {"HRI", "MED", "CVL", "NGO"};
+    /* medics, aid agencies, traders, scientists, workers, farmers, refugees report too */
+    static const char *const roles[] = {"HRI", "MED", "CVL", "NGO", "HLH", "DEV", "BUS", "EDU", "LAB", "AGR", "REF"};
     const actor_group *g = &s->groups[group];
     int k = g->start - 1;
     while (k >= 0 && (s->tokens[k].flags & (W_DET | W_ADJ | W_QUANT)))
