@@ -612,10 +612,16 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         size_t sl = strlen(src->code), tl = tgt ? strlen(tgt->code) : 0;
         const char *srole = sl >= 3 ? src->code + sl - 3 : "";
         const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
+        const char *by_role = NULL;
         if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
-            code = "145";
+            by_role = "145";
         else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP"))
-            code = "175";
+            by_role = "175";
+        if (by_role) {
+            trace(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
+                  tgt ? tgt->code : "");
+            code = by_role;
+        }
     }
     jirga_event ev;
     memset(&ev, 0, sizeof ev);
