@@ -350,6 +350,7 @@ static bool add_phrase(loader *ld, const char *text, int kind, int entry)
     memcpy(p->words, words, (size_t)n * sizeof *words);
     memcpy(p->allcaps, caps, (size_t)n);
     p->nwords = n;
+    p->second = n > 1 ? words[1] : 0;
     p->kind = kind;
     p->entry = entry;
     return true;

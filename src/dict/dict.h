@@ -26,6 +26,8 @@ enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
 typedef struct phrase {
     word_id *words;     /* owned by the dictionary */
     uint8_t *allcaps;   /* per word: the text must be in capitals */
+    word_id second;     /* words[1] (0 for one word), kept here: most candidate phrases fail
+                           on their second word, which is then found without loading words */
     int nwords;
     int kind;           /* enum phrase_kind */
     int entry;          /* index into actors, agents or discards */

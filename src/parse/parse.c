@@ -28,7 +28,7 @@ typedef struct mention {
 
 static bool phrase_matches(const sentence *s, int i, const phrase *p)
 {
-    if (i + p->nwords > (int)s->ntokens)
+    if (i + p->nwords > (int)s->ntokens || (p->nwords > 1 && !token_is(&s->tokens[i + 1], p->second)))
         return false;
     for (int k = 0; k < p->nwords; k++) {
         const token *t = &s->tokens[i + k];
