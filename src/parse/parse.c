@@ -43,11 +43,9 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
 }
 
 /* The longest phrase starting at token i; among equals, actors before agents. */
-const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask)
+const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i, int kind_mask)
 {
     const token *t = &s->tokens[i];
-    if (!(t->phrase_kinds & kind_mask))
-        return NULL; /* most tokens start no phrase of these kinds */
     word_id keys[4] = {t->word};
     int nkeys = 1;
     for (int k = 0; k < t->nlemmas; k++)

@@ -96,8 +96,13 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
 void sentence_free(sentence *s);
 
 /* The longest dictionary phrase of the kinds in kind_mask (1 << PHRASE_*) starting at
- * token i of a parsed sentence; NULL when none. */
-const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask);
+ * token i of a parsed sentence; NULL when none. Inline: most tokens start no phrase of
+ * the kinds asked, which the token itself tells. */
+const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i, int kind_mask);
+static inline const phrase *parse_phrase_at(const jirga_dict *d, const sentence *s, int i, int kind_mask)
+{
+    return s->tokens[i].phrase_kinds & kind_mask ? parse_phrase_lookup(d, s, i, kind_mask) : NULL;
+}
 
 /* Does the word id w match token t (surface form or one of its lemmas)? */
 static inline bool token_is(const token *t, word_id w) /* inline: the matcher's innermost test */
