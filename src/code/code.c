@@ -136,6 +136,10 @@ static void trace_parse(jirga_coder *c)
                 trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
             if (unit->agent)
                 trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
+            size_t cl = strlen(unit->code);
+            if (cl >= 3 && !strcmp(unit->code + cl - 3, "ELI") && unit->agent &&
+                (!unit->actor || !strstr(dict_code_on(unit->actor, s->date), "ELI")))
+                trace(c, " (ELI: a former, ousted or deposed official)");
         }
         trace(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
     }

@@ -353,6 +353,23 @@ static bool titles_between(const sentence *s, int from, int to)
     return true;
 }
 
+/* "former President X", "ousted prime minister X", "Pakistan's former prime minister": a
+ * "former", "ousted" or "deposed" modifier of the unit in [start, end), written in it or
+ * right before it (after "the"). */
+static bool out_of_office(const sentence *s, int start, int end)
+{
+    for (int k = start >= 2 ? start - 2 : 0; k < end; k++) {
+        if (!token_word_is(s, k, "former") && !token_word_is(s, k, "ousted") && !token_word_is(s, k, "deposed"))
+            continue;
+        bool near = true;
+        for (int j = k + 1; j < start; j++)
+            near = near && (s->tokens[j].flags & (W_DET | W_ADJ));
+        if (near)
+            return true;
+    }
+    return false;
+}
+
 static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int nm)
 {
     s->nunits = 0;
@@ -521,11 +538,26 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 }
             }
         }
+        size_t clen = strlen(combined);
+        if (agent && strcmp(dict_code_on(agent, s->date), "GOV") == 0 && out_of_office(s, start, end) &&
+            (clen == 3 || (clen == 6 && strcmp(combined + 3, "GOV") == 0) || (clen == 6 && actor && actor->person)) &&
+            strncmp(combined, "IGO", 3) != 0 && strncmp(combined, "NGO", 3) != 0)
+            /* an official out of office is an elite, ELI (coding guide, sections 2 and 3):
+             * "ousted leader Aung San Suu Kyi", "former justice minister X" */
+            str_copy(combined + clen - 3, 4, "ELI");
         add_unit(s, start, end, combined, actor, agent);
         actor_unit *u = &s->units[s->nunits - 1];
         u->name_start = name_start;
         u->name_end = name_end;
         u->pronoun = m->pronoun;
+        if (m->pronoun && actor && actor->person)
+            for (int k = 0; k + 1 < (int)s->nunits; k++)
+                if (s->units[k].actor == actor && !s->units[k].pronoun) {
+                    /* "convicted former Prime Minister Imran Khan and sentenced him": the
+                     * person as this sentence has coded him (ELI), not his dictionary code */
+                    str_copy(u->code, sizeof u->code, s->units[k].code);
+                    break;
+                }
         u->person = name_start >= 0 || (actor && actor->person) ||
                     (m->pronoun && s->ctx && actor == s->ctx->person);
     }
@@ -757,6 +789,11 @@ static bool is_main_verb(const sentence *s, int i)
         return false;
     if (ends_with(s, i, "ing"))
         return (prev->shape & T_COMMA) != 0; /* ", accusing X of Y": a participle clause */
+    /* "sentenced ousted leader Aung San Suu Kyi", "arrested jailed former minister X": a
+     * past form right after the clause's verb and before an actor describes that actor */
+    if (is_past_form(s, i) && s->nvgs > 0 && s->vgs[s->nvgs - 1].end == p + 1 && i + 1 < (int)s->ntokens &&
+        s->group_at[i + 1] >= 0 && !(s->tokens[s->vgs[s->nvgs - 1].verb].flags & W_SPEECH))
+        return false;
     if (is_past_form(s, i))
         return !(prev->shape & T_NUM);
     if ((prev->flags & W_PRON) && s->group_at[p] < 0)
