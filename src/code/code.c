@@ -621,6 +621,19 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
             by_role = "145";
         else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP"))
             by_role = "175";
+        /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
+         * militants who are themselves the subject of "killed" kill outside combat, 1823;
+         * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
+        else if (!strcmp(code, "190") && p->anchor && !strcmp(lex_word(c->d->lex, p->anchor), "kill") &&
+                 (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
+                 strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
+                 !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
+            int k = src->end;
+            while (k < (int)s->ntokens && (s->tokens[k].flags & (W_ADV | W_HAVE | W_BE | W_MODAL)))
+                k++;
+            if (k < (int)s->ntokens && (s->tokens[k].flags & W_VERB) && s->group_at[k] < 0)
+                by_role = "1823";
+        }
         if (by_role) {
             trace(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
                   tgt ? tgt->code : "");
