@@ -599,7 +599,8 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         trace(c, "      no event: no source actor\n");
         return;
     }
-    if (tgt && src->start == tgt->start) {
+    /* "the two sides" stands for two actors in the same words: they are not one actor */
+    if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
         trace(c, "      no event: source and target are the same words\n");
         return;
     }

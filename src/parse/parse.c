@@ -247,7 +247,34 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->country, true, ctx->country_code};
         return true;
-    case REFER_PAIR:
+    case REFER_PAIR: {
+        /* "X met Y in Beijing, and the two sides signed": as the subject of a clause joined
+         * by "and", the latest two actors of this sentence that are not of one country,
+         * before the pair of the sentences before */
+        int a = -1, b = -1, after = end;
+        while (after < (int)s->ntokens && (s->tokens[after].flags & W_ADV))
+            after++;
+        bool subject = i > 0 && token_word_is(s, i - 1, "and") && after < (int)s->ntokens &&
+                       (s->tokens[after].flags & (W_VERB | W_HAVE | W_MODAL | W_BE));
+        for (int k = subject ? *nm : 0; b < 0 && k-- > 0;) {
+            if (!ms[k].is_actor || ms[k].pronoun)
+                continue;
+            const char *code = dict_code_on(ms[k].entry, s->date);
+            if (strlen(code) < 3)
+                continue;
+            if (a < 0)
+                a = k;
+            else if (strncmp(code, dict_code_on(ms[a].entry, s->date), 3) != 0 ||
+                     (!strncmp(code, "IGO", 3) && strcmp(code, dict_code_on(ms[a].entry, s->date)) != 0))
+                b = k;
+        }
+        if (b >= 0) {
+            const char *cb = dict_code_on(ms[b].entry, s->date), *ca = dict_code_on(ms[a].entry, s->date);
+            ms[(*nm)++] = (mention){i, end, true, ms[b].entry, true, cb};
+            ms[(*nm)++] = (mention){i, end, true, ms[a].entry, true, ca};
+            return true;
+        }
+    }
         if (!ctx->pair[0] || !ctx->pair[1])
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->pair[0], true, ctx->pair_code[0]};
@@ -603,7 +630,8 @@ static void build_groups(sentence *s)
         size_t j = i + 1;
         while (j < s->nunits) {
             int kind = join_kind(s, &s->units[j - 1], &s->units[j]);
-            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && is_conj(s, s->units[j].start - 1) &&
+            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && s->units[j].start >= s->units[j - 1].end &&
+                is_conj(s, s->units[j].start - 1) &&
                 (s->tokens[s->units[j].start - 2].shape & T_COMMA) && s->units[j].end < (int)s->ntokens &&
                 (s->tokens[s->units[j].end].flags & W_VERB) && !(s->tokens[s->units[j].end].shape & T_CAP))
                 break; /* "... killed 33 soldiers in Idlib, and Ankara retaliated": ", and" before an
