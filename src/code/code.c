@@ -838,6 +838,11 @@ static bool sourcing(const sentence *s, int group)
         bool role = false;
         for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
             role = role || strcmp(unit->code, roles[r]) == 0;
+        /* "..., diplomats said", "..., a government source said": unnamed diplomats and
+         * sources of no country are sourcing as well (coding guide, section 6) */
+        int last = unit->end - 1;
+        role = role || token_word_is(s, last, "diplomats") || token_word_is(s, last, "diplomat") ||
+               token_word_is(s, last, "source") || token_word_is(s, last, "sources");
         if (unit->actor || !role)
             return false;
     }

@@ -956,6 +956,8 @@ static bool is_boundary(const sentence *s, int i)
 
 /* The subject of a clause: the first group with a named actor in [from, to), else the
  * first group. */
+static int last_group_before(const sentence *s, int from, int to);
+
 static int find_subject(const sentence *s, int from, int to)
 {
     int first = -1;
@@ -982,7 +984,10 @@ static int find_subject(const sentence *s, int from, int to)
                 return g;
         k = grp->end - 1;
     }
-    return first;
+    /* "after a government reshuffle, diplomats said": of role words alone, the one right
+     * before the verb is its subject */
+    int last = last_group_before(s, from, to);
+    return last >= 0 && first >= 0 ? last : first;
 }
 
 /* The group that ends last in [from, to), when only adverbs, commas and titles follow it. */
