@@ -591,6 +591,15 @@ static bool same_event(const jirga_event *a, const jirga_event *b)
            strcmp(a->source.code, b->source.code) == 0 && strcmp(a->target.code, b->target.code) == 0;
 }
 
+/* Does the unit name a diplomatic mission ("Mexico's embassy", "the embassy of Mexico")? */
+static bool mission_in(const sentence *s, const actor_unit *u)
+{
+    for (int k = u->start; k < u->end; k++)
+        if (token_word_is(s, k, "embassy") || token_word_is(s, k, "consulate"))
+            return true;
+    return false;
+}
+
 static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
                  const pattern *p, int verb_token, const verb_group *vg)
 {
@@ -613,19 +622,28 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
      * pattern cannot see the roles, so "stormed", "attacked", "clashed with" are 19x. Used by
      * protesters, students, workers or farmers it is a riot (145); used by police or troops
      * on protesters it is repression (175). */
-    if (code[0] == '1' && code[1] == '9') {
+    const char *verb_lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
+    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) &&
+        (!strcmp(verb_lemma, "storm") || !strcmp(verb_lemma, "raid")) &&
+        mission_in(s, tgt)) {
+        /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
+         * property (171), not military force; by protesters it is a riot (below) */
+        trace(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
+        code = "171";
+    }
+    if ((code[0] == '1' && code[1] == '9') || !strncmp(code, "171", 3)) {
         size_t sl = strlen(src->code), tl = tgt ? strlen(tgt->code) : 0;
         const char *srole = sl >= 3 ? src->code + sl - 3 : "";
         const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
         const char *by_role = NULL;
         if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
             by_role = "145";
-        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP"))
+        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP") && code[1] == '9')
             by_role = "175";
         /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
          * militants who are themselves the subject of "killed" kill outside combat, 1823;
          * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
-        else if (!strcmp(code, "190") && p->anchor && !strcmp(lex_word(c->d->lex, p->anchor), "kill") &&
+        else if (!strcmp(code, "190") && !strcmp(verb_lemma, "kill") &&
                  (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
                  strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
                  !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
