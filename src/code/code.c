@@ -1012,10 +1012,22 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 emit_match(c, &intent, &m, subject, vg->verb, &said);
                 return true;
             }
-            if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 17 || m.target < 0)) {
+            int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+            const char *lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
+            /* ", placing leaders under house arrest", ", shelling the regional capital": a
+             * participle naming a further act of force or coercion is an event; ", killing
+             * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
+             * toll of the act before */
+            static const char *const tolls[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
+                                                "force", "displace", "join", "spark", "trigger", "cause", "end"};
+            bool toll = false;
+            for (size_t t = 0; t < sizeof tolls / sizeof tolls[0]; t++)
+                toll = toll || !strcmp(lemma, tolls[t]);
+            if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
                 /* ", killing 21 people", ", warning of unrest": told in passing; only a
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
-                trace(c, "      not coded: a participle clause codes only verbal acts with a target\n");
+                trace(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
+                                     : "      not coded: a participle clause codes only verbal acts with a target\n");
                 return true;
             }
             emit_match(c, p, &m, subject, vg->verb, vg);
