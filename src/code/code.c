@@ -136,6 +136,10 @@ static void trace_parse(jirga_coder *c)
                 trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
             if (unit->agent)
                 trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
+            size_t cl = strlen(unit->code);
+            if (cl >= 3 && !strcmp(unit->code + cl - 3, "ELI") && unit->agent &&
+                (!unit->actor || !strstr(dict_code_on(unit->actor, s->date), "ELI")))
+                trace(c, " (ELI: a former, ousted or deposed official)");
         }
         trace(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
     }
@@ -587,6 +591,15 @@ static bool same_event(const jirga_event *a, const jirga_event *b)
            strcmp(a->source.code, b->source.code) == 0 && strcmp(a->target.code, b->target.code) == 0;
 }
 
+/* Does the unit name a diplomatic mission ("Mexico's embassy", "the embassy of Mexico")? */
+static bool mission_in(const sentence *s, const actor_unit *u)
+{
+    for (int k = u->start; k < u->end; k++)
+        if (token_word_is(s, k, "embassy") || token_word_is(s, k, "consulate"))
+            return true;
+    return false;
+}
+
 static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
                  const pattern *p, int verb_token, const verb_group *vg)
 {
@@ -595,7 +608,8 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         trace(c, "      no event: no source actor\n");
         return;
     }
-    if (tgt && src->start == tgt->start) {
+    /* "the two sides" stands for two actors in the same words: they are not one actor */
+    if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
         trace(c, "      no event: source and target are the same words\n");
         return;
     }
@@ -608,15 +622,37 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
      * pattern cannot see the roles, so "stormed", "attacked", "clashed with" are 19x. Used by
      * protesters, students, workers or farmers it is a riot (145); used by police or troops
      * on protesters it is repression (175). */
-    if (code[0] == '1' && code[1] == '9') {
+    const char *verb_lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
+    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) &&
+        (!strcmp(verb_lemma, "storm") || !strcmp(verb_lemma, "raid")) &&
+        mission_in(s, tgt)) {
+        /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
+         * property (171), not military force; by protesters it is a riot (below) */
+        trace(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
+        code = "171";
+    }
+    if ((code[0] == '1' && code[1] == '9') || !strncmp(code, "171", 3)) {
         size_t sl = strlen(src->code), tl = tgt ? strlen(tgt->code) : 0;
         const char *srole = sl >= 3 ? src->code + sl - 3 : "";
         const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
         const char *by_role = NULL;
         if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
             by_role = "145";
-        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP"))
+        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP") && code[1] == '9')
             by_role = "175";
+        /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
+         * militants who are themselves the subject of "killed" kill outside combat, 1823;
+         * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
+        else if (!strcmp(code, "190") && !strcmp(verb_lemma, "kill") &&
+                 (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
+                 strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
+                 !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
+            int k = src->end;
+            while (k < (int)s->ntokens && (s->tokens[k].flags & (W_ADV | W_HAVE | W_BE | W_MODAL)))
+                k++;
+            if (k < (int)s->ntokens && (s->tokens[k].flags & W_VERB) && s->group_at[k] < 0)
+                by_role = "1823";
+        }
         if (by_role) {
             trace(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
                   tgt ? tgt->code : "");
@@ -820,6 +856,11 @@ static bool sourcing(const sentence *s, int group)
         bool role = false;
         for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
             role = role || strcmp(unit->code, roles[r]) == 0;
+        /* "..., diplomats said", "..., a government source said": unnamed diplomats and
+         * sources of no country are sourcing as well (coding guide, section 6) */
+        int last = unit->end - 1;
+        role = role || token_word_is(s, last, "diplomats") || token_word_is(s, last, "diplomat") ||
+               token_word_is(s, last, "source") || token_word_is(s, last, "sources");
         if (unit->actor || !role)
             return false;
     }
@@ -971,10 +1012,22 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 emit_match(c, &intent, &m, subject, vg->verb, &said);
                 return true;
             }
-            if (vg->participle && ((p->code[0] - '0') * 10 + (p->code[1] - '0') >= 17 || m.target < 0)) {
+            int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+            const char *lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
+            /* ", placing leaders under house arrest", ", shelling the regional capital": a
+             * participle naming a further act of force or coercion is an event; ", killing
+             * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
+             * toll of the act before */
+            static const char *const tolls[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
+                                                "force", "displace", "join", "spark", "trigger", "cause", "end"};
+            bool toll = false;
+            for (size_t t = 0; t < sizeof tolls / sizeof tolls[0]; t++)
+                toll = toll || !strcmp(lemma, tolls[t]);
+            if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
                 /* ", killing 21 people", ", warning of unrest": told in passing; only a
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
-                trace(c, "      not coded: a participle clause codes only verbal acts with a target\n");
+                trace(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
+                                     : "      not coded: a participle clause codes only verbal acts with a target\n");
                 return true;
             }
             emit_match(c, p, &m, subject, vg->verb, vg);

@@ -245,7 +245,34 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->country, true, ctx->country_code};
         return true;
-    case REFER_PAIR:
+    case REFER_PAIR: {
+        /* "X met Y in Beijing, and the two sides signed": as the subject of a clause joined
+         * by "and", the latest two actors of this sentence that are not of one country,
+         * before the pair of the sentences before */
+        int a = -1, b = -1, after = end;
+        while (after < (int)s->ntokens && (s->tokens[after].flags & W_ADV))
+            after++;
+        bool subject = i > 0 && token_word_is(s, i - 1, "and") && after < (int)s->ntokens &&
+                       (s->tokens[after].flags & (W_VERB | W_HAVE | W_MODAL | W_BE));
+        for (int k = subject ? *nm : 0; b < 0 && k-- > 0;) {
+            if (!ms[k].is_actor || ms[k].pronoun)
+                continue;
+            const char *code = dict_code_on(ms[k].entry, s->date);
+            if (strlen(code) < 3)
+                continue;
+            if (a < 0)
+                a = k;
+            else if (strncmp(code, dict_code_on(ms[a].entry, s->date), 3) != 0 ||
+                     (!strncmp(code, "IGO", 3) && strcmp(code, dict_code_on(ms[a].entry, s->date)) != 0))
+                b = k;
+        }
+        if (b >= 0) {
+            const char *cb = dict_code_on(ms[b].entry, s->date), *ca = dict_code_on(ms[a].entry, s->date);
+            ms[(*nm)++] = (mention){i, end, true, ms[b].entry, true, cb};
+            ms[(*nm)++] = (mention){i, end, true, ms[a].entry, true, ca};
+            return true;
+        }
+    }
         if (!ctx->pair[0] || !ctx->pair[1])
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->pair[0], true, ctx->pair_code[0]};
@@ -349,6 +376,23 @@ static bool titles_between(const sentence *s, int from, int to)
         if (!(s->tokens[k].flags & W_TITLE) && !token_word_is(s, k, "."))
             return false;
     return true;
+}
+
+/* "former President X", "ousted prime minister X", "Pakistan's former prime minister": a
+ * "former", "ousted" or "deposed" modifier of the unit in [start, end), written in it or
+ * right before it (after "the"). */
+static bool out_of_office(const sentence *s, int start, int end)
+{
+    for (int k = start >= 2 ? start - 2 : 0; k < end; k++) {
+        if (!token_word_is(s, k, "former") && !token_word_is(s, k, "ousted") && !token_word_is(s, k, "deposed"))
+            continue;
+        bool near = true;
+        for (int j = k + 1; j < start; j++)
+            near = near && (s->tokens[j].flags & (W_DET | W_ADJ));
+        if (near)
+            return true;
+    }
+    return false;
 }
 
 static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int nm)
@@ -519,11 +563,26 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 }
             }
         }
+        size_t clen = strlen(combined);
+        if (agent && strcmp(dict_code_on(agent, s->date), "GOV") == 0 && out_of_office(s, start, end) &&
+            (clen == 3 || (clen == 6 && strcmp(combined + 3, "GOV") == 0) || (clen == 6 && actor && actor->person)) &&
+            strncmp(combined, "IGO", 3) != 0 && strncmp(combined, "NGO", 3) != 0)
+            /* an official out of office is an elite, ELI (coding guide, sections 2 and 3):
+             * "ousted leader Aung San Suu Kyi", "former justice minister X" */
+            str_copy(combined + clen - 3, 4, "ELI");
         add_unit(s, start, end, combined, actor, agent);
         actor_unit *u = &s->units[s->nunits - 1];
         u->name_start = name_start;
         u->name_end = name_end;
         u->pronoun = m->pronoun;
+        if (m->pronoun && actor && actor->person)
+            for (int k = 0; k + 1 < (int)s->nunits; k++)
+                if (s->units[k].actor == actor && !s->units[k].pronoun) {
+                    /* "convicted former Prime Minister Imran Khan and sentenced him": the
+                     * person as this sentence has coded him (ELI), not his dictionary code */
+                    str_copy(u->code, sizeof u->code, s->units[k].code);
+                    break;
+                }
         u->person = name_start >= 0 || (actor && actor->person) ||
                     (m->pronoun && s->ctx && actor == s->ctx->person);
     }
@@ -569,7 +628,8 @@ static void build_groups(sentence *s)
         size_t j = i + 1;
         while (j < s->nunits) {
             int kind = join_kind(s, &s->units[j - 1], &s->units[j]);
-            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && is_conj(s, s->units[j].start - 1) &&
+            if (kind == 1 && j == i + 1 && s->units[j].start >= 2 && s->units[j].start >= s->units[j - 1].end &&
+                is_conj(s, s->units[j].start - 1) &&
                 (s->tokens[s->units[j].start - 2].shape & T_COMMA) && s->units[j].end < (int)s->ntokens &&
                 (s->tokens[s->units[j].end].flags & W_VERB) && !(s->tokens[s->units[j].end].shape & T_CAP))
                 break; /* "... killed 33 soldiers in Idlib, and Ankara retaliated": ", and" before an
@@ -755,6 +815,11 @@ static bool is_main_verb(const sentence *s, int i)
         return false;
     if (ends_with(s, i, "ing"))
         return (prev->shape & T_COMMA) != 0; /* ", accusing X of Y": a participle clause */
+    /* "sentenced ousted leader Aung San Suu Kyi", "arrested jailed former minister X": a
+     * past form right after the clause's verb and before an actor describes that actor */
+    if (is_past_form(s, i) && s->nvgs > 0 && s->vgs[s->nvgs - 1].end == p + 1 && i + 1 < (int)s->ntokens &&
+        s->group_at[i + 1] >= 0 && !(s->tokens[s->vgs[s->nvgs - 1].verb].flags & W_SPEECH))
+        return false;
     if (is_past_form(s, i))
         return !(prev->shape & T_NUM);
     if ((prev->flags & W_PRON) && s->group_at[p] < 0)
@@ -889,6 +954,8 @@ static bool is_boundary(const sentence *s, int i)
 
 /* The subject of a clause: the first group with a named actor in [from, to), else the
  * first group. */
+static int last_group_before(const sentence *s, int from, int to);
+
 static int find_subject(const sentence *s, int from, int to)
 {
     int first = -1;
@@ -915,7 +982,10 @@ static int find_subject(const sentence *s, int from, int to)
                 return g;
         k = grp->end - 1;
     }
-    return first;
+    /* "after a government reshuffle, diplomats said": of role words alone, the one right
+     * before the verb is its subject */
+    int last = last_group_before(s, from, to);
+    return last >= 0 && first >= 0 ? last : first;
 }
 
 /* The group that ends last in [from, to), when only adverbs, commas and titles follow it. */
