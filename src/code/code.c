@@ -600,28 +600,15 @@ static bool mission_in(const sentence *s, const actor_unit *u)
     return false;
 }
 
-static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
-                 const pattern *p, int verb_token, const verb_group *vg)
+/* Force is coded by who uses it on whom (coding guide, section 10; verbs/19.txt): a
+ * pattern cannot see the roles, so "stormed", "attacked", "clashed with" are 19x. Used by
+ * protesters, students, workers or farmers it is a riot (145); used by police or troops on
+ * protesters it is repression (175); storming a diplomatic mission is seizing property
+ * (171); gunmen or gangs who kill outside combat commit 1823. Returns the code to emit. */
+static const char *force_by_roles(jirga_coder *c, const char *code, const pattern *p, const actor_unit *src,
+                                  const actor_unit *tgt)
 {
     const sentence *s = &c->sent;
-    if (!src) {
-        trace(c, "      no event: no source actor\n");
-        return;
-    }
-    /* "the two sides" stands for two actors in the same words: they are not one actor */
-    if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
-        trace(c, "      no event: source and target are the same words\n");
-        return;
-    }
-    if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
-        strncmp(src->code, "IGO", 3) != 0 && strncmp(src->code, "NGO", 3) != 0) {
-        /* "put its air force on high alert": a show of force has no target of its own side */
-        tgt = NULL;
-    }
-    /* Force is coded by who uses it on whom (coding guide, section 10; verbs/19.txt): a
-     * pattern cannot see the roles, so "stormed", "attacked", "clashed with" are 19x. Used by
-     * protesters, students, workers or farmers it is a riot (145); used by police or troops
-     * on protesters it is repression (175). */
     const char *verb_lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
     if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) &&
         (!strcmp(verb_lemma, "storm") || !strcmp(verb_lemma, "raid")) &&
@@ -659,6 +646,28 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
             code = by_role;
         }
     }
+    return code;
+}
+
+static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
+                 const pattern *p, int verb_token, const verb_group *vg)
+{
+    const sentence *s = &c->sent;
+    if (!src) {
+        trace(c, "      no event: no source actor\n");
+        return;
+    }
+    /* "the two sides" stands for two actors in the same words: they are not one actor */
+    if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
+        trace(c, "      no event: source and target are the same words\n");
+        return;
+    }
+    if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
+        strncmp(src->code, "IGO", 3) != 0 && strncmp(src->code, "NGO", 3) != 0) {
+        /* "put its air force on high alert": a show of force has no target of its own side */
+        tgt = NULL;
+    }
+    code = force_by_roles(c, code, p, src, tgt);
     jirga_event ev;
     memset(&ev, 0, sizeof ev);
     ev.sentence = c->nsentences;
