@@ -31,7 +31,7 @@ WEB_FILES := $(wildcard web/*.html web/*.js web/*.css web/vendor/*)
 LIB := $(BUILD)/libjirga.a
 PLACES := dictionaries/gen/places.tsv
 
-.PHONY: all test demo clean setup golden-update unit bench bench-stream bench-serve bench-store eval fuzz fuzz-build fuzz-replay conformance
+.PHONY: all test demo clean setup golden-update unit bench bench-cost bench-stream bench-serve bench-store eval fuzz fuzz-build fuzz-replay conformance
 
 all: $(BIN) $(PLACES)
 
@@ -82,6 +82,11 @@ setup:
 # Throughput benchmark (bench/): sentences/s, MB/s, events/s, load time, peak RSS.
 bench: all
 	python3 bench/run.py
+
+# What a sentence costs on callgrind's simulated machine (instructions, cache misses,
+# mispredicted branches): a measure of change that does not depend on the machine's load.
+bench-cost: all
+	python3 bench/cost.py
 
 # Memory on a long stream: STREAM_GB gigabytes (default 1) on standard input, resident
 # memory sampled every tenth (bench/stream.py).
