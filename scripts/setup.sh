@@ -3,8 +3,9 @@
 # missing. Runs apt-get only as root; otherwise prints the command to run.
 set -eu
 PACKAGES="gcc make libc6-dev pkg-config libutf8proc-dev libjansson-dev libsqlite3-dev libcmocka-dev wordnet-base libgeonames-dev iso-codes python3 diffutils clang-14 libclang-rt-14-dev llvm-14 time libmicrohttpd-dev wrk nodejs postgresql libpq-dev parallel"
-# Only for the browser test of `jirga serve`, which is skipped (with a message) without it.
-OPTIONAL="chromium"
+# chromium only for the browser test of `jirga serve`, which is skipped (with a message)
+# without it; valgrind only for `make bench-cost`.
+OPTIONAL="chromium valgrind"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -22,7 +23,7 @@ if [ "$(id -u)" -eq 0 ]; then
     [ -z "$missing" ] || apt-get install -y -qq --no-install-recommends $missing
     # shellcheck disable=SC2086
     [ -z "$optional" ] || apt-get install -y -qq --no-install-recommends $optional ||
-        echo "setup: could not install$optional: the browser test will be skipped" >&2
+        echo "setup: could not install$optional: the browser test or bench-cost will be skipped" >&2
 else
     echo "setup: run as root: apt-get install$missing$optional" >&2
     [ -z "$missing" ] || exit 1
