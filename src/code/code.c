@@ -122,6 +122,15 @@ static void trace_parse(jirga_coder *c)
         }
     }
     trace(c, "\n");
+    if (s->headline_case) {
+        trace(c, "  title-case headline: capitals read as verbs:");
+        for (size_t i = 1; i < s->ntokens; i++) {
+            const token *t = &s->tokens[i];
+            if ((t->flags & W_VERB) && !(t->shape & (T_CAP | T_ALLCAPS)) && s->text[t->start] >= 'A' && s->text[t->start] <= 'Z')
+                trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+        }
+        trace(c, "\n");
+    }
     for (size_t g = 0; g < s->ngroups; g++) {
         const actor_group *grp = &s->groups[g];
         trace(c, "  actors %zu: ", g + 1);

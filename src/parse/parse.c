@@ -824,8 +824,10 @@ static bool is_main_verb(const sentence *s, int i)
         return !(prev->shape & T_NUM);
     if ((prev->flags & W_PRON) && s->group_at[p] < 0)
         return true; /* "they meet", but "US demands" is not "us demands" */
-    if (s->group_at[p] < 0) /* headlines: "U.S. air strikes hit Taliban fighters" */
-        return (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
+    /* headlines: "U.S. air strikes hit Taliban fighters"; but in "Nicaragua cuts ties with
+     * Taiwan" the word before is itself the verb, and "ties" is its object */
+    if (s->group_at[p] < 0)
+        return !(s->nvgs > 0 && s->vgs[s->nvgs - 1].verb == p) && (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
                !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
     if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
         /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
@@ -1190,6 +1192,36 @@ static int find_discard(const jirga_dict *d, const sentence *s)
 
 /* ---- The parse ---------------------------------------------------------------------- */
 
+/* A headline in title case ("Russia Expels Two Estonian Diplomats", "Japan and Britain Agree
+ * to Deepen Defence Ties"): every word of four letters or more after the first is
+ * capitalised, so a capital marks no name there, and "Expels" must still be read as the verb.
+ * In such a sentence a capitalised verb (not all capitals) loses its capital; names are still
+ * found, as everywhere, by the dictionary, which ignores case. Returns the number of words
+ * changed (jirga explain lists them). */
+static int mark_headline_case(sentence *s)
+{
+    int long_words = 0;
+    for (size_t i = 1; i < s->ntokens; i++) {
+        const token *t = &s->tokens[i];
+        if (!(t->shape & T_WORD) || (t->shape & T_NUM) || t->end - t->start < 4)
+            continue;
+        if (!(t->shape & T_CAP))
+            return 0;
+        long_words++;
+    }
+    if (long_words < 3)
+        return 0;
+    int changed = 0;
+    for (size_t i = 1; i < s->ntokens; i++) {
+        token *t = &s->tokens[i];
+        if ((t->flags & W_VERB) && (t->shape & T_CAP) && !(t->shape & T_ALLCAPS)) {
+            t->shape &= ~(uint32_t)T_CAP;
+            changed++;
+        }
+    }
+    return changed;
+}
+
 void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date,
                     const doc_context *ctx)
 {
@@ -1207,6 +1239,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         t->phrase_kinds = (uint8_t)kinds;
     }
     s->discard = find_discard(d, s);
+    s->headline_case = mark_headline_case(s);
 
     mention ms_small[64];
     mention *ms = ms_small;

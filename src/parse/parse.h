@@ -88,6 +88,7 @@ typedef struct sentence {
     const doc_context *ctx; /* borrowed; NULL outside a document */
     lex_cache *cache;       /* borrowed from the coder; may be NULL */
     char pair_codes[2][24]; /* the codes "they" stands for when it means two actors */
+    int headline_case;      /* title-case headline: the number of verbs read without their capital */
 } sentence;
 
 /* Tokenizes and parses text into s, reusing s's buffers. */
