@@ -198,6 +198,7 @@ typedef struct match_state {
     int word_group;               /* a group whose role word a pattern word matched, -1 */
     int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched, -1 */
+    bool past_amount;             /* the target was reached across an amount (amount_words) */
 } match_state;
 
 static bool word_is_by(const sentence *s, int k)
@@ -342,6 +343,24 @@ static bool role_word_matches(const match_state *m, int group, const pattern_ele
     return set_has_word(&m->d->sets[el->set], head);
 }
 
+/* An amount between a preposition and its object counts as no words: the currency sign,
+ * the number and "million"/"billion" of "on $34 billion of Chinese imports". */
+static int amount_words(const match_state *m, int from, int to)
+{
+    int n = 0;
+    for (int j = from; j <= to + n && j < m->nitems && m->items[j].kind == ITEM_TOKEN; j++) {
+        const sentence *s = m->s;
+        const token *t = &s->tokens[m->items[j].index];
+        const char *w = s->text + t->start;
+        size_t len = t->end - t->start;
+        if ((t->shape & T_NUM) || (len == 1 && (w[0] == '$' || w[0] == '%')) ||
+            (len == 7 && (strncasecmp(w, "million", 7) == 0 || strncasecmp(w, "billion", 7) == 0)) ||
+            (len == 8 && strncasecmp(w, "trillion", 8) == 0))
+            n++;
+    }
+    return n;
+}
+
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
  * just before (gaps apply only between words). Backtracks over word positions. */
 static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
@@ -358,6 +377,8 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     bool is_prep = el->prep;
     int gap = el->kind == E_TARGET ? (after_prep ? 3 : TARGET_GAP) : is_prep ? 4 : WORD_GAP;
     int limit = anchored || el->adjacent ? pos : pos + gap;
+    if (el->kind == E_TARGET && after_prep && !anchored && !el->adjacent)
+        limit += amount_words(m, pos, limit); /* "tariffs on $34 billion of Chinese imports" */
     if (limit >= m->nitems)
         limit = m->nitems - 1;
     switch (el->kind) {
@@ -401,7 +422,10 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
 
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
             int saved = *slot, next = j + 1;
+            bool saved_past = m->past_amount;
             *slot = it->index;
+            if (el->kind == E_TARGET && j > pos + gap)
+                m->past_amount = true;
             if (el->kind == E_COMPOUND) {
                 /* "between A, head of B, and the delegation with them, C and D": a
                  * list goes on while a comma or "and" leads to the next group. */
@@ -428,6 +452,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
             if (match_from(m, p, e + 1, next, false))
                 return true;
             *slot = saved;
+            m->past_amount = saved_past;
             break; /* a slot binds the first group it meets */
         }
         /* A target at the end of a pattern is optional. */
@@ -981,6 +1006,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "    matched ");
             trace_pattern(c, p);
             trace(c, "\n");
+            if (m.past_amount)
+                trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
             if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
                 trace(c, "      no event: the pattern says so\n");
                 return true;

@@ -767,6 +767,15 @@ static bool aux_is_main_verb(const sentence *s, int i)
     return !(ends_with(s, k, "ing") || is_past_form(s, k) || invariant_past(s, k));
 }
 
+/* A currency sign before an amount: "$", "€", "£" */
+static bool is_currency(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    const char *w = s->text + t->start;
+    size_t n = t->end - t->start;
+    return (n == 1 && w[0] == '$') || (n == 2 && memcmp(w, "\xc2\xa3", 2) == 0) || (n == 3 && memcmp(w, "\xe2\x82\xac", 3) == 0);
+}
+
 /* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
 static bool is_main_verb(const sentence *s, int i)
 {
@@ -855,9 +864,11 @@ static bool is_main_verb(const sentence *s, int i)
          * sanctions": the same after "of" and the noun before it */
         if (b >= 1 && token_word_is(s, b, "of")) {
             b--;
+            /* an amount counts as one word: "on $34 billion of Chinese imports" */
             for (int k = 0; k < 3 && b >= 0 && !((s->tokens[b].flags & W_VERB) && is_past_form(s, b)) &&
-                            !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 && !(s->tokens[b].shape & T_PUNCT);
-                 k++)
+                            !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 &&
+                            (!(s->tokens[b].shape & T_PUNCT) || is_currency(s, b));
+                 k += !(s->tokens[b].shape & (T_NUM | T_PUNCT)))
                 b--;
             if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
                 return false;
