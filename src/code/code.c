@@ -171,7 +171,8 @@ static void trace_parse(jirga_coder *c)
             trace_span(c, s->groups[cl->subject].start, s->groups[cl->subject].end);
         else
             trace(c, "none");
-        trace(c, "%s\n", cl->subject_inherited ? " (shared with the clause before)" : "");
+        trace(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
+              cl->subject_possessor ? " (owner of a speaker no dictionary knows: \"X's Africa Command said\")" : "");
         if (cl->agent >= 0) {
             trace(c, "    by-agent: ");
             trace_span(c, s->groups[cl->agent].start, s->groups[cl->agent].end);

@@ -1088,6 +1088,21 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
                 if (s->tokens[k].shape & T_COMMA)
                     return -1; /* "..., a monitoring group said": a speaker no dictionary knows */
         }
+        /* "..., the US military's Africa Command said": a speaker no dictionary knows,
+         * owned by an actor; the owner speaks (not an actor named earlier in the clause) */
+        if (subject < 0 && (s->tokens[vg->verb].flags & W_SPEECH)) {
+            int k = p, words = 0;
+            while (k > left && words < 3 && (s->tokens[k].shape & T_WORD) && s->group_at[k] < 0 &&
+                   !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BOUNDARY)) && !token_word_is(s, k, "'s")) {
+                k--;
+                words++;
+            }
+            if (words && k > left && token_word_is(s, k, "'s") && s->group_at[k - 1] >= 0 &&
+                s->groups[s->group_at[k - 1]].start >= left) {
+                c->subject_possessor = true;
+                return s->group_at[k - 1];
+            }
+        }
         if (subject < 0)
             subject = find_subject(s, left, vg->start);
     } else {

@@ -63,6 +63,7 @@ typedef struct clause {
     int left, right;  /* token range of the whole clause */
     int subject;      /* actor group, -1 when none */
     bool subject_inherited;
+    bool subject_possessor; /* "X's Africa Command said": X, the owner of an unknown speaker */
     bool relative;    /* "the bombing that killed ...": the verb follows that, which, who */
     bool complement;  /* "demanded that the US stop ...": the clause follows "that" */
     int agent;        /* passive: the "by" group, -1 when none */
