@@ -122,6 +122,15 @@ static void trace_parse(jirga_coder *c)
         }
     }
     trace(c, "\n");
+    if (s->headline_case) {
+        trace(c, "  title-case headline: capitals read as verbs:");
+        for (size_t i = 1; i < s->ntokens; i++) {
+            const token *t = &s->tokens[i];
+            if ((t->flags & W_VERB) && !(t->shape & (T_CAP | T_ALLCAPS)) && s->text[t->start] >= 'A' && s->text[t->start] <= 'Z')
+                trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+        }
+        trace(c, "\n");
+    }
     for (size_t g = 0; g < s->ngroups; g++) {
         const actor_group *grp = &s->groups[g];
         trace(c, "  actors %zu: ", g + 1);
@@ -162,7 +171,8 @@ static void trace_parse(jirga_coder *c)
             trace_span(c, s->groups[cl->subject].start, s->groups[cl->subject].end);
         else
             trace(c, "none");
-        trace(c, "%s\n", cl->subject_inherited ? " (shared with the clause before)" : "");
+        trace(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
+              cl->subject_possessor ? " (owner of a speaker no dictionary knows: \"X's Africa Command said\")" : "");
         if (cl->agent >= 0) {
             trace(c, "    by-agent: ");
             trace_span(c, s->groups[cl->agent].start, s->groups[cl->agent].end);
@@ -189,6 +199,7 @@ typedef struct match_state {
     int word_group;               /* a group whose role word a pattern word matched, -1 */
     int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched, -1 */
+    bool past_amount;             /* the target was reached across an amount (amount_words) */
 } match_state;
 
 static bool word_is_by(const sentence *s, int k)
@@ -333,6 +344,24 @@ static bool role_word_matches(const match_state *m, int group, const pattern_ele
     return set_has_word(&m->d->sets[el->set], head);
 }
 
+/* An amount between a preposition and its object counts as no words: the currency sign,
+ * the number and "million"/"billion" of "on $34 billion of Chinese imports". */
+static int amount_words(const match_state *m, int from, int to)
+{
+    int n = 0;
+    for (int j = from; j <= to + n && j < m->nitems && m->items[j].kind == ITEM_TOKEN; j++) {
+        const sentence *s = m->s;
+        const token *t = &s->tokens[m->items[j].index];
+        const char *w = s->text + t->start;
+        size_t len = t->end - t->start;
+        if ((t->shape & T_NUM) || (len == 1 && (w[0] == '$' || w[0] == '%')) ||
+            (len == 7 && (strncasecmp(w, "million", 7) == 0 || strncasecmp(w, "billion", 7) == 0)) ||
+            (len == 8 && strncasecmp(w, "trillion", 8) == 0))
+            n++;
+    }
+    return n;
+}
+
 /* Matches elems[e..] against items[pos..]; prev_word tells whether a word was matched
  * just before (gaps apply only between words). Backtracks over word positions. */
 static bool match_from(match_state *m, const pattern *p, int e, int pos, bool anchored)
@@ -349,6 +378,8 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     bool is_prep = el->prep;
     int gap = el->kind == E_TARGET ? (after_prep ? 3 : TARGET_GAP) : is_prep ? 4 : WORD_GAP;
     int limit = anchored || el->adjacent ? pos : pos + gap;
+    if (el->kind == E_TARGET && after_prep && !anchored && !el->adjacent)
+        limit += amount_words(m, pos, limit); /* "tariffs on $34 billion of Chinese imports" */
     if (limit >= m->nitems)
         limit = m->nitems - 1;
     switch (el->kind) {
@@ -392,7 +423,10 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
 
             int *slot = el->kind == E_TARGET ? &m->target : el->kind == E_COMPOUND ? &m->compound : &m->source;
             int saved = *slot, next = j + 1;
+            bool saved_past = m->past_amount;
             *slot = it->index;
+            if (el->kind == E_TARGET && j > pos + gap)
+                m->past_amount = true;
             if (el->kind == E_COMPOUND) {
                 /* "between A, head of B, and the delegation with them, C and D": a
                  * list goes on while a comma or "and" leads to the next group. */
@@ -419,6 +453,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
             if (match_from(m, p, e + 1, next, false))
                 return true;
             *slot = saved;
+            m->past_amount = saved_past;
             break; /* a slot binds the first group it meets */
         }
         /* A target at the end of a pattern is optional. */
@@ -972,6 +1007,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "    matched ");
             trace_pattern(c, p);
             trace(c, "\n");
+            if (m.past_amount)
+                trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
             if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
                 trace(c, "      no event: the pattern says so\n");
                 return true;

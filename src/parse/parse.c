@@ -767,6 +767,15 @@ static bool aux_is_main_verb(const sentence *s, int i)
     return !(ends_with(s, k, "ing") || is_past_form(s, k) || invariant_past(s, k));
 }
 
+/* A currency sign before an amount: "$", "€", "£" */
+static bool is_currency(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    const char *w = s->text + t->start;
+    size_t n = t->end - t->start;
+    return (n == 1 && w[0] == '$') || (n == 2 && memcmp(w, "\xc2\xa3", 2) == 0) || (n == 3 && memcmp(w, "\xe2\x82\xac", 3) == 0);
+}
+
 /* Can token i be the main verb of a clause? Looks at its form and its left neighbour. */
 static bool is_main_verb(const sentence *s, int i)
 {
@@ -824,8 +833,10 @@ static bool is_main_verb(const sentence *s, int i)
         return !(prev->shape & T_NUM);
     if ((prev->flags & W_PRON) && s->group_at[p] < 0)
         return true; /* "they meet", but "US demands" is not "us demands" */
-    if (s->group_at[p] < 0) /* headlines: "U.S. air strikes hit Taliban fighters" */
-        return (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
+    /* headlines: "U.S. air strikes hit Taliban fighters"; but in "Nicaragua cuts ties with
+     * Taiwan" the word before is itself the verb, and "ties" is its object */
+    if (s->group_at[p] < 0)
+        return !(s->nvgs > 0 && s->vgs[s->nvgs - 1].verb == p) && (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
                !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
     if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
         /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
@@ -853,9 +864,11 @@ static bool is_main_verb(const sentence *s, int i)
          * sanctions": the same after "of" and the noun before it */
         if (b >= 1 && token_word_is(s, b, "of")) {
             b--;
+            /* an amount counts as one word: "on $34 billion of Chinese imports" */
             for (int k = 0; k < 3 && b >= 0 && !((s->tokens[b].flags & W_VERB) && is_past_form(s, b)) &&
-                            !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 && !(s->tokens[b].shape & T_PUNCT);
-                 k++)
+                            !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 &&
+                            (!(s->tokens[b].shape & T_PUNCT) || is_currency(s, b));
+                 k += !(s->tokens[b].shape & (T_NUM | T_PUNCT)))
                 b--;
             if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
                 return false;
@@ -1075,6 +1088,21 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
                 if (s->tokens[k].shape & T_COMMA)
                     return -1; /* "..., a monitoring group said": a speaker no dictionary knows */
         }
+        /* "..., the US military's Africa Command said": a speaker no dictionary knows,
+         * owned by an actor; the owner speaks (not an actor named earlier in the clause) */
+        if (subject < 0 && (s->tokens[vg->verb].flags & W_SPEECH)) {
+            int k = p, words = 0;
+            while (k > left && words < 3 && (s->tokens[k].shape & T_WORD) && s->group_at[k] < 0 &&
+                   !(s->tokens[k].flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BOUNDARY)) && !token_word_is(s, k, "'s")) {
+                k--;
+                words++;
+            }
+            if (words && k > left && token_word_is(s, k, "'s") && s->group_at[k - 1] >= 0 &&
+                s->groups[s->group_at[k - 1]].start >= left) {
+                c->subject_possessor = true;
+                return s->group_at[k - 1];
+            }
+        }
         if (subject < 0)
             subject = find_subject(s, left, vg->start);
     } else {
@@ -1190,6 +1218,36 @@ static int find_discard(const jirga_dict *d, const sentence *s)
 
 /* ---- The parse ---------------------------------------------------------------------- */
 
+/* A headline in title case ("Russia Expels Two Estonian Diplomats", "Japan and Britain Agree
+ * to Deepen Defence Ties"): every word of four letters or more after the first is
+ * capitalised, so a capital marks no name there, and "Expels" must still be read as the verb.
+ * In such a sentence a capitalised verb (not all capitals) loses its capital; names are still
+ * found, as everywhere, by the dictionary, which ignores case. Returns the number of words
+ * changed (jirga explain lists them). */
+static int mark_headline_case(sentence *s)
+{
+    int long_words = 0;
+    for (size_t i = 1; i < s->ntokens; i++) {
+        const token *t = &s->tokens[i];
+        if (!(t->shape & T_WORD) || (t->shape & T_NUM) || t->end - t->start < 4)
+            continue;
+        if (!(t->shape & T_CAP))
+            return 0;
+        long_words++;
+    }
+    if (long_words < 3)
+        return 0;
+    int changed = 0;
+    for (size_t i = 1; i < s->ntokens; i++) {
+        token *t = &s->tokens[i];
+        if ((t->flags & W_VERB) && (t->shape & T_CAP) && !(t->shape & T_ALLCAPS)) {
+            t->shape &= ~(uint32_t)T_CAP;
+            changed++;
+        }
+    }
+    return changed;
+}
+
 void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date,
                     const doc_context *ctx)
 {
@@ -1207,6 +1265,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         t->phrase_kinds = (uint8_t)kinds;
     }
     s->discard = find_discard(d, s);
+    s->headline_case = mark_headline_case(s);
 
     mention ms_small[64];
     mention *ms = ms_small;

@@ -63,6 +63,7 @@ typedef struct clause {
     int left, right;  /* token range of the whole clause */
     int subject;      /* actor group, -1 when none */
     bool subject_inherited;
+    bool subject_possessor; /* "X's Africa Command said": X, the owner of an unknown speaker */
     bool relative;    /* "the bombing that killed ...": the verb follows that, which, who */
     bool complement;  /* "demanded that the US stop ...": the clause follows "that" */
     int agent;        /* passive: the "by" group, -1 when none */
@@ -88,6 +89,7 @@ typedef struct sentence {
     const doc_context *ctx; /* borrowed; NULL outside a document */
     lex_cache *cache;       /* borrowed from the coder; may be NULL */
     char pair_codes[2][24]; /* the codes "they" stands for when it means two actors */
+    int headline_case;      /* title-case headline: the number of verbs read without their capital */
 } sentence;
 
 /* Tokenizes and parses text into s, reusing s's buffers. */
