@@ -350,13 +350,10 @@ static int amount_words(const match_state *m, int from, int to)
 {
     int n = 0;
     for (int j = from; j <= to + n && j < m->nitems && m->items[j].kind == ITEM_TOKEN; j++) {
-        const sentence *s = m->s;
-        const token *t = &s->tokens[m->items[j].index];
-        const char *w = s->text + t->start;
-        size_t len = t->end - t->start;
-        if ((t->shape & T_NUM) || (len == 1 && (w[0] == '$' || w[0] == '%')) ||
-            (len == 7 && (strncasecmp(w, "million", 7) == 0 || strncasecmp(w, "billion", 7) == 0)) ||
-            (len == 8 && strncasecmp(w, "trillion", 8) == 0))
+        int k = (int)m->items[j].index;
+        if ((m->s->tokens[k].shape & T_NUM) || token_word_is(m->s, k, "$") || token_word_is(m->s, k, "%") ||
+            token_word_is(m->s, k, "million") || token_word_is(m->s, k, "billion") ||
+            token_word_is(m->s, k, "trillion"))
             n++;
     }
     return n;
