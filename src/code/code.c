@@ -1274,6 +1274,7 @@ static void learn_from_sentence(jirga_coder *c)
 static void resolve_references(jirga_coder *c)
 {
     sentence *s = &c->sent;
+    size_t seen0 = c->nseen; /* actors named before this sentence */
     for (size_t u = 0; u < s->nunits; u++) {
         actor_unit *unit = &s->units[u];
         if (unit->actor) {
@@ -1296,6 +1297,18 @@ static void resolve_references(jirga_coder *c)
         for (size_t k = 0; k < c->nseen; k++) {
             const char *code = c->seen[k];
             if (strlen(code) >= 6 && strcmp(code + 3, unit->code) == 0) {
+                /* "Separatists killed four Cameroonian soldiers ..., the army said": a
+                 * trailing attribution names the speaking institution; the soldiers it
+                 * reports on are not it. With no country in its own phrase it keeps its
+                 * role alone (coding guide 2); an earlier sentence's speaker still counts */
+                if (k >= seen0 && before > 0 && token_word_is(s, before - 1, ",") && after < (int)s->ntokens &&
+                    (s->tokens[after].flags & W_SPEECH)) {
+                    trace(c, "  attribution: '%.*s' names a speaker with no country in its phrase; not %s of "
+                             "the same sentence\n",
+                          (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
+                          s->text + s->tokens[unit->start].start, code);
+                    break;
+                }
                 trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
                       (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                       s->text + s->tokens[unit->start].start, code);
