@@ -45,6 +45,8 @@ struct jirga_coder {
     int condition_set; /* CONDITION ("if ..."), or -1 */
     int wish_set;      /* WISH ("demanded that ..."), or -1 */
     int reciprocal_set; /* RECIPROCAL ("A and B fought"), or -1 */
+    int means_sets[16]; /* MEANS_<code> sets ("suicide bomber" for 1831) */
+    int nmeans;
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
@@ -932,6 +934,67 @@ static int reaction_to(const sentence *s, int subject)
     return main >= 0 && main != subject && s->groups[main].end <= k ? main : -1;
 }
 
+/* "A suicide bomber killed 13 soldiers", "An Israeli air strike destroyed the consulate":
+ * when the subject phrase names the means of an attack, a generic act of force (190),
+ * killing (1823), bombing (183) or destruction (1712) takes the code of the means, from the
+ * dictionary's MEANS_<code> sets (coding guide 10: the code follows the words that describe
+ * the act). The means must open the clause ("A US drone strike"), not sit in a phrase
+ * before it ("After a suicide bombing, troops attacked"). Returns the code, or NULL. */
+static const char *means_of_subject(jirga_coder *c, const clause *cl, int subject, const char *code)
+{
+    const sentence *s = &c->sent;
+    if (strcmp(code, "190") && strcmp(code, "1823") && strcmp(code, "183") && strcmp(code, "1712"))
+        return NULL;
+    int from = cl->left, stop = s->vgs[cl->vg].start;
+    /* "A roadside bomb planted by militants killed ...": the means opens the reduced
+     * relative clause that ends at "by" */
+    for (size_t o = 0; token_word_is(s, from, "by") && o < s->nclauses; o++) {
+        const clause *r = &s->clauses[o];
+        if (r != cl && r->vg >= 0 && s->vgs[r->vg].passive && r->right >= from - 1 && r->right <= from + 1 &&
+            r->left < from) {
+            from = r->left;
+            stop = s->vgs[r->vg].start;
+        }
+    }
+    for (int pos = from; pos < stop && pos < from + 6; pos++) {
+        const token *t = &s->tokens[pos];
+        if ((t->flags & W_PREP) || token_word_is(s, pos, ","))
+            return NULL;
+        for (int i = 0; i < c->nmeans; i++) {
+            const word_set *ws = &c->d->sets[c->means_sets[i]];
+            if (!set_may_start(ws, t))
+                continue;
+            for (int k = 0; k < ws->nmembers; k++) {
+                const phrase *ph = &ws->members[k];
+                bool ok = pos + ph->nwords <= stop;
+                for (int w = 0; w < ph->nwords && ok; w++)
+                    ok = token_is(&s->tokens[pos + w], ph->words[w]);
+                if (!ok)
+                    continue;
+                const char *by = ws->name + 6;
+                if (!strcmp(by, code))
+                    return NULL;
+                trace(c, "      the subject names the means ('%.*s', %s:%d): %s, not %s\n",
+                      (int)(s->tokens[pos + ph->nwords - 1].end - t->start), s->text + t->start, ws->file,
+                      ws->line, by, code);
+                /* "A US drone strike": the role word modifies the event noun after it, not a
+                 * unit; the country acts alone (coding guide 2: event nouns are not
+                 * military) */
+                actor_unit *u = subject >= 0 && s->groups[subject].count == 1
+                                    ? &c->sent.units[s->groups[subject].first] : NULL;
+                if (u && u->agent && u->end - 1 >= pos && u->end - 1 < pos + ph->nwords - 1 && strlen(u->code) > 3) {
+                    trace(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
+                          (int)(s->tokens[u->end - 1].end - s->tokens[u->start].start), s->text + s->tokens[u->start].start,
+                          u->code, u->code);
+                    u->code[3] = 0;
+                }
+                return by;
+            }
+        }
+    }
+    return NULL;
+}
+
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -1071,6 +1134,14 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
                 trace(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
                                      : "      not coded: a participle clause codes only verbal acts with a target\n");
+                return true;
+            }
+            const char *means = vg->passive ? NULL : means_of_subject(c, cl, subject, p->code);
+            if (means) {
+                pattern by_means = *p;
+                str_copy(by_means.code, sizeof by_means.code, means);
+                by_means.code2[0] = 0;
+                emit_match(c, &by_means, &m, subject, vg->verb, vg);
                 return true;
             }
             emit_match(c, p, &m, subject, vg->verb, vg);
@@ -1497,6 +1568,9 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
             c->wish_set = (int)i;
         else if (strcmp(dict->sets[i].name, "RECIPROCAL") == 0)
             c->reciprocal_set = (int)i;
+        else if (strncmp(dict->sets[i].name, "MEANS_", 6) == 0 && dict_cameo(dict, dict->sets[i].name + 6) &&
+                 c->nmeans < (int)(sizeof c->means_sets / sizeof c->means_sets[0]))
+            c->means_sets[c->nmeans++] = (int)i;
     }
     return c;
 }
