@@ -214,8 +214,10 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
 {
     const doc_context *ctx = s->ctx;
     int end = i + ref->nwords;
-    if (end < (int)s->ntokens && token_word_is(s, end, "of"))
-        return false; /* "the group of experts" */
+    /* "the group of experts" is no reference; "accusing its neighbour of ..." is one: after
+     * a possessive the "of" belongs to the verb */
+    if (end < (int)s->ntokens && token_word_is(s, end, "of") && !(s->tokens[i].flags & W_POSS))
+        return false;
     switch (d->refers[ref->entry].refer) {
     case REFER_GROUP:
         for (int k = *nm; !ctx->org && k-- > 0;) {
@@ -230,21 +232,32 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->org, true, ctx->org_code};
         return true;
-    case REFER_COUNTRY:
+    case REFER_COUNTRY: {
+        /* "Algeria cut ties with Morocco, accusing its neighbour of ...": a possessive
+         * reference is another country than the one that owns it, which opens the sentence
+         * as its subject; the sentence's first actor is not a candidate */
+        int first = -1;
+        for (int k = 0; first < 0 && k < *nm; k++)
+            if (ms[k].is_actor)
+                first = k;
+        bool possessive = (s->tokens[i].flags & W_POSS) != 0;
         for (int k = *nm; !ctx->country && k-- > 0;) {
             /* "Iranian protesters demanded that the country's rulers": a country named
              * earlier in the sentence, before any the document named */
             const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+            if (possessive && k == first)
+                break;
             if (ms[k].is_actor && !ms[k].entry->person && strlen(code) == 3 && strcmp(code, "IGO") != 0 &&
                 strcmp(code, "NGO") != 0) {
                 ms[(*nm)++] = (mention){i, end, true, ms[k].entry, true, code};
                 return true;
             }
         }
-        if (!ctx->country)
+        if (!ctx->country || possessive)
             return false;
         ms[(*nm)++] = (mention){i, end, true, ctx->country, true, ctx->country_code};
         return true;
+    }
     case REFER_PAIR: {
         /* "X met Y in Beijing, and the two sides signed": as the subject of a clause joined
          * by "and", the latest two actors of this sentence that are not of one country,
