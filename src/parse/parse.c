@@ -995,9 +995,11 @@ static int find_subject(const sentence *s, int from, int to)
                                   (plain < 2 && is_plain_word(s, before) && ++plain)))
             before--;
         /* "Bushfires raging across Australia": a place, not the subject; but "an air
-         * strike by the coalition hit": the attack's author */
+         * strike by the coalition hit": the attack's author; and "Several European
+         * countries, including Germany, France and Italy, expelled": the members named */
         if (before >= from && (s->tokens[before].flags & W_PREP) && !token_word_is(s, before, "of") &&
-            !(token_word_is(s, before, "by") && grp->end == to)) {
+            !(token_word_is(s, before, "by") && grp->end == to) &&
+            !(token_word_is(s, before, "including") && before > from && token_word_is(s, before - 1, ","))) {
             k = grp->end - 1;
             continue;
         }
