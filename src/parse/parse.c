@@ -881,8 +881,8 @@ static bool is_main_verb(const sentence *s, int i)
             for (int k = 0; k < 3 && b >= 0 && !((s->tokens[b].flags & W_VERB) && is_past_form(s, b)) &&
                             !(s->tokens[b].flags & W_PREP) && s->group_at[b] < 0 &&
                             (!(s->tokens[b].shape & T_PUNCT) || is_currency(s, b));
-                 k += !(s->tokens[b].shape & (T_NUM | T_PUNCT)))
-                b--;
+                 b--)
+                k += !(s->tokens[b].shape & (T_NUM | T_PUNCT)); /* the word skipped */
             if (b >= 0 && (s->tokens[b].flags & W_PREP) && !(s->tokens[b].flags & W_BOUNDARY) && !(t->flags & W_SPEECH))
                 return false;
         }
