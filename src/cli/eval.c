@@ -2,7 +2,8 @@
  * eval.c — `jirga eval`: accuracy against a gold set. Codes each gold sentence (or reads
  * events already coded) and prints precision, recall and F1 at three levels:
  *   loose   root code + source country + target country
- *   strict  full CAMEO code + source and target codes with roles
+ *   strict  full CAMEO code + source and target codes with their first role (a coded
+ *           IGOUNOHCR, the UN refugee agency, is the gold's IGO/UNO)
  *   type    root code only
  * then a table per root, the share of no-event sentences on which anything was coded,
  * and with --errors each miss and false event with its sentence and pattern.
@@ -108,9 +109,9 @@ static void add_got(gold_sentence *g, const char *src, const char *src_role, con
     eval_event *ev = &g->got[g->ngot++];
     memset(ev, 0, sizeof *ev);
     copy(ev->src, sizeof ev->src, src);
-    copy(ev->src_role, sizeof ev->src_role, src_role);
+    copy(ev->src_role, 4, src_role); /* the first role: gold writes IGOUNOHCR as IGO/UNO */
     copy(ev->tgt, sizeof ev->tgt, tgt);
-    copy(ev->tgt_role, sizeof ev->tgt_role, tgt_role);
+    copy(ev->tgt_role, 4, tgt_role);
     copy(ev->cameo, sizeof ev->cameo, cameo);
     copy(ev->root, sizeof ev->root, cameo);
     copy(ev->pattern, sizeof ev->pattern, pattern);
