@@ -85,6 +85,36 @@ threads_same() { # -j 2 prints exactly what -j 1 prints
 }
 check "-j 2 output identical to -j 1 (asan+ubsan)" threads_same
 
+# ---- folders --------------------------------------------------------------------------------
+folders() { # folders JIRGA: a directory is every file below it, in name order, each named by its path
+    local j=$1 t="$TMP/tree"
+    rm -rf "$t" && mkdir -p "$t/2021/b" "$t/2021/a" "$t/.cache" "$t/z" &&
+        cp examples/afghan-talks.txt "$t/2021/b/index.txt" &&
+        cp ../shared/examples/seed-article.txt "$t/2021/a/index.txt" &&
+        cp examples/afghan-talks.txt "$t/.cache/index.txt" &&
+        head -2 tests/golden/documents.jsonl >"$t/z/more.jsonl" &&
+        ln -s "$t" "$t/z/loop" || return 1
+    "$j" code --date 2021-03-09 "$t" >"$TMP/tree.out" 2>"$TMP/tree.err" || { cat "$TMP/tree.err"; return 1; }
+    local docs want
+    docs=$(python3 -c 'import sys, json
+seen = []
+for line in open(sys.argv[1]):
+    d = json.loads(line)["doc"]
+    if d not in seen: seen.append(d)
+print(" ".join(seen))' "$TMP/tree.out")
+    want="2021/a/index 2021/b/index $(head -2 tests/golden/documents.jsonl | python3 -c 'import sys, json
+print(" ".join(json.loads(l)["id"] for l in sys.stdin))')"
+    [ "$docs" = "$want" ] || { echo "documents: '$docs', want '$want'"; return 1; }
+    # a file found in the folder codes as it does alone
+    "$j" code --date 2021-03-09 examples/afghan-talks.txt | sed 's/"doc":"afghan-talks"/"doc":"2021\/b\/index"/' >"$TMP/alone" &&
+        grep -F '"doc":"2021/b/index"' "$TMP/tree.out" | cmp - "$TMP/alone" || { echo "2021/b/index differs from the file alone"; return 1; }
+    # two index.txt in two folders stay two documents in the store
+    "$j" ingest --db "$TMP/tree.db" --date 2021-03-09 "$t" 2>"$TMP/ingest.err" >/dev/null || { cat "$TMP/ingest.err"; return 1; }
+    grep -q "holds 4 documents" "$TMP/ingest.err" || { cat "$TMP/ingest.err"; return 1; }
+}
+check "a folder: every file below it, in name order, named by its path" folders ./jirga
+check "a folder (asan+ubsan)" folders build-san/jirga
+
 # ---- bad input ------------------------------------------------------------------------------
 bad_input() { # bad_input JIRGA
     local j=$1

@@ -86,11 +86,19 @@ static void *read_batches(void *arg)
 {
     reader *rd = arg;
     batch *b = pass_batch(rd, NULL, false);
-    for (int f = 0; f < rd->nfiles; f++) {
-        jirga_error err = {0};
-        input_reader *r = input_open(rd->files[f], rd->format, &err);
+    input_walk *walk = input_walk_new(rd->files, rd->nfiles); /* directories: every file below */
+    jirga_error err = {0};
+    const char *path;
+    while ((path = input_walk_next(walk, &err)) != NULL) {
+        if (err.code) {
+            skip(rd, err.message);
+            err = (jirga_error){0};
+            continue;
+        }
+        input_reader *r = input_walk_open(walk, rd->format, &err);
         if (!r) {
             skip(rd, err.message);
+            err = (jirga_error){0};
             continue;
         }
         jirga_doc doc;
@@ -98,6 +106,7 @@ static void *read_batches(void *arg)
         while ((got = input_next(r, &doc, &err)) != 0) {
             if (got < 0) {
                 skip(rd, err.message);
+                err = (jirga_error){0};
                 continue;
             }
             if (!doc.date)
@@ -108,6 +117,7 @@ static void *read_batches(void *arg)
         }
         input_close(r);
     }
+    input_walk_free(walk);
     pass_batch(rd, b, true);
     return NULL;
 }
@@ -115,8 +125,9 @@ static void *read_batches(void *arg)
 static int code_usage(void)
 {
     fprintf(stderr, "usage: jirga code [--date YYYY-MM-DD] [--input text|jsonl] [--dict DIR] [--keep-negated] "
-                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE...\n"
-                    "                  (FILE - is standard input: jirga code --input jsonl - is a filter, docs/scale.md)\n"
+                    "[-j N]\n                  [--format jsonl|gdelt|plover|phoenix|csv] [--max-sentence BYTES] FILE|DIR...\n"
+                    "                  (FILE - is standard input: jirga code --input jsonl - is a filter, docs/scale.md;\n"
+                    "                   DIR is every file below it, in name order, each text file named by its path)\n"
                     "       peer dictionaries: --dict-format tabari|petrarch [--project FILE.project]\n"
                     "                  [--actors FILE[,FILE]]... [--agents FILE] [--verbs FILE] [--discards FILE] [--options FILE]\n");
     return EXIT_USAGE;

@@ -106,7 +106,8 @@ static bool writer_submit(writer *w, batch *b)
 static int ingest_usage(void)
 {
     fprintf(stderr, "usage: jirga ingest [--db FILE|URL] [--dict DIR] [--date YYYY-MM-DD] [--input text|jsonl] [-j N]\n"
-                    "                    [--batch N] [--resume] INPUT...\n");
+                    "                    [--batch N] [--resume] INPUT...\n"
+                    "                    (INPUT: a file, - for standard input, or a folder: every file below it)\n");
     return EXIT_USAGE;
 }
 
@@ -205,12 +206,15 @@ int cmd_ingest(int argc, char **argv)
     bool started = pthread_create(&w.tid, NULL, writer_main, &w) == 0, failed = !started;
     if (!started)
         fprintf(stderr, "jirga ingest: cannot start the writer thread\n");
-    for (int f = 0; f < nfiles && !failed; f++) {
-        input_reader *r = input_open(files[f], format, &err);
+    input_walk *walk = input_walk_new(files, nfiles); /* directories: every file below */
+    const char *path;
+    while (!failed && (path = input_walk_next(walk, &err)) != NULL) {
+        input_reader *r = err.code ? NULL : input_walk_open(walk, format, &err);
         if (!r) {
             fprintf(stderr, "jirga ingest: %s\n", err.message);
             status = EXIT_SKIPPED;
             skipped++;
+            err = (jirga_error){0};
             continue;
         }
         jirga_doc doc;
@@ -220,6 +224,7 @@ int cmd_ingest(int argc, char **argv)
                 fprintf(stderr, "jirga ingest: %s\n", err.message);
                 status = EXIT_SKIPPED;
                 skipped++;
+                err = (jirga_error){0};
                 continue;
             }
             if (lookup && store_has_document(lookup, doc.id ? doc.id : "")) {
@@ -237,6 +242,7 @@ int cmd_ingest(int argc, char **argv)
         }
         input_close(r);
     }
+    input_walk_free(walk);
     if (!failed && b->n) {
         batch_code(b, threads);
         failed = !writer_submit(&w, b);

@@ -21,6 +21,7 @@ struct input_reader {
     json_t *json; /* the current JSON line, kept until the next call */
     sbuf fields;  /* or its fields, when the fast path read it */
     char id[512]; /* ids jirga makes: a file name, "file:line", a number */
+    long id_from; /* a text file's id: its path from this byte, or (-1) its base name */
     char *title;  /* a title without NUL bytes */
     char *text; /* plain text: the whole file */
 };
@@ -37,6 +38,7 @@ input_reader *input_open(const char *path, input_format format, jirga_error *err
     r->f = f;
     r->is_stdin = f == stdin;
     r->path = xstrdup(path);
+    r->id_from = -1;
     size_t n = strlen(path);
     r->jsonl = format == INPUT_JSONL || (format == INPUT_AUTO && n > 6 && strcmp(path + n - 6, ".jsonl") == 0);
     return r;
@@ -71,18 +73,23 @@ static const char *clean_title(input_reader *r, const char *title, size_t n)
     return r->title;
 }
 
-/* The id of a plain text document: its file name without directory and extension. */
-static void text_id(const char *path, char *out, size_t cap)
+/* The id of a plain text document: its file name without directory and extension, or
+ * its path from byte from on (a file found in a directory), without extension. */
+static void text_id(const char *path, long from, char *out, size_t cap)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    if (from >= 0 && (size_t)from < strlen(path))
+        base = path + from;
     if (strcmp(path, "-") == 0)
         base = "stdin";
     snprintf(out, cap, "%s", base);
-    char *dot = strrchr(out, '.');
-    if (dot && dot != out)
+    char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
+    if (dot && dot != out && (!slash || dot > slash + 1))
         *dot = 0;
 }
+
+void input_name_below(input_reader *r, size_t root) { r->id_from = (long)root; }
 
 /* Decodes UTF-16 (the byte-order mark says which end first) into UTF-8; unpaired
  * surrogates become U+FFFD. */
@@ -130,7 +137,7 @@ static int next_text(input_reader *r, jirga_doc *doc, jirga_error *err)
         all = utf8;
     }
     r->text = all.data ? all.data : xstrdup("");
-    text_id(r->path, r->id, sizeof r->id);
+    text_id(r->path, r->id_from, r->id, sizeof r->id);
     memset(doc, 0, sizeof *doc);
     doc->id = r->id;
     doc->text = r->text;
