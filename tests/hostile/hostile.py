@@ -358,11 +358,14 @@ def case_long_id(j, tmp, asan):
 
 
 def case_bad_files(j, tmp, asan):
-    """A missing file and a directory among the files: each named, the others coded, exit 1."""
+    """A missing file among the files: named, the others coded, exit 1. A directory among
+    them (named like a file) stands for the files below it, which are coded."""
     d = os.path.join(tmp, "adir.txt")
     os.mkdir(d)
+    with open(os.path.join(d, "inner.txt"), "w") as f:
+        f.write("Headline\n\n" + EVENT + "\n")
     r = run(j, [fixture("nul-bytes.txt"), os.path.join(tmp, "missing.txt"), d, fixture("duplicate-ids.jsonl")], tmp)
-    expect(r, 1, coded=["nul-bytes", "same"], skipped=["missing.txt", "adir.txt"], asan=asan)
+    expect(r, 1, coded=["nul-bytes", "inner", "same"], skipped=["missing.txt"], asan=asan)
 
 
 def case_many_files(j, tmp, asan):
