@@ -199,6 +199,7 @@ typedef struct match_state {
     int target, compound, source; /* bound groups, -1 */
     int compound_last;            /* the last group of a compound list */
     int word_group;               /* a group whose role word a pattern word matched, -1 */
+    int word_group_elem;          /* the pattern element that matched it, -1 */
     int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched, -1 */
     bool past_amount;             /* the target was reached across an amount (amount_words) */
@@ -213,7 +214,7 @@ static bool word_is_by(const sentence *s, int k)
 static match_state new_match(const sentence *s, const jirga_dict *d, const item *items, int n, int source)
 {
     return (match_state){.s = s, .d = d, .items = items, .nitems = n, .target = -1, .compound = -1,
-                         .source = source, .compound_last = -1, .word_group = -1, .budget = MATCH_BUDGET,
+                         .source = source, .compound_last = -1, .word_group = -1, .word_group_elem = -1, .budget = MATCH_BUDGET,
                          .first_word = -1};
 }
 
@@ -393,6 +394,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 if (!role_word_matches(m, it->index, el))
                     continue;
                 m->word_group = it->index; /* "expelled 45 Russian diplomats" */
+                m->word_group_elem = e;
             } else if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
                                           : !set_matches_at(m, el->set, j, &len)) {
                 continue;
@@ -816,6 +818,22 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         bool protest = strncmp(p->code, "14", 2) == 0 && strcmp(w->code, src->code) != 0;
         if (w->actor && (strncmp(w->code, src->code, 3) != 0 || protest))
             bound.target = bound.word_group;
+    }
+    /* "expelled Russian diplomats on Monday in solidarity with Britain": when the word just
+     * before a closing '+' is the role word of the object's own group, and that group names
+     * another country than the source, the object is the target, not an actor found later
+     * in an adjunct. Only for a closing '+' that directly follows that word. */
+    if (bound.target >= 0 && bound.word_group >= 0 && source_group >= 0 && p->nelems >= 2 &&
+        bound.word_group_elem == p->nelems - 2 && p->elems[p->nelems - 1].kind == E_TARGET &&
+        s->groups[bound.target].start > s->groups[bound.word_group].start) {
+        const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
+        if (w->actor && strncmp(w->code, src->code, 3) != 0) {
+            const actor_group *wg = &s->groups[bound.word_group], *tg = &s->groups[bound.target];
+            trace(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
+                  (int)(s->tokens[wg->end - 1].end - s->tokens[wg->start].start), s->text + s->tokens[wg->start].start,
+                  (int)(s->tokens[tg->end - 1].end - s->tokens[tg->start].start), s->text + s->tokens[tg->start].start);
+            bound.target = bound.word_group;
+        }
     }
     /* "rejected United Nations calls", "struck Hezbollah positions in Lebanon", "rejected
      * Trump's offer": an actor that owns the object the pattern named is the target,
