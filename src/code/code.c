@@ -203,6 +203,7 @@ typedef struct match_state {
     int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched, -1 */
     bool past_amount;             /* the target was reached across an amount (amount_words) */
+    bool prep_past_amount;        /* a preposition of the pattern was reached across an amount */
 } match_state;
 
 static bool word_is_by(const sentence *s, int k)
@@ -356,7 +357,8 @@ static int amount_words(const match_state *m, int from, int to)
         int k = (int)m->items[j].index;
         if ((m->s->tokens[k].shape & T_NUM) || token_word_is(m->s, k, "$") || token_word_is(m->s, k, "%") ||
             token_word_is(m->s, k, "million") || token_word_is(m->s, k, "billion") ||
-            token_word_is(m->s, k, "trillion"))
+            token_word_is(m->s, k, "trillion") || token_word_is(m->s, k, "percent") ||
+            token_word_is(m->s, k, "cent"))
             n++;
     }
     return n;
@@ -380,6 +382,16 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     int limit = anchored || el->adjacent ? pos : pos + gap;
     if (el->kind == E_TARGET && after_prep && !anchored && !el->adjacent)
         limit += amount_words(m, pos, limit); /* "tariffs on $34 billion of Chinese imports" */
+    /* "tariffs of up to 212 percent on Australian wine": the words of an amount do not
+     * count against the gap before a preposition that follows a noun of the pattern
+     * (not the verb's own: "pledged $3 billion in aid to Sudan to support" is not
+     * "pledge to support"). */
+    bool amount_prep = false;
+    if (el->kind == E_WORD && is_prep && e >= 3 && p->elems[e - 1].kind != E_TARGET && !anchored && !el->adjacent) {
+        int extra = amount_words(m, pos, limit);
+        limit += extra;
+        amount_prep = extra > 0;
+    }
     if (limit >= m->nitems)
         limit = m->nitems - 1;
     switch (el->kind) {
@@ -404,8 +416,12 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 m->first_word = it->kind == ITEM_TOKEN ? it->index
                                                        : m->s->units[m->s->groups[it->index].first].end - 1;
             tries++;
+            bool saved_prep_past = m->prep_past_amount;
+            if (amount_prep && j > pos + gap)
+                m->prep_past_amount = true;
             if (match_from(m, p, e + 1, j + len, false))
                 return true;
+            m->prep_past_amount = saved_prep_past;
             m->first_word = saved_first;
         }
         return false;
@@ -1087,6 +1103,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "\n");
             if (m.past_amount)
                 trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
+            if (m.prep_past_amount)
+                trace(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
             if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
                 trace(c, "      no event: the pattern says so\n");
                 return true;
