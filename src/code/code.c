@@ -199,9 +199,11 @@ typedef struct match_state {
     int target, compound, source; /* bound groups, -1 */
     int compound_last;            /* the last group of a compound list */
     int word_group;               /* a group whose role word a pattern word matched, -1 */
+    int word_group_elem;          /* the pattern element that matched it, -1 */
     int budget;                   /* steps left for this pattern */
     int first_word;               /* token of the first word matched, -1 */
     bool past_amount;             /* the target was reached across an amount (amount_words) */
+    bool prep_past_amount;        /* a preposition of the pattern was reached across an amount */
 } match_state;
 
 static bool word_is_by(const sentence *s, int k)
@@ -213,7 +215,7 @@ static bool word_is_by(const sentence *s, int k)
 static match_state new_match(const sentence *s, const jirga_dict *d, const item *items, int n, int source)
 {
     return (match_state){.s = s, .d = d, .items = items, .nitems = n, .target = -1, .compound = -1,
-                         .source = source, .compound_last = -1, .word_group = -1, .budget = MATCH_BUDGET,
+                         .source = source, .compound_last = -1, .word_group = -1, .word_group_elem = -1, .budget = MATCH_BUDGET,
                          .first_word = -1};
 }
 
@@ -355,7 +357,8 @@ static int amount_words(const match_state *m, int from, int to)
         int k = (int)m->items[j].index;
         if ((m->s->tokens[k].shape & T_NUM) || token_word_is(m->s, k, "$") || token_word_is(m->s, k, "%") ||
             token_word_is(m->s, k, "million") || token_word_is(m->s, k, "billion") ||
-            token_word_is(m->s, k, "trillion"))
+            token_word_is(m->s, k, "trillion") || token_word_is(m->s, k, "percent") ||
+            token_word_is(m->s, k, "cent"))
             n++;
     }
     return n;
@@ -379,6 +382,16 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
     int limit = anchored || el->adjacent ? pos : pos + gap;
     if (el->kind == E_TARGET && after_prep && !anchored && !el->adjacent)
         limit += amount_words(m, pos, limit); /* "tariffs on $34 billion of Chinese imports" */
+    /* "tariffs of up to 212 percent on Australian wine": the words of an amount do not
+     * count against the gap before a preposition that follows a noun of the pattern
+     * (not the verb's own: "pledged $3 billion in aid to Sudan to support" is not
+     * "pledge to support"). */
+    bool amount_prep = false;
+    if (el->kind == E_WORD && is_prep && e >= 3 && p->elems[e - 1].kind != E_TARGET && !anchored && !el->adjacent) {
+        int extra = amount_words(m, pos, limit);
+        limit += extra;
+        amount_prep = extra > 0;
+    }
     if (limit >= m->nitems)
         limit = m->nitems - 1;
     switch (el->kind) {
@@ -393,6 +406,7 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 if (!role_word_matches(m, it->index, el))
                     continue;
                 m->word_group = it->index; /* "expelled 45 Russian diplomats" */
+                m->word_group_elem = e;
             } else if (el->kind == E_WORD ? !token_is(&m->s->tokens[it->index], el->word)
                                           : !set_matches_at(m, el->set, j, &len)) {
                 continue;
@@ -402,8 +416,12 @@ static bool match_from(match_state *m, const pattern *p, int e, int pos, bool an
                 m->first_word = it->kind == ITEM_TOKEN ? it->index
                                                        : m->s->units[m->s->groups[it->index].first].end - 1;
             tries++;
+            bool saved_prep_past = m->prep_past_amount;
+            if (amount_prep && j > pos + gap)
+                m->prep_past_amount = true;
             if (match_from(m, p, e + 1, j + len, false))
                 return true;
+            m->prep_past_amount = saved_prep_past;
             m->first_word = saved_first;
         }
         return false;
@@ -817,6 +835,22 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         if (w->actor && (strncmp(w->code, src->code, 3) != 0 || protest))
             bound.target = bound.word_group;
     }
+    /* "expelled Russian diplomats on Monday in solidarity with Britain": when the word just
+     * before a closing '+' is the role word of the object's own group, and that group names
+     * another country than the source, the object is the target, not an actor found later
+     * in an adjunct. Only for a closing '+' that directly follows that word. */
+    if (bound.target >= 0 && bound.word_group >= 0 && source_group >= 0 && p->nelems >= 2 &&
+        bound.word_group_elem == p->nelems - 2 && p->elems[p->nelems - 1].kind == E_TARGET &&
+        s->groups[bound.target].start > s->groups[bound.word_group].start) {
+        const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
+        if (w->actor && strncmp(w->code, src->code, 3) != 0) {
+            const actor_group *wg = &s->groups[bound.word_group], *tg = &s->groups[bound.target];
+            trace(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
+                  (int)(s->tokens[wg->end - 1].end - s->tokens[wg->start].start), s->text + s->tokens[wg->start].start,
+                  (int)(s->tokens[tg->end - 1].end - s->tokens[tg->start].start), s->text + s->tokens[tg->start].start);
+            bound.target = bound.word_group;
+        }
+    }
     /* "rejected United Nations calls", "struck Hezbollah positions in Lebanon", "rejected
      * Trump's offer": an actor that owns the object the pattern named is the target,
      * before any actor found after that object. */
@@ -1069,6 +1103,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             trace(c, "\n");
             if (m.past_amount)
                 trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
+            if (m.prep_past_amount)
+                trace(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
             if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
                 trace(c, "      no event: the pattern says so\n");
                 return true;
