@@ -1487,6 +1487,16 @@ static bool reduced_relative(const sentence *s, const verb_group *vg)
            !(before->flags & (W_BE | W_HAVE | W_DO | W_MODAL | W_NEG | W_ADV | W_CONJ | W_PREP | W_PRON));
 }
 
+/* Is the verb at byte start the verb of a participle clause (", thanking Qatar for ...")?
+ * Such a clause tells another act of the speaker, not what was said. */
+static bool participle_at(const sentence *s, int start)
+{
+    for (size_t v = 0; v < s->nvgs; v++)
+        if ((int)s->tokens[s->vgs[v].verb].start == start)
+            return s->vgs[v].participle;
+    return false;
+}
+
 static void drop_covered_statements(jirga_coder *c, size_t first)
 {
     size_t kept = first;
@@ -1494,17 +1504,20 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
         const jirga_event *e = &c->events[i];
         bool covered = false;
         /* "Iran's supreme leader said Washington must lift sanctions", "Germany's
-         * chancellor said Berlin would send tanks": the speaker's own appeal, intent,
-         * demand, disapproval, rejection or threat, reported after the verb of saying,
-         * is the event (coding guide, section 6) */
+         * chancellor said Berlin would send tanks": the speaker's own verbal act (roots
+         * 01-05 and 09-13: a comment, appeal, intent, consultation, praise, investigation,
+         * demand, disapproval, rejection or threat), reported after the verb of saying, is
+         * the event (coding guide, section 6) */
         if (strcmp(e->cameo, "010") == 0 && e->source.code[0])
             for (size_t k = first; k < c->nevents && !covered; k++) {
                 const jirga_event *o = &c->events[k];
                 int root = atoi(o->root);
                 covered = k != i && strcmp(o->source.code, e->source.code) == 0 &&
-                          (o->verb_start > e->verb_start ? !coordinated_between(&c->sent, e->verb_end, o->verb_start)
-                                                         : e->quote_start >= 0) &&
-                          (root == 2 || root == 3 || (root >= 10 && root <= 13));
+                          (o->verb_start > e->verb_start ? !coordinated_between(&c->sent, e->verb_end, o->verb_start) &&
+                                                               !participle_at(&c->sent, o->verb_start)
+                                                         : o->verb_start >= e->quote_start &&
+                                                               o->verb_end <= e->quote_end) && /* inside the quote */
+                          ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && strcmp(o->cameo, "010") != 0;
             }
         if (covered) {
             trace(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
