@@ -120,7 +120,14 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         const token *before = i > 0 ? &s->tokens[i - 1] : NULL;
         bool object = before && (before->flags & W_VERB) && !(before->flags & (W_BE | W_HAVE | W_DO | W_MODAL)) &&
                       (next->flags & W_PREP); /* "accusing it of", "urged it to" */
-        bool acts = object || (next->flags & (W_MODAL | W_HAVE | W_DO | W_NEG)) ||
+        /* "Qatar said it was willing to accept", "Iran said it is ready to resume": after a
+         * verb of saying, "it" + "be" + "ready/willing/prepared/open/able to" is the speaker */
+        bool ready = before && (before->flags & W_SPEECH) && (next->flags & W_BE) && i + 3 < (int)s->ntokens &&
+                     token_word_is(s, i + 3, "to") &&
+                     (token_word_is(s, i + 2, "ready") || token_word_is(s, i + 2, "willing") ||
+                      token_word_is(s, i + 2, "prepared") || token_word_is(s, i + 2, "open") ||
+                      token_word_is(s, i + 2, "able") || token_word_is(s, i + 2, "determined"));
+        bool acts = object || ready || (next->flags & (W_MODAL | W_HAVE | W_DO | W_NEG)) ||
                     ((next->flags & W_VERB) && !(next->flags & W_BE)) ||
                     ((next->flags & W_BE) && i + 2 < (int)s->ntokens && (s->tokens[i + 2].flags & W_VERB) &&
                      (s->tokens[i + 2].shape & T_WORD) && s->tokens[i + 2].nlemmas > 0);
