@@ -167,9 +167,21 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
                 return ms[k].entry;
             }
     }
-    if (token_word_is(s, i, "they") && ctx->group) {
-        *code = ctx->group_code;
-        return ctx->group;
+    if (token_word_is(s, i, "they")) {
+        /* "the Taliban said they would ...", "Hamas officials say that they": after a verb
+         * of saying, the latest actor of this sentence that is not one person */
+        int v = i - 1;
+        if (v > 0 && token_word_is(s, v, "that"))
+            v--;
+        for (int k = v >= 0 && (s->tokens[v].flags & W_SPEECH) ? nm : 0; k-- > 0;)
+            if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
+                *code = dict_code_on(ms[k].entry, s->date);
+                return ms[k].entry;
+            }
+        if (ctx->group) {
+            *code = ctx->group_code;
+            return ctx->group;
+        }
     }
     return NULL;
 }
