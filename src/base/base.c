@@ -1,6 +1,9 @@
 /* base.c — checked allocation, growable arrays, string builder, hash. */
 #include "base.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,4 +198,39 @@ void str_copy(char *dst, size_t cap, const char *src)
     }
     memcpy(dst, src, n);
     dst[n] = 0;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sbuf b = {0};
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        sbuf_add(&b, buf, got);
+    bool failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        sbuf_free(&b);
+        errno = saved;
+        return NULL;
+    }
+    if (!b.data)
+        sbuf_add(&b, "", 0);
+    if (len)
+        *len = b.len;
+    return b.data;
+}
+
+char *str_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    return s;
 }

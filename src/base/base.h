@@ -60,6 +60,12 @@ void utf8_encode(sbuf *b, uint32_t u);
 
 uint64_t hash_bytes(const void *p, size_t n);
 
+/* The whole file at path, NUL-terminated (*len, if given, gets its length); NULL with
+ * errno set when it cannot be opened or read. Free with free(). */
+char *read_file(const char *path, size_t *len);
+/* s without leading and trailing white space (moves the start, cuts the end in place). */
+char *str_trim(char *s);
+
 /* Eight bytes at a time (SWAR): the index of the first byte at or after i that is below
  * 0x20, at or above 0x80, or equal to c1, c2 or c3; n if there is none. The writers, the
  * cleaner, the splitter and the JSON reader skip long runs of plain ASCII with it instead

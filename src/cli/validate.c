@@ -86,16 +86,6 @@ static void add_expect(record *r, const char *src, const char *tgt, const char *
     e->unchecked = unchecked;
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = 0;
-    return s;
-}
-
 static category *cat_of(run *u, const char *name)
 {
     for (int i = 0; i < u->ncats; i++)
@@ -236,7 +226,7 @@ static void read_expectations(record *r, const char *s)
         bool unchecked = p > s && p[-1] == '-';
         char inner[512];
         snprintf(inner, sizeof inner, "%.*s", (int)(end - p - 1), p + 1);
-        char *t = trim(inner);
+        char *t = str_trim(inner);
         char squeezed[512];
         size_t n = 0;
         for (const char *q = t; *q && n + 1 < sizeof squeezed; q++)
@@ -246,7 +236,7 @@ static void read_expectations(record *r, const char *s)
         if (strncmp(t, "OPTION:", 7) == 0) {
             r->option = true;
             if (r->noptions < 8)
-                str_copy(r->options[r->noptions++], sizeof r->options[0], trim(t + 7));
+                str_copy(r->options[r->noptions++], sizeof r->options[0], str_trim(t + 7));
         } else if (strcmp(squeezed, "---") == 0) {
             if (!unchecked && r->status < 0)
                 r->status = TS_CODED;
@@ -280,7 +270,7 @@ static bool is_header(const char *line, char *id, size_t cap, int *date)
     *date = yymmdd(d);
     char buf[256];
     str_copy(buf, sizeof buf, line + nd);
-    char *t = trim(buf);
+    char *t = str_trim(buf);
     char *sp = t;
     while (*sp && !isspace((unsigned char)*sp))
         sp++;
@@ -333,7 +323,7 @@ static int run_tabari(run *u, const char *path)
             continue;
         }
         if (state == 1) {
-            char *t = trim(line);
+            char *t = str_trim(line);
             char *open = strstr(t, "/*");
             if (open) {
                 state = 2;
@@ -341,7 +331,7 @@ static int run_tabari(run *u, const char *path)
                 if (strstr(open + 2, "*/"))
                     state = 0;
                 *open = 0;
-                t = trim(t);
+                t = str_trim(t);
                 if (*t) {
                     if (rec.text.len)
                         sbuf_addc(&rec.text, ' ');
@@ -453,7 +443,7 @@ static int run_petrarch(run *u, const char *path, const char *xml)
             sbuf_reset(&rec.text);
             for (const char *q = close + 1; q < e; q++)
                 sbuf_addc(&rec.text, *q == '\n' ? ' ' : *q);
-            char *t = trim(rec.text.data ? rec.text.data : (char *)"");
+            char *t = str_trim(rec.text.data ? rec.text.data : (char *)"");
             if (rec.text.data) {
                 memmove(rec.text.data, t, strlen(t) + 1);
                 rec.text.len = strlen(rec.text.data);
@@ -494,22 +484,6 @@ static int validate_usage(void)
     return EXIT_USAGE;
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    sbuf b = {0};
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sbuf_add(&b, buf, n);
-    fclose(f);
-    if (!b.data)
-        sbuf_add(&b, "", 0);
-    return b.data;
-}
-
 static void dir_of(const char *path, char *out, size_t cap)
 {
     str_copy(out, cap, path);
@@ -530,7 +504,7 @@ static bool xml_element(const char *xml, const char *name, char *out, size_t cap
         return false;
     a += strlen(open);
     snprintf(out, cap, "%.*s", (int)(b - a), a);
-    char *t = trim(out);
+    char *t = str_trim(out);
     memmove(out, t, strlen(t) + 1);
     return true;
 }
@@ -565,7 +539,7 @@ int cmd_validate(int argc, char **argv)
     bool xml = fl > 4 && strcmp(file + fl - 4, ".xml") == 0;
     char *xml_text = NULL;
     if (xml) {
-        xml_text = read_all(file);
+        xml_text = read_file(file, NULL);
         if (!xml_text) {
             fprintf(stderr, "jirga validate: %s: cannot open\n", file);
             return EXIT_USAGE;

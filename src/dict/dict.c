@@ -56,16 +56,6 @@ static void warn(loader *ld, const char *fmt, ...)
     ld->opts->warn(ld->opts->warn_ctx, msg);
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = 0;
-    return s;
-}
-
 /* ---- CAMEO table -------------------------------------------------------------------- */
 
 static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
@@ -449,13 +439,13 @@ static bool split_entry(loader *ld, char *body, split_line *out)
     if (!eq)
         return fail(ld, "expected ' = ' followed by codes");
     *eq = 0;
-    out->codes = trim(eq + 3);
+    out->codes = str_trim(eq + 3);
     out->nalts = 0;
     char *save = NULL;
     for (char *a = strtok_r(body, "|", &save); a; a = strtok_r(NULL, "|", &save)) {
         if (out->nalts == 256)
             return fail(ld, "more than 256 alternatives on one line");
-        a = trim(a);
+        a = str_trim(a);
         if (!*a)
             return fail(ld, "empty alternative between '|'");
         out->alts[out->nalts++] = a;
@@ -564,7 +554,7 @@ static bool load_set(loader *ld, char *body)
     if (!eq)
         return fail(ld, "expected 'set NAME = word | word'");
     *eq = 0;
-    char *name = trim(body);
+    char *name = str_trim(body);
     if (*name == '&')
         name++;
     if (!*name || strchr(name, ' '))
@@ -763,14 +753,14 @@ static bool load_line(loader *ld, char *line)
     char *hash = strchr(line, '#');
     if (hash)
         *hash = 0;
-    char *s = trim(line);
+    char *s = str_trim(line);
     if (!*s)
         return true;
     char *sp = s;
     while (*sp && !isspace((unsigned char)*sp))
         sp++;
     size_t klen = (size_t)(sp - s);
-    char *body = trim(sp);
+    char *body = str_trim(sp);
 #define KIND(k) (klen == strlen(k) && strncmp(s, k, klen) == 0)
     if (KIND("actor"))
         return load_names(ld, body, PHRASE_ACTOR);

@@ -59,16 +59,6 @@ static void warn(reader *r, const char *fmt, ...)
     r->warn(r->warn_ctx, msg);
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = 0;
-    return s;
-}
-
 static void upper(char *s)
 {
     for (; *s; s++)
@@ -412,7 +402,7 @@ static bool split_line(reader *r, const char *line, split *s)
         }
     }
     s->phrase[pn] = 0;
-    char *t = trim(s->phrase);
+    char *t = str_trim(s->phrase);
     memmove(s->phrase, t, strlen(t) + 1);
     return true;
 }
@@ -474,7 +464,7 @@ static bool read_lines(reader *r, const char *text, size_t n, line_fn fn, void *
                 break;
             }
         }
-        char *t = trim(line);
+        char *t = str_trim(line);
         if (!*t || t[0] == '#' || (t[0] == '/' && t[1] == '/') || (t[0] == '/' && r->d->format == TAB_FORMAT_TABARI))
             continue;
         if (t[0] == '~' && strncmp(t, "~~FINISH", 8) == 0)
@@ -498,22 +488,12 @@ static bool read_lines(reader *r, const char *text, size_t n, line_fn fn, void *
 
 static char *slurp(const char *path, size_t *n, jirga_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *text = read_file(path, n);
+    if (!text) {
         snprintf(err->message, sizeof err->message, "%s: cannot open", path);
         err->code = 1;
-        return NULL;
     }
-    sbuf b = {0};
-    char buf[65536];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        sbuf_add(&b, buf, got);
-    fclose(f);
-    if (!b.data)
-        sbuf_add(&b, "", 0);
-    *n = b.len;
-    return b.data;
+    return text;
 }
 
 /* ---- Actors ------------------------------------------------------------------------- */
@@ -674,7 +654,7 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
             char list[512];
             str_copy(list, sizeof list, c->substv[k]);
             for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-                char *t = trim(tok);
+                char *t = str_trim(tok);
                 char buf[MAX_LINE];
                 snprintf(buf, sizeof buf, "%.*s%s%s", (int)(bang - phrase), phrase, t, bang + ml);
                 if (!add_phrase_text(r, buf, kind, c->group))
@@ -688,7 +668,7 @@ static bool actor_line(reader *r, char *line, bool indented, void *vctx)
         return false;
     if (c->agents && r->d->format == TAB_FORMAT_PETRARCH) {
         if (s.has_forms) {
-            char *t = trim(s.forms);
+            char *t = str_trim(s.forms);
             for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t"))
                 if (!add_phrase_text(r, tok, kind, c->group))
                     return false;
@@ -834,7 +814,7 @@ static bool add_pattern(reader *r, verb_ctx *c, const char *text, const tab_code
  * marks the verb word of a compound form), each an entry of that verb. */
 static bool add_verb_forms(reader *r, const verb_ctx *c, char *forms)
 {
-    char *t = trim(forms);
+    char *t = str_trim(forms);
     for (char *tok = strtok(t, " \t"); tok; tok = strtok(NULL, " \t")) {
         tab_phrase fp;
         hyphens(tok);
@@ -966,7 +946,7 @@ static bool verb_line(reader *r, char *line, bool indented, void *vctx)
     if (line[0] == '+' && c->set >= 0 &&
         (r->d->format == TAB_FORMAT_PETRARCH || ((c->section == 1 || c->verb < 0) && (c->section == 1 || c->block < 0)))) {
         char buf[MAX_LINE];
-        str_copy(buf, sizeof buf, trim(line + 1));
+        str_copy(buf, sizeof buf, str_trim(line + 1));
         hyphens(buf);
         tab_phrase ph;
         if (!parse_phrase(r, buf, &ph, true))
@@ -1058,7 +1038,7 @@ static bool discard_line(reader *r, char *line, bool indented, void *ctx)
     if (!split_line(r, story ? line + 1 : line, &s))
         return false;
     char buf[MAX_LINE];
-    str_copy(buf, sizeof buf, trim(s.phrase));
+    str_copy(buf, sizeof buf, str_trim(s.phrase));
     hyphens(buf);
     if (strchr(buf, '&')) {
         warn(r, "'&' in a discard entry: skipped");
@@ -1128,7 +1108,7 @@ bool tab_options_apply(tab_options *o, const char *in)
     char s[512];
     str_copy(s, sizeof s, in);
     upper(s);
-    char *line = trim(s);
+    char *line = str_trim(s);
     if (strncmp(line, "COMPLEX:", 8) == 0) {
         const char *a = line + 8;
         int v;
@@ -1172,7 +1152,7 @@ bool tab_options_apply(tab_options *o, const char *in)
             const char *b = strchr(src, '['), *e = b ? strchr(b, ']') : NULL;
             if (b && e && (!tgt || b < tgt)) {
                 snprintf(o->default_source, sizeof o->default_source, "%.*s", (int)(e - b - 1), b + 1);
-                char *t = trim(o->default_source);
+                char *t = str_trim(o->default_source);
                 memmove(o->default_source, t, strlen(t) + 1);
                 o->default_source_prior = strstr(e, "PRIOR") && (!tgt || strstr(e, "PRIOR") < tgt);
             }
@@ -1181,7 +1161,7 @@ bool tab_options_apply(tab_options *o, const char *in)
             const char *b = strchr(tgt, '['), *e = b ? strchr(b, ']') : NULL;
             if (b && e) {
                 snprintf(o->default_target, sizeof o->default_target, "%.*s", (int)(e - b - 1), b + 1);
-                char *t = trim(o->default_target);
+                char *t = str_trim(o->default_target);
                 memmove(o->default_target, t, strlen(t) + 1);
                 o->default_target_after = strstr(e, "AFTER") != NULL;
             }
@@ -1189,7 +1169,7 @@ bool tab_options_apply(tab_options *o, const char *in)
         return true;
     }
     if (strncmp(line, "SET:", 4) == 0) {
-        char *a = trim(line + 4);
+        char *a = str_trim(line + 4);
         char *eq = strchr(a, '=');
         bool val = !eq || strstr(eq, "T") == eq + strspn(eq + 1, " ") + 1 || strstr(eq, "TRUE");
         if (strncmp(a, "CODE BY", 7) == 0 || strncmp(a, "CODE ALL", 8) == 0) {
@@ -1223,7 +1203,7 @@ bool tab_options_apply(tab_options *o, const char *in)
         return true; /* LABEL, USAGE, DUP WARNING, SKIP RECORDS, TIME SHIFT, HAIKU: no effect here */
     }
     if (strncmp(line, "FORWARD:", 8) == 0) {
-        char *a = trim(line + 8);
+        char *a = str_trim(line + 8);
         o->forward[0] = 0;
         if (!strstr(a, "OFF")) {
             size_t n = strcspn(a, " \t");
@@ -1552,7 +1532,7 @@ bool tab_read_project(const char *path, tab_files *files, char paths[][4096], in
     char *save = NULL;
     for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         line++;
-        char *t = trim(l);
+        char *t = str_trim(l);
         if (t[0] != '<')
             continue;
         char *close = strchr(t, '>');
@@ -1560,7 +1540,7 @@ bool tab_read_project(const char *path, tab_files *files, char paths[][4096], in
             continue;
         char tag[64];
         snprintf(tag, sizeof tag, "%.*s", (int)(close - t - 1), t + 1);
-        char *value = trim(close + 1);
+        char *value = str_trim(close + 1);
         const char **slot = NULL;
         if (strcmp(tag, "actorsfile") == 0) {
             if (files->nactors < 8)

@@ -63,19 +63,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzz_write(dict_file, (const uint8_t *)dictionary, sizeof dictionary - 1);
     char src[600];
     snprintf(src, sizeof src, "%s/dictionaries/cameo.tsv", fuzz_root());
-    FILE *f = fopen(src, "rb");
-    if (!f) {
+    cameo_table = read_file(src, &cameo_len);
+    if (!cameo_table) {
         perror(src);
         abort();
     }
-    sbuf all = {0};
-    char buf[4096];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        sbuf_add(&all, buf, got);
-    fclose(f);
-    cameo_table = all.data;
-    cameo_len = all.len;
     atexit(remove_all);
     return 0;
 }
