@@ -244,24 +244,34 @@ static int push_items(const sentence *s, item *items, int n, int from, int to, i
     return n;
 }
 
-static void filter_token(word_filter *f, const token *t)
+/* Adds a token's words to a clause's filter, and the bits of the sets they may start. */
+static void filter_token(const jirga_dict *d, word_filter *f, const token *t)
 {
-    if (t->word)
-        word_filter_add(f, t->word);
-    for (int k = 0; k < t->nlemmas; k++)
-        word_filter_add(f, t->lemmas[k]);
+    word_id words[4] = {t->word};
+    int n = 1;
+    for (int k = 0; k < t->nlemmas && n < 4; k++)
+        words[n++] = t->lemmas[k];
+    for (int k = 0; k < n; k++) {
+        if (!words[k])
+            continue;
+        word_filter_add(f, words[k]);
+        size_t nbits = 0;
+        const uint16_t *bits = t->phrase_kinds & STARTS_SET_MEMBER ? dict_set_bits(d, words[k], &nbits) : NULL;
+        for (size_t b = 0; b < nbits; b++)
+            f->bits[bits[b] >> 6] |= 1ULL << (bits[b] & 63);
+    }
 }
 
-static void filter_items(word_filter *f, const sentence *s, const item *items, int n)
+static void filter_items(const jirga_dict *d, word_filter *f, const sentence *s, const item *items, int n)
 {
     for (int i = 0; i < n; i++) {
         if (items[i].kind == ITEM_TOKEN) {
-            filter_token(f, &s->tokens[items[i].index]);
+            filter_token(d, f, &s->tokens[items[i].index]);
         } else {
             const actor_group *g = &s->groups[items[i].index];
             const actor_unit *u = &s->units[g->first];
             if (g->count == 1 && u->agent) /* a role word may be a pattern word */
-                filter_token(f, &s->tokens[u->end - 1]);
+                filter_token(d, f, &s->tokens[u->end - 1]);
         }
     }
 }
@@ -1051,8 +1061,8 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         return false;
     }
     word_filter have = {{0}};
-    filter_token(&have, verb);
-    filter_items(&have, s, items, n);
+    filter_token(c->d, &have, verb);
+    filter_items(c->d, &have, s, items, n);
     word_id keys[4] = {verb->word};
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
@@ -1200,7 +1210,7 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
     item items[MAX_ITEMS];
     int n = push_items(s, items, 0, vg->verb, cl->right, -1);
     word_filter have = {{0}};
-    filter_items(&have, s, items, n);
+    filter_items(c->d, &have, s, items, n);
     word_filter_add(&have, c->be_word);
     size_t np;
     const pattern *ps = dict_verb_patterns(c->d, c->be_word, &np);
@@ -1231,7 +1241,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     item items[MAX_ITEMS];
     int n = push_items(s, items, 0, cl->left, cl->right, -1);
     word_filter have = {{0}};
-    filter_items(&have, s, items, n);
+    filter_items(c->d, &have, s, items, n);
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;

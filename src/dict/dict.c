@@ -970,8 +970,11 @@ static void warn_duplicates(loader *ld)
     }
 }
 
-/* Each pattern's filter holds its rarest words (fewest patterns use them), so that a
- * clause lacking any of them skips the pattern at once. */
+/* Each pattern's filter holds up to four of its words and sets, the least common first,
+ * so that a clause lacking any of them skips the pattern at once. The anchor is left
+ * out: the clause has it, or the pattern would not be tried. Words other than
+ * prepositions come first (the fewer patterns use a word, the rarer it is taken to be),
+ * then sets, then prepositions, which nearly every clause has. */
 static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint32_t *uses)
 {
     for (size_t i = 0; i < n; i++) {
@@ -980,38 +983,80 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
         bool taken[64] = {false};
         for (int round = 0; round < 4; round++) {
             int best = -1;
-            for (int e = 0; e < p->nelems; e++)
-                if (p->elems[e].kind == E_WORD && !taken[e] &&
-                    (best < 0 || uses[p->elems[e].word] < uses[p->elems[best].word]))
+            uint64_t best_rank = 0;
+            for (int e = 0; e < p->nelems && e < 64; e++) {
+                const pattern_elem *el = &p->elems[e];
+                if (taken[e] || (el->kind == E_WORD && el->word == p->anchor) ||
+                    (el->kind != E_WORD && el->kind != E_SET))
+                    continue;
+                uint64_t rank = el->kind == E_SET ? 1ULL << 32 : el->prep ? (2ULL << 32) + uses[el->word] : uses[el->word];
+                if (best < 0 || rank < best_rank) {
                     best = e;
+                    best_rank = rank;
+                }
+            }
             if (best < 0)
                 break;
             taken[best] = true;
-            p->need[p->nneed++] = dict_word_bit(p->elems[best].word);
+            const pattern_elem *el = &p->elems[best];
+            p->need[p->nneed++] = el->kind == E_SET ? d->sets[el->set].bit : dict_word_bit(el->word);
         }
     }
-    (void)d;
+}
+
+/* The sets' own filter bits, and for each word the bits of the sets it may start. */
+static void build_set_bits(jirga_dict *d, size_t nwords)
+{
+    for (size_t id = 1; id < d->cap_set_of; id++)
+        if (d->set_of[id])
+            d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
+    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    int *last = xmalloc((nwords + 1) * sizeof *last); /* the last set counted for a word */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t total = pass ? d->set_start[nwords + 1] : 0;
+        uint32_t *fill = NULL;
+        if (pass) {
+            d->set_bits = xmalloc((total + 1) * sizeof *d->set_bits);
+            fill = xmalloc((nwords + 2) * sizeof *fill);
+            memcpy(fill, d->set_start, (nwords + 2) * sizeof *fill);
+        }
+        for (size_t w = 0; w <= nwords; w++)
+            last[w] = -1;
+        for (size_t i = 0; i < d->nsets; i++)
+            for (int m = 0; m < d->sets[i].nmembers; m++) {
+                word_id w = d->sets[i].members[m].words[0];
+                if (w > nwords || last[w] == (int)i)
+                    continue;
+                last[w] = (int)i;
+                if (pass)
+                    d->set_bits[fill[w]++] = d->sets[i].bit;
+                else
+                    d->set_start[w + 1]++;
+            }
+        if (!pass)
+            for (size_t w = 1; w < nwords + 2; w++)
+                d->set_start[w] += d->set_start[w - 1];
+        free(fill);
+    }
+    free(last);
 }
 
 static void build_filters(jirga_dict *d, size_t nwords)
 {
     uint32_t *uses = xcalloc(nwords + 1, sizeof *uses);
-    for (size_t i = 0; i < d->npatterns; i++)
-        for (int e = 0; e < d->patterns[i].nelems; e++)
-            if (d->patterns[i].elems[e].kind == E_WORD)
-                uses[d->patterns[i].elems[e].word]++;
-    for (size_t i = 0; i < d->nnominals; i++)
-        for (int e = 0; e < d->nominals[i].nelems; e++)
-            if (d->nominals[i].elems[e].kind == E_WORD)
-                uses[d->nominals[i].elems[e].word]++;
+    for (size_t i = 0; i < d->npatterns + d->nnominals; i++) {
+        pattern *p = i < d->npatterns ? &d->patterns[i] : &d->nominals[i - d->npatterns];
+        for (int e = 0; e < p->nelems; e++) {
+            pattern_elem *el = &p->elems[e];
+            el->prep = el->kind == E_WORD && (lex_flags(d->lex, el->word) & W_PREP);
+            if (el->kind == E_WORD)
+                uses[el->word]++;
+        }
+    }
+    build_set_bits(d, nwords);
     choose_filter_words(d, d->patterns, d->npatterns, uses);
     choose_filter_words(d, d->nominals, d->nnominals, uses);
     free(uses);
-    for (size_t i = 0; i < d->npatterns + d->nnominals; i++) {
-        pattern *p = i < d->npatterns ? &d->patterns[i] : &d->nominals[i - d->npatterns];
-        for (int e = 0; e < p->nelems; e++)
-            p->elems[e].prep = p->elems[e].kind == E_WORD && (lex_flags(d->lex, p->elems[e].word) & W_PREP);
-    }
 }
 
 static pattern_needs *pattern_needs_of(const pattern *ps, size_t n)
@@ -1037,6 +1082,9 @@ static void build_indexes(loader *ld)
         d->phrase_start[d->phrases[i].words[0] + 1]++;
         d->phrase_kinds[d->phrases[i].words[0]] |= (uint8_t)(1 << d->phrases[i].kind);
     }
+    for (size_t w = 1; w <= nwords; w++)
+        if (d->set_start[w + 1] > d->set_start[w])
+            d->phrase_kinds[w] |= STARTS_SET_MEMBER;
     for (size_t w = 1; w < nwords + 2; w++)
         d->phrase_start[w] += d->phrase_start[w - 1];
 
@@ -1251,6 +1299,8 @@ void jirga_dict_free(jirga_dict *d)
     free(d->phrases);
     free(d->phrase_start);
     free(d->phrase_kinds);
+    free(d->set_start);
+    free(d->set_bits);
     for (size_t i = 0; i < d->npatterns; i++)
         free(d->patterns[i].elems);
     free(d->patterns);

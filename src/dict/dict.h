@@ -18,6 +18,8 @@ typedef struct dated_code {
 } dated_code;
 
 enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT, PHRASE_REFER };
+/* In phrase_kinds, beside the kinds: the word starts a member of some word set. */
+enum { STARTS_SET_MEMBER = 1 << 7 };
 
 /* What a reference phrase stands for ("refer the group = GROUP"). */
 enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
@@ -107,6 +109,7 @@ typedef struct word_set {
     phrase *members; /* kind unused */
     int nmembers;
     word_filter first; /* the members' first words: most tokens are rejected at once */
+    uint16_t bit;      /* the set's own bit in a clause's word filter (of its "&NAME") */
     const char *file;
     int line;
 } word_set;
@@ -146,7 +149,12 @@ struct jirga_dict {
     phrase *phrases;
     size_t nphrases, cap_phrases;
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
-    uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts */
+    uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts,
+                               and STARTS_SET_MEMBER */
+    /* By word id, set_start[w]..set_start[w+1] in set_bits: the filter bits of the sets
+     * with a member starting with w, so a clause's filter also tells which sets may match. */
+    uint32_t *set_start;
+    uint16_t *set_bits;
     uint32_t index_words;   /* the word ids the indexes cover: 1 .. index_words */
 
     /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
@@ -214,6 +222,16 @@ static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t 
 static inline int dict_phrase_kinds(const jirga_dict *d, word_id w)
 {
     return w && w <= d->index_words && d->phrase_kinds ? d->phrase_kinds[w] : 0;
+}
+/* The filter bits of the sets that have a member starting with w. */
+static inline const uint16_t *dict_set_bits(const jirga_dict *d, word_id w, size_t *count)
+{
+    if (!w || w > d->index_words || !d->set_start) {
+        *count = 0;
+        return NULL;
+    }
+    *count = d->set_start[w + 1] - d->set_start[w];
+    return d->set_bits + d->set_start[w];
 }
 /* Verb patterns whose verb is w. */
 static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, size_t *count)
