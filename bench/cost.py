@@ -31,7 +31,7 @@ def main():
     jirga = os.environ.get("JIRGA", "./jirga")
     ndocs = int(os.environ.get("COST_DOCS", "2000"))
     corpus = "build/bench-corpus-100000.jsonl"
-    if not os.path.exists(corpus):
+    if not os.path.exists(corpus) or os.path.getmtime(corpus) < os.path.getmtime("bench/gen.py"):
         subprocess.run([sys.executable, "bench/gen.py", corpus, "100000", "dictionaries/en"], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         sample = os.path.join(tmp, "sample.jsonl")

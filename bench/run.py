@@ -20,7 +20,7 @@ def main():
     n = int(os.environ.get("BENCH_SENTENCES", "1000000"))
     threads = int(os.environ.get("BENCH_THREADS", str(os.cpu_count() or 2)))
     corpus = "build/bench-corpus-%d.jsonl" % n
-    if not os.path.exists(corpus):
+    if not os.path.exists(corpus) or os.path.getmtime(corpus) < os.path.getmtime("bench/gen.py"):
         subprocess.run([sys.executable, "bench/gen.py", corpus, str(n), "dictionaries/en"], check=True)
     size_mb = os.path.getsize(corpus) / 1e6
     loads = [run([jirga, "dict", "stats"], subprocess.DEVNULL)[0] for _ in range(5)]
