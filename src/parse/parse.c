@@ -737,10 +737,12 @@ static void build_groups(sentence *s)
 
 /* ---- 4. Verb groups and clauses ---------------------------------------------------------- */
 
-static bool ends_with(const sentence *s, int i, const char *suffix)
+/* Does token i end in suffix (n bytes, lower case) after at least one byte more? Called
+ * through ENDS_WITH with a literal, so n is a constant and the loop unrolls. */
+static inline bool ends_with_len(const sentence *s, int i, const char *suffix, size_t n)
 {
     const token *t = &s->tokens[i];
-    size_t n = strlen(suffix), len = t->end - t->start;
+    size_t len = t->end - t->start;
     if (len <= n)
         return false;
     for (size_t k = 0; k < n; k++)
@@ -748,6 +750,7 @@ static bool ends_with(const sentence *s, int i, const char *suffix)
             return false;
     return true;
 }
+#define ENDS_WITH(s, i, literal) ends_with_len((s), (i), (literal), sizeof(literal) - 1)
 
 /* A past form: "-ed", or an irregular form whose lemma differs ("held", "met"). */
 /* Verbs whose past tense is their base form: after a singular subject the form is past
@@ -766,9 +769,9 @@ static bool invariant_past(const sentence *s, int i)
 static bool is_past_form(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
-    if (ends_with(s, i, "ed") || ends_with(s, i, "en"))
+    if (ENDS_WITH(s, i, "ed") || ENDS_WITH(s, i, "en"))
         return true;
-    return t->nlemmas > 0 && !ends_with(s, i, "ing") && !ends_with(s, i, "s");
+    return t->nlemmas > 0 && !ENDS_WITH(s, i, "ing") && !ENDS_WITH(s, i, "s");
 }
 
 
@@ -796,7 +799,7 @@ static bool aux_is_main_verb(const sentence *s, int i)
     if (s->tokens[i].flags & W_DO)
         return false; /* "did meet" */
     /* "was held", "have signed", "is meeting"; but "is ready", "is open" */
-    return !(ends_with(s, k, "ing") || is_past_form(s, k) || invariant_past(s, k));
+    return !(ENDS_WITH(s, k, "ing") || is_past_form(s, k) || invariant_past(s, k));
 }
 
 /* A currency sign before an amount: "$", "€", "£" */
@@ -837,7 +840,7 @@ static bool is_main_verb(const sentence *s, int i)
     /* "Ankara retaliated by shelling X", "Tehran responded by firing missiles": a gerund
      * after "by" right after an active verb says what the subject did; but "was hit by
      * shelling" names the cause */
-    if (token_word_is(s, p, "by") && ends_with(s, i, "ing") && s->nvgs > 0) {
+    if (token_word_is(s, p, "by") && ENDS_WITH(s, i, "ing") && s->nvgs > 0) {
         const verb_group *last = &s->vgs[s->nvgs - 1];
         int q = p - 1;
         while (q >= 0 && (s->tokens[q].flags & W_ADV))
@@ -851,10 +854,10 @@ static bool is_main_verb(const sentence *s, int i)
     if (prev->flags & (W_MODAL | W_DO | W_NEG | W_HAVE))
         return true;
     if (prev->flags & W_BE)
-        return ends_with(s, i, "ing") || is_past_form(s, i) || invariant_past(s, i);
+        return ENDS_WITH(s, i, "ing") || is_past_form(s, i) || invariant_past(s, i);
     if (prev->flags & W_ADJ)
         return false;
-    if (ends_with(s, i, "ing"))
+    if (ENDS_WITH(s, i, "ing"))
         return (prev->shape & T_COMMA) != 0; /* ", accusing X of Y": a participle clause */
     /* "sentenced ousted leader Aung San Suu Kyi", "arrested jailed former minister X": a
      * past form right after the clause's verb and before an actor describes that actor */
@@ -868,9 +871,9 @@ static bool is_main_verb(const sentence *s, int i)
     /* headlines: "U.S. air strikes hit Taliban fighters"; but in "Nicaragua cuts ties with
      * Taiwan" the word before is itself the verb, and "ties" is its object */
     if (s->group_at[p] < 0)
-        return !(s->nvgs > 0 && s->vgs[s->nvgs - 1].verb == p) && (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ends_with(s, p, "s") && !ends_with(s, p, "ss") &&
+        return !(s->nvgs > 0 && s->vgs[s->nvgs - 1].verb == p) && (prev->shape & T_WORD) && !(prev->shape & T_CAP) && ENDS_WITH(s, p, "s") && !ENDS_WITH(s, p, "ss") &&
                !(prev->flags & (W_PREP | W_DET | W_PRON | W_BE | W_HAVE | W_DO | W_ADV | W_CONJ));
-    if (ends_with(s, i, "s") && !ends_with(s, i, "ss") && !ends_with(s, i, "us") && !ends_with(s, i, "is")) {
+    if (ENDS_WITH(s, i, "s") && !ENDS_WITH(s, i, "ss") && !ENDS_WITH(s, i, "us") && !ENDS_WITH(s, i, "is")) {
         /* "Kabul seeks", but not "television address", nor "rejected UN calls": after the
          * object of another verb (not a verb of saying) the -s word is a noun */
         const actor_group *og = &s->groups[s->group_at[p]];
@@ -881,7 +884,7 @@ static bool is_main_verb(const sentence *s, int i)
             if ((adj->shape & T_WORD) && !(adj->shape & T_CAP) &&
                 !(adj->flags & (W_DET | W_PREP | W_CONJ | W_PRON | W_BE | W_HAVE | W_DO | W_MODAL | W_NEG |
                                 W_BOUNDARY | W_TIME)) &&
-                (!(adj->flags & W_VERB) || (!is_past_form(s, a) && !ends_with(s, a, "ing") && !ends_with(s, a, "s"))))
+                (!(adj->flags & W_VERB) || (!is_past_form(s, a) && !ENDS_WITH(s, a, "ing") && !ENDS_WITH(s, a, "s"))))
                 return false;
         }
         int b = og->start - 1;
@@ -907,7 +910,7 @@ static bool is_main_verb(const sentence *s, int i)
         }
         /* "by shelling Syrian government positions": after a gerund's object as well */
         return !(b >= 0 && (s->tokens[b].flags & W_VERB) && !(s->tokens[b].flags & W_SPEECH) &&
-                 (is_past_form(s, b) || ends_with(s, b, "ing")));
+                 (is_past_form(s, b) || ENDS_WITH(s, b, "ing")));
     }
     /* A bare form needs a plural subject: "the two sides meet", "officials say", but
      * not "the Afghan war parties"; or it is the past of "cut", "hit", "set". */
@@ -916,10 +919,10 @@ static bool is_main_verb(const sentence *s, int i)
     if (det >= 0 && (token_word_is(s, det, "a") || token_word_is(s, det, "an")))
         return invariant_past(s, i); /* "at a US air base": one thing, no plural subject */
     for (int k = g->start + 1; k < g->end; k++) /* "officials in Riyadh say": the head before "in", "of" */
-        if ((s->tokens[k].flags & W_PREP) && ends_with(s, k - 1, "s") && !ends_with(s, k - 1, "ss"))
+        if ((s->tokens[k].flags & W_PREP) && ENDS_WITH(s, k - 1, "s") && !ENDS_WITH(s, k - 1, "ss"))
             return true;
     /* "US" and "UAE" end in a capital S, not a plural */
-    return g->count > 1 || (ends_with(s, g->end - 1, "s") && !(s->tokens[g->end - 1].shape & T_ALLCAPS)) ||
+    return g->count > 1 || (ENDS_WITH(s, g->end - 1, "s") && !(s->tokens[g->end - 1].shape & T_ALLCAPS)) ||
            invariant_past(s, i);
 }
 
@@ -955,15 +958,15 @@ static void build_verb_groups(sentence *s)
             vg.negated = true;
             vg.neg_token = vg.modal_token;
         }
-        vg.participle = ends_with(s, i, "ing") && vg.start == i && i > 0 && (s->tokens[i - 1].shape & T_COMMA);
+        vg.participle = ENDS_WITH(s, i, "ing") && vg.start == i && i > 0 && (s->tokens[i - 1].shape & T_COMMA);
         /* "a missile fired by the rebels": a participle with its agent is passive */
         if (vg.start == i && i + 1 < (int)s->ntokens && token_word_is(s, i + 1, "by") &&
-            (ends_with(s, i, "ed") || ends_with(s, i, "en")) && !(t_flags(s, i) & W_SPEECH) &&
+            (ENDS_WITH(s, i, "ed") || ENDS_WITH(s, i, "en")) && !(t_flags(s, i) & W_SPEECH) &&
             !(i > 0 && s->group_at[i - 1] >= 0))
             vg.passive = true; /* but "Biden spoke by telephone" is active */
         /* be + past participle: passive ("was held", "have been postponed") */
         for (int j = vg.start; j < i; j++)
-            if ((s->tokens[j].flags & W_BE) && !ends_with(s, i, "ing") && (is_past_form(s, i) || invariant_past(s, i)))
+            if ((s->tokens[j].flags & W_BE) && !ENDS_WITH(s, i, "ing") && (is_past_form(s, i) || invariant_past(s, i)))
                 vg.passive = true;
         /* "never" and "not" right after the verb ("met not with X") are rare; ignore. */
         GROW(s->vgs, s->cap_vgs, s->nvgs + 1);
@@ -1075,7 +1078,7 @@ static int choose_subject(sentence *s, clause *c, const verb_group *vg, int left
             return prev->agent;
         return prev->subject;
     }
-    if (prev && p >= 0 && token_word_is(s, p, "by") && ends_with(s, vg->verb, "ing") && vg->start == vg->verb &&
+    if (prev && p >= 0 && token_word_is(s, p, "by") && ENDS_WITH(s, vg->verb, "ing") && vg->start == vg->verb &&
         prev->vg >= 0 && s->vgs[prev->vg].end <= p) {
         c->subject_inherited = prev->subject >= 0; /* "Ankara retaliated by shelling": Ankara's act */
         return prev->subject;
@@ -1184,7 +1187,7 @@ static void build_clauses(sentence *s)
          * "released 24 hostages held in Gaza" the participle describes this clause's
          * object, which stays in reach. */
         const verb_group *nv = v + 1 < s->nvgs ? &s->vgs[v + 1] : NULL;
-        bool reduced_relative = nv && nv->start == nv->verb && is_past_form(s, nv->verb) && !ends_with(s, nv->verb, "ing") &&
+        bool reduced_relative = nv && nv->start == nv->verb && is_past_form(s, nv->verb) && !ENDS_WITH(s, nv->verb, "ing") &&
                                 nv->verb + 1 < n && (s->tokens[nv->verb + 1].flags & W_PREP) &&
                                 !(s->tokens[nv->verb].flags & W_SPEECH);
         for (int k = vg->end; reduced_relative && k < next_start; k++) /* not ", and X responded"; but "23-year-old" */
