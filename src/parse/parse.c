@@ -983,21 +983,27 @@ static bool verb_follows(const sentence *s, int i)
     return false;
 }
 
-static bool is_boundary(const sentence *s, int i)
+/* Does boundary word i (W_BOUNDARY) join clauses here? */
+static bool boundary_word_joins(const sentence *s, int i)
+{
+    const token *t = &s->tokens[i];
+    /* "as", "after", "before", "since", "until", "when" join clauses only when a verb
+     * follows: "as interim president" and "after talks" are phrases. */
+    if ((t->flags & W_PREP) || token_word_is(s, i, "as") || token_word_is(s, i, "when"))
+        return verb_follows(s, i);
+    if (token_word_is(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
+        !(s->tokens[i + 1].flags & (W_DET | W_PRON | W_QUANT)) && !(s->tokens[i + 1].shape & T_CAP))
+        return false; /* "that meeting": a determiner */
+    return true;
+}
+
+/* Inline: the clause walks ask it of nearly every token, and most are no boundary word. */
+static inline bool is_boundary(const sentence *s, int i)
 {
     const token *t = &s->tokens[i];
     if (t->shape & (T_QUOTE | T_CLAUSE_PUNCT))
         return true;
-    /* "as", "after", "before", "since", "until", "when" join clauses only when a verb
-     * follows: "as interim president" and "after talks" are phrases. */
-    if ((t->flags & W_BOUNDARY) && ((t->flags & W_PREP) || token_word_is(s, i, "as") || token_word_is(s, i, "when")))
-        return verb_follows(s, i);
-    if (token_word_is(s, i, "as") && i + 1 < (int)s->ntokens && token_word_is(s, i + 1, "well"))
-        return false;
-    if (token_word_is(s, i, "that") && i + 1 < (int)s->ntokens && s->group_at[i + 1] < 0 &&
-        !(s->tokens[i + 1].flags & (W_DET | W_PRON | W_QUANT)) && !(s->tokens[i + 1].shape & T_CAP))
-        return false; /* "that meeting": a determiner */
-    return (t->flags & W_BOUNDARY) != 0;
+    return (t->flags & W_BOUNDARY) && boundary_word_joins(s, i);
 }
 
 /* The subject of a clause: the first group with a named actor in [from, to), else the
