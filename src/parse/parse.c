@@ -930,7 +930,8 @@ static void build_verb_groups(sentence *s)
 {
     s->nvgs = 0;
     for (int i = 0; i < (int)s->ntokens; i++) {
-        if (!is_main_verb(s, i))
+        /* only a verb, or be, have and do, can be one: most tokens are neither */
+        if (!(s->tokens[i].flags & (W_VERB | W_BE | W_HAVE | W_DO)) || !is_main_verb(s, i))
             continue;
         verb_group vg = {.start = i, .end = i + 1, .verb = i, .neg_token = -1, .modal_token = -1};
         bool be_before = false;
