@@ -1078,9 +1078,16 @@ static void build_indexes(loader *ld)
     warn_duplicates(ld);
     d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
     d->phrase_kinds = xcalloc(nwords + 2, 1);
+    d->second_kinds = xcalloc(nwords + 2, 1);
+    d->single_kinds = xcalloc(nwords + 2, 1);
     for (size_t i = 0; i < d->nphrases; i++) {
-        d->phrase_start[d->phrases[i].words[0] + 1]++;
-        d->phrase_kinds[d->phrases[i].words[0]] |= (uint8_t)(1 << d->phrases[i].kind);
+        const phrase *p = &d->phrases[i];
+        d->phrase_start[p->words[0] + 1]++;
+        d->phrase_kinds[p->words[0]] |= (uint8_t)(1 << p->kind);
+        if (p->nwords > 1)
+            d->second_kinds[p->second] |= (uint8_t)(1 << p->kind);
+        else
+            d->single_kinds[p->words[0]] |= (uint8_t)(1 << p->kind);
     }
     for (size_t w = 1; w <= nwords; w++)
         if (d->set_start[w + 1] > d->set_start[w])
@@ -1299,6 +1306,8 @@ void jirga_dict_free(jirga_dict *d)
     free(d->phrases);
     free(d->phrase_start);
     free(d->phrase_kinds);
+    free(d->second_kinds);
+    free(d->single_kinds);
     free(d->set_start);
     free(d->set_bits);
     for (size_t i = 0; i < d->npatterns; i++)

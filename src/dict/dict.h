@@ -151,6 +151,8 @@ struct jirga_dict {
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
     uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts,
                                and STARTS_SET_MEMBER */
+    uint8_t *second_kinds;  /* by word id: the kinds of the phrases whose second word it is */
+    uint8_t *single_kinds;  /* by word id: the kinds of the phrases of this word alone */
     /* By word id, set_start[w]..set_start[w+1] in set_bits: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
@@ -222,6 +224,17 @@ static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t 
 static inline int dict_phrase_kinds(const jirga_dict *d, word_id w)
 {
     return w && w <= d->index_words && d->phrase_kinds ? d->phrase_kinds[w] : 0;
+}
+/* The kinds (1 << PHRASE_*) of the phrases whose second word is w: a phrase lookup skips
+ * the phrases of two words or more when the next token is none of them. */
+static inline int dict_second_kinds(const jirga_dict *d, word_id w)
+{
+    return w && w <= d->index_words && d->second_kinds ? d->second_kinds[w] : 0;
+}
+/* The kinds (1 << PHRASE_*) of the phrases of the one word w. */
+static inline int dict_single_kinds(const jirga_dict *d, word_id w)
+{
+    return w && w <= d->index_words && d->single_kinds ? d->single_kinds[w] : 0;
 }
 /* The filter bits of the sets that have a member starting with w. */
 static inline const uint16_t *dict_set_bits(const jirga_dict *d, word_id w, size_t *count)

@@ -50,15 +50,30 @@ const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i,
     int nkeys = 1;
     for (int k = 0; k < t->nlemmas; k++)
         keys[nkeys++] = t->lemmas[k];
+    int follow = 0; /* the kinds of the phrases that token i + 1 may go on */
+    if (i + 1 < (int)s->ntokens) {
+        const token *next = &s->tokens[i + 1];
+        follow = dict_second_kinds(d, next->word);
+        for (int k = 0; k < next->nlemmas; k++)
+            follow |= dict_second_kinds(d, next->lemmas[k]);
+    }
     const phrase *best = NULL;
     for (int k = 0; k < nkeys; k++) {
-        if (!(dict_phrase_kinds(d, keys[k]) & kind_mask))
+        int kinds = dict_phrase_kinds(d, keys[k]) & kind_mask;
+        if (!kinds)
             continue;
         size_t n;
         const phrase *ps = dict_phrases(d, keys[k], &n);
         /* The list is sorted longest first, then by kind: the first match is the best
-         * of this key, and once a phrase cannot beat the best, none after it can. */
-        for (size_t j = 0; j < n; j++) {
+         * of this key, and once a phrase cannot beat the best, none after it can. When
+         * no phrase of the kinds asked goes on with token i + 1, only the one-word
+         * phrases at the list's end can match: skipping those before them, none of which
+         * can match, changes nothing. */
+        size_t j = 0;
+        if (!(kinds & follow))
+            for (j = n; j > 0 && ps[j - 1].nwords == 1;)
+                j--;
+        for (; j < n; j++) {
             const phrase *p = &ps[j];
             if (!(kind_mask & (1 << p->kind)))
                 continue;
@@ -1248,6 +1263,34 @@ static void build_clauses(sentence *s)
     }
 }
 
+/* ---- Phrase kinds per token ----------------------------------------------------------- */
+
+/* The kinds (1 << PHRASE_*) that kinds_of gives for token t's word or one of its lemmas. */
+static int token_kinds(const jirga_dict *d, const token *t, int (*kinds_of)(const jirga_dict *, word_id))
+{
+    int kinds = kinds_of(d, t->word);
+    for (int k = 0; k < t->nlemmas; k++)
+        kinds |= kinds_of(d, t->lemmas[k]);
+    return kinds;
+}
+
+/* Sets each token's phrase_kinds: the kinds of the phrases that can start there, which are
+ * those of one word and those of more whose second word the next token can be (most
+ * phrases that start with a token fail on the next word: parse_phrase_at then skips the
+ * lookup); and STARTS_SET_MEMBER as the dictionary gives it. */
+static void mark_phrase_kinds(const jirga_dict *d, sentence *s)
+{
+    for (size_t i = 0; i < s->ntokens; i++) {
+        token *t = &s->tokens[i];
+        int starts = token_kinds(d, t, dict_phrase_kinds);
+        if (starts & ~STARTS_SET_MEMBER) {
+            int follow = i + 1 < s->ntokens ? token_kinds(d, &s->tokens[i + 1], dict_second_kinds) : 0;
+            starts &= STARTS_SET_MEMBER | follow | token_kinds(d, t, dict_single_kinds);
+        }
+        t->phrase_kinds = (uint8_t)starts;
+    }
+}
+
 /* ---- Discards ----------------------------------------------------------------------- */
 
 static int find_discard(const jirga_dict *d, const sentence *s)
@@ -1301,13 +1344,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->date = date;
     s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
     lex_annotate(d->lex, s->cache, text, s->tokens, s->ntokens);
-    for (size_t i = 0; i < s->ntokens; i++) {
-        token *t = &s->tokens[i];
-        int kinds = dict_phrase_kinds(d, t->word);
-        for (int k = 0; k < t->nlemmas; k++)
-            kinds |= dict_phrase_kinds(d, t->lemmas[k]);
-        t->phrase_kinds = (uint8_t)kinds;
-    }
+    mark_phrase_kinds(d, s);
     s->discard = find_discard(d, s);
     s->headline_case = mark_headline_case(s);
 
