@@ -1077,21 +1077,20 @@ static void build_indexes(loader *ld)
     sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     warn_duplicates(ld);
     d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
-    d->phrase_kinds = xcalloc(nwords + 2, 1);
-    d->second_kinds = xcalloc(nwords + 2, 1);
-    d->single_kinds = xcalloc(nwords + 2, 1);
+    d->phrase_facts = xcalloc(nwords + 2, sizeof *d->phrase_facts);
     for (size_t i = 0; i < d->nphrases; i++) {
         const phrase *p = &d->phrases[i];
+        uint32_t kind = 1u << p->kind;
         d->phrase_start[p->words[0] + 1]++;
-        d->phrase_kinds[p->words[0]] |= (uint8_t)(1 << p->kind);
+        d->phrase_facts[p->words[0]] |= kind;
         if (p->nwords > 1)
-            d->second_kinds[p->second] |= (uint8_t)(1 << p->kind);
+            d->phrase_facts[p->second] |= kind << FACTS_SECOND;
         else
-            d->single_kinds[p->words[0]] |= (uint8_t)(1 << p->kind);
+            d->phrase_facts[p->words[0]] |= kind << FACTS_ALONE;
     }
     for (size_t w = 1; w <= nwords; w++)
         if (d->set_start[w + 1] > d->set_start[w])
-            d->phrase_kinds[w] |= STARTS_SET_MEMBER;
+            d->phrase_facts[w] |= STARTS_SET_MEMBER;
     for (size_t w = 1; w < nwords + 2; w++)
         d->phrase_start[w] += d->phrase_start[w - 1];
 
@@ -1305,9 +1304,7 @@ void jirga_dict_free(jirga_dict *d)
         free_phrase_words(&d->phrases[i]);
     free(d->phrases);
     free(d->phrase_start);
-    free(d->phrase_kinds);
-    free(d->second_kinds);
-    free(d->single_kinds);
+    free(d->phrase_facts);
     free(d->set_start);
     free(d->set_bits);
     for (size_t i = 0; i < d->npatterns; i++)

@@ -20,6 +20,10 @@ typedef struct dated_code {
 enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT, PHRASE_REFER };
 /* In phrase_kinds, beside the kinds: the word starts a member of some word set. */
 enum { STARTS_SET_MEMBER = 1 << 7 };
+/* The bytes of a word's phrase facts (dict_phrase_facts): the kinds of the phrases it
+ * starts with STARTS_SET_MEMBER (the low byte); the kinds of the phrases of this word
+ * alone; the kinds of the phrases whose second word it is. */
+enum { FACTS_ALONE = 8, FACTS_SECOND = 16 };
 
 /* What a reference phrase stands for ("refer the group = GROUP"). */
 enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
@@ -149,10 +153,7 @@ struct jirga_dict {
     phrase *phrases;
     size_t nphrases, cap_phrases;
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
-    uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts,
-                               and STARTS_SET_MEMBER */
-    uint8_t *second_kinds;  /* by word id: the kinds of the phrases whose second word it is */
-    uint8_t *single_kinds;  /* by word id: the kinds of the phrases of this word alone */
+    uint32_t *phrase_facts; /* by word id: what phrases tell of it (FACTS_*) */
     /* By word id, set_start[w]..set_start[w+1] in set_bits: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
@@ -220,22 +221,15 @@ static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t 
     *count = d->phrase_start[w + 1] - d->phrase_start[w];
     return d->phrases + d->phrase_start[w];
 }
+/* What the phrases tell of word w, in one load: the bytes FACTS_* say which. A phrase
+ * lookup asks them of a token (which phrases can start there) and of the next token
+ * (which phrases can go on with it). */
+static inline uint32_t dict_phrase_facts(const jirga_dict *d, word_id w)
+{
+    return w && w <= d->index_words && d->phrase_facts ? d->phrase_facts[w] : 0;
+}
 /* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
-static inline int dict_phrase_kinds(const jirga_dict *d, word_id w)
-{
-    return w && w <= d->index_words && d->phrase_kinds ? d->phrase_kinds[w] : 0;
-}
-/* The kinds (1 << PHRASE_*) of the phrases whose second word is w: a phrase lookup skips
- * the phrases of two words or more when the next token is none of them. */
-static inline int dict_second_kinds(const jirga_dict *d, word_id w)
-{
-    return w && w <= d->index_words && d->second_kinds ? d->second_kinds[w] : 0;
-}
-/* The kinds (1 << PHRASE_*) of the phrases of the one word w. */
-static inline int dict_single_kinds(const jirga_dict *d, word_id w)
-{
-    return w && w <= d->index_words && d->single_kinds ? d->single_kinds[w] : 0;
-}
+static inline int dict_phrase_kinds(const jirga_dict *d, word_id w) { return (int)(dict_phrase_facts(d, w) & 0xff); }
 /* The filter bits of the sets that have a member starting with w. */
 static inline const uint16_t *dict_set_bits(const jirga_dict *d, word_id w, size_t *count)
 {

@@ -42,6 +42,15 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
     return true;
 }
 
+/* What the phrases tell of token t's word and lemmas (dict_phrase_facts). */
+static uint32_t token_facts(const jirga_dict *d, const token *t)
+{
+    uint32_t facts = dict_phrase_facts(d, t->word);
+    for (int k = 0; k < t->nlemmas; k++)
+        facts |= dict_phrase_facts(d, t->lemmas[k]);
+    return facts;
+}
+
 /* The longest phrase starting at token i; among equals, actors before agents. */
 const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i, int kind_mask)
 {
@@ -50,13 +59,8 @@ const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i,
     int nkeys = 1;
     for (int k = 0; k < t->nlemmas; k++)
         keys[nkeys++] = t->lemmas[k];
-    int follow = 0; /* the kinds of the phrases that token i + 1 may go on */
-    if (i + 1 < (int)s->ntokens) {
-        const token *next = &s->tokens[i + 1];
-        follow = dict_second_kinds(d, next->word);
-        for (int k = 0; k < next->nlemmas; k++)
-            follow |= dict_second_kinds(d, next->lemmas[k]);
-    }
+    /* the kinds of the phrases that can go on with token i + 1 */
+    int follow = i + 1 < (int)s->ntokens ? (int)(token_facts(d, &s->tokens[i + 1]) >> FACTS_SECOND) & 0xff : 0;
     const phrase *best = NULL;
     for (int k = 0; k < nkeys; k++) {
         int kinds = dict_phrase_kinds(d, keys[k]) & kind_mask;
@@ -1265,29 +1269,19 @@ static void build_clauses(sentence *s)
 
 /* ---- Phrase kinds per token ----------------------------------------------------------- */
 
-/* The kinds (1 << PHRASE_*) that kinds_of gives for token t's word or one of its lemmas. */
-static int token_kinds(const jirga_dict *d, const token *t, int (*kinds_of)(const jirga_dict *, word_id))
-{
-    int kinds = kinds_of(d, t->word);
-    for (int k = 0; k < t->nlemmas; k++)
-        kinds |= kinds_of(d, t->lemmas[k]);
-    return kinds;
-}
-
 /* Sets each token's phrase_kinds: the kinds of the phrases that can start there, which are
  * those of one word and those of more whose second word the next token can be (most
  * phrases that start with a token fail on the next word: parse_phrase_at then skips the
  * lookup); and STARTS_SET_MEMBER as the dictionary gives it. */
 static void mark_phrase_kinds(const jirga_dict *d, sentence *s)
 {
-    for (size_t i = 0; i < s->ntokens; i++) {
+    uint32_t next = 0; /* the facts of token i + 1 */
+    for (size_t i = s->ntokens; i-- > 0;) {
         token *t = &s->tokens[i];
-        int starts = token_kinds(d, t, dict_phrase_kinds);
-        if (starts & ~STARTS_SET_MEMBER) {
-            int follow = i + 1 < s->ntokens ? token_kinds(d, &s->tokens[i + 1], dict_second_kinds) : 0;
-            starts &= STARTS_SET_MEMBER | follow | token_kinds(d, t, dict_single_kinds);
-        }
-        t->phrase_kinds = (uint8_t)starts;
+        uint32_t facts = token_facts(d, t);
+        uint32_t alone = (facts >> FACTS_ALONE) & 0xff, follow = (next >> FACTS_SECOND) & 0xff;
+        t->phrase_kinds = (uint8_t)(facts & (STARTS_SET_MEMBER | alone | follow));
+        next = facts;
     }
 }
 
