@@ -43,7 +43,7 @@ static bool phrase_matches(const sentence *s, int i, const phrase *p)
 }
 
 /* What the phrases tell of token t's word and lemmas (dict_phrase_facts). */
-static uint32_t token_facts(const jirga_dict *d, const token *t)
+static inline uint32_t token_facts(const jirga_dict *d, const token *t)
 {
     uint32_t facts = dict_phrase_facts(d, t->word);
     for (int k = 0; k < t->nlemmas; k++)
