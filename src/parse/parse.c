@@ -102,11 +102,12 @@ static bool token_folds_to(const sentence *s, int i, const char *folded)
     return n && strcmp(buf, folded) == 0;
 }
 
-/* A learned name at token i: the whole name, or its last word alone (a surname). */
+/* A learned name at capitalised token i: the whole name, or its last word alone (a
+ * surname). */
 static int doc_name_at(const sentence *s, int i, const dict_entry **entry)
 {
     const doc_context *ctx = s->ctx;
-    if (!ctx || !(s->tokens[i].shape & T_CAP))
+    if (!ctx)
         return 0;
     for (size_t k = ctx->nnames; k-- > 0;) { /* latest first */
         const doc_name *nm = &ctx->names[k];
@@ -132,7 +133,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
                                     const mention *ms, int nm)
 {
     const doc_context *ctx = s->ctx;
-    if (!ctx || !(s->tokens[i].flags & W_PRON))
+    if (!ctx)
         return NULL;
     if (token_word_is(s, i, "it") && i + 1 < (int)s->ntokens) {
         const token *next = &s->tokens[i + 1];
@@ -1368,8 +1369,9 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         const phrase *p = parse_phrase_at(d, s, i, (1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT));
         const dict_entry *learned = NULL, *antecedent = NULL;
         const char *pronoun_code = NULL;
-        int learned_len = p ? 0 : doc_name_at(s, i, &learned);
-        if (!p && !learned_len)
+        /* only a capitalised word starts a learned name, only a pronoun has an antecedent */
+        int learned_len = !p && (s->tokens[i].shape & T_CAP) ? doc_name_at(s, i, &learned) : 0;
+        if (!p && !learned_len && (s->tokens[i].flags & W_PRON))
             antecedent = pronoun_at(d, s, i, &pronoun_code, ms, nm);
         if (!p && !learned_len && !antecedent) {
             i++;
