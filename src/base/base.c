@@ -122,21 +122,31 @@ void sbuf_printf(sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void sbuf_add_long(sbuf *b, long v)
+char *fmt_long(char *dst, long v)
 {
-    char buf[24];
-    int n = 0;
+    /* Two digits per division: "00".."99" side by side. */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        buf[sizeof buf - 1 - n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
     if (v < 0)
-        buf[sizeof buf - 1 - n++] = '-';
-    sbuf_add(b, buf + sizeof buf - n, (size_t)n);
+        *dst++ = '-';
+    size_t digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : 4; /* offsets, counts, lines */
+    for (unsigned long t = u / 10000; t; t /= 10)
+        digits++;
+    char *end = dst + digits, *q = end;
+    for (; u >= 100; u /= 100) {
+        q -= 2;
+        memcpy(q, pairs + u % 100 * 2, 2);
+    }
+    if (u >= 10)
+        memcpy(q - 2, pairs + u * 2, 2);
+    else
+        q[-1] = (char)('0' + u);
+    return end;
 }
 
-void sbuf_add_fixed(sbuf *b, double v, int decimals)
+char *fmt_fixed(char *dst, double v, int decimals)
 {
     long scale = 1;
     for (int i = 0; i < decimals; i++)
@@ -144,20 +154,32 @@ void sbuf_add_fixed(sbuf *b, double v, int decimals)
     double r = v * (double)scale;
     long whole = (long)(r < 0 ? r - 0.5 : r + 0.5);
     if (whole < 0) {
-        sbuf_addc(b, '-');
+        *dst++ = '-';
         whole = -whole;
     }
-    sbuf_add_long(b, whole / scale);
+    dst = fmt_long(dst, whole / scale);
     if (decimals > 0) {
-        char frac[24];
+        *dst++ = '.';
         long f = whole % scale;
         for (int i = decimals - 1; i >= 0; i--) {
-            frac[i] = (char)('0' + f % 10);
+            dst[i] = (char)('0' + f % 10);
             f /= 10;
         }
-        sbuf_addc(b, '.');
-        sbuf_add(b, frac, (size_t)decimals);
+        dst += decimals;
     }
+    return dst;
+}
+
+void sbuf_add_long(sbuf *b, long v)
+{
+    char buf[FMT_LONG_MAX];
+    sbuf_add(b, buf, (size_t)(fmt_long(buf, v) - buf));
+}
+
+void sbuf_add_fixed(sbuf *b, double v, int decimals)
+{
+    char buf[FMT_FIXED_MAX(24)];
+    sbuf_add(b, buf, (size_t)(fmt_fixed(buf, v, decimals) - buf));
 }
 
 void sbuf_reset(sbuf *b)

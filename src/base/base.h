@@ -47,8 +47,14 @@ static inline void sbuf_addc(sbuf *b, char c)
 }
 void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_add_long(sbuf *b, long v);
-/* v with `decimals` digits after the point (rounded), without printf. */
+/* v with `decimals` (0 to 24) digits after the point (rounded), without printf. */
 void sbuf_add_fixed(sbuf *b, double v, int decimals);
+/* The same two written at dst, which has room for FMT_LONG_MAX or FMT_FIXED_MAX(decimals)
+ * bytes (no NUL); they return the end. For writers that make room once for many fields. */
+enum { FMT_LONG_MAX = 20 }; /* "-9223372036854775808" */
+#define FMT_FIXED_MAX(decimals) (21 + (decimals))
+char *fmt_long(char *dst, long v);
+char *fmt_fixed(char *dst, double v, int decimals);
 void sbuf_reset(sbuf *b);
 void sbuf_free(sbuf *b);
 

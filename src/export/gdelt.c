@@ -8,6 +8,16 @@
 
 static void tab(sbuf *b) { sbuf_addc(b, '\t'); }
 
+/* n in `width` digits, zero-padded, as printf's %0*d for 0 <= n < 10^width (the parts of
+ * a date that export_date_parts gives), without printf's cost. */
+static void digits(sbuf *b, int n, int width)
+{
+    char d[4];
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        d[i] = (char)('0' + n % 10);
+    sbuf_add(b, d, (size_t)width);
+}
+
 /* Appends the 3-letter chunk k of code (after skip bytes), or nothing. */
 static void chunk(sbuf *b, const char *code, size_t skip, int k)
 {
@@ -60,9 +70,12 @@ static void geo(sbuf *b, const jirga_place *p)
         return;
     }
     int type = !p->has_coords ? 1 : strcmp(p->country, "USA") == 0 ? 3 : 4;
-    sbuf_printf(b, "%d\t", type);
+    sbuf_addc(b, (char)('0' + type));
+    tab(b);
     export_tsv_text(b, p->name, strlen(p->name));
-    sbuf_printf(b, "\t%s\t\t\t", p->country);
+    tab(b);
+    sbuf_adds(b, p->country);
+    sbuf_adds(b, "\t\t\t");
     if (p->has_coords)
         sbuf_printf(b, "%.4f\t%.4f\t", p->lat, p->lon);
     else
@@ -78,8 +91,15 @@ void export_gdelt_write(sbuf *b, const export_event *e)
     if (export_date_parts(ev->event_date, &y, &m, &d)) {
         if (d == 0)
             d = 1; /* a month alone: its first day */
-        sbuf_printf(b, "%04d%02d%02d\t%04d%02d\t%04d\t%.4f\t", y, m, d, y, m, y,
-                    y + ((m - 1) * 30 + d) / 365.0);
+        digits(b, y, 4);
+        digits(b, m, 2);
+        digits(b, d, 2);
+        tab(b);
+        digits(b, y, 4);
+        digits(b, m, 2);
+        tab(b);
+        digits(b, y, 4);
+        sbuf_printf(b, "\t%.4f\t", y + ((m - 1) * 30 + d) / 365.0);
     } else {
         sbuf_adds(b, "\t\t\t\t");
     }
@@ -89,10 +109,22 @@ void export_gdelt_write(sbuf *b, const export_event *e)
     actor(b, ev, &ev->target);
     tab(b);
     /* 26-31: IsRootEvent, EventCode, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale */
-    sbuf_printf(b, "%d\t%s\t%.3s\t%s\t%d\t%.1f\t", ev->sentence <= 2 ? 1 : 0, ev->cameo, ev->cameo, ev->root,
-                ev->quad, ev->goldstein);
+    sbuf_adds(b, ev->sentence <= 2 ? "1\t" : "0\t");
+    sbuf_adds(b, ev->cameo);
+    tab(b);
+    sbuf_add(b, ev->cameo, strnlen(ev->cameo, 3));
+    tab(b);
+    sbuf_adds(b, ev->root);
+    tab(b);
+    sbuf_add_long(b, ev->quad);
+    sbuf_printf(b, "\t%.1f\t", ev->goldstein); /* printf's rounding, kept as it was */
     /* 32-35: NumMentions, NumSources, NumArticles, AvgTone (not computed) */
-    sbuf_printf(b, "%d\t%d\t%d\t\t", e->mentions, e->sources, e->articles);
+    sbuf_add_long(b, e->mentions);
+    tab(b);
+    sbuf_add_long(b, e->sources);
+    tab(b);
+    sbuf_add_long(b, e->articles);
+    sbuf_adds(b, "\t\t");
     /* 36-59: Actor1Geo_*, Actor2Geo_*, ActionGeo_* */
     geo(b, NULL);
     tab(b);
@@ -101,8 +133,12 @@ void export_gdelt_write(sbuf *b, const export_event *e)
     geo(b, &ev->place);
     tab(b);
     /* 60-61: DATEADDED (the article's date, at midnight), SOURCEURL (else the document id) */
-    if (export_date_parts(e->doc.date, &y, &m, &d) && d)
-        sbuf_printf(b, "%04d%02d%02d000000", y, m, d);
+    if (export_date_parts(e->doc.date, &y, &m, &d) && d) {
+        digits(b, y, 4);
+        digits(b, m, 2);
+        digits(b, d, 2);
+        sbuf_adds(b, "000000");
+    }
     tab(b);
     const char *url = e->doc.url && e->doc.url[0] ? e->doc.url : e->doc.id ? e->doc.id : "";
     export_tsv_text(b, url, strlen(url));

@@ -1,170 +1,409 @@
-/* out.c — the JSON Lines event writer (the event record of DESIGN.md). */
+/*
+ * out.c — the JSON Lines event writer (the event record of DESIGN.md).
+ *
+ * A record is written in place through a pointer into the buffer, not field by field
+ * through sbuf_add: room is made once for each string and each stretch of fixed text,
+ * and the pieces in between are plain stores of known length. The coder writes a record
+ * of some 700 bytes for every event, so the per-field checks, NUL stores, strlen calls
+ * and length updates of sbuf_add were most of the writer's cost.
+ */
 #include "out.h"
 
 #include <string.h>
 
-/* The characters of s escaped for JSON, without the quotes. */
-static void json_chars(sbuf *b, const char *s, size_t n);
+/* ---- Room in the buffer ------------------------------------------------------------------ */
+
+/* A stretch of fixed text (keys, codes from the event's arrays, numbers) starts after
+ * room(b, p, FIXED_MAX) or after put_json, which leaves that much room, and ends at the
+ * next of them. The longest, the place's from its country to its span, is under 140
+ * bytes even with FMT_LONG_MAX for each int and FMT_FIXED_MAX for each coordinate. */
+enum { FIXED_MAX = 256 };
+
+/* Room a string being escaped keeps after its last byte: the 7 bytes a word store may
+ * write past it (see put_plain), its closing quote among them, and the fixed text after. */
+enum { STRING_TAIL = 8 + FIXED_MAX };
+
+/* Slow path of room(): grows b so that n bytes fit at p; returns where p now is. */
+static char *room_grow(sbuf *b, char *p, size_t n)
+{
+    b->len = (size_t)(p - b->data);
+    sbuf_grow(b, n);
+    return b->data + b->len;
+}
+
+/* Makes room for n bytes at p (p lies in b's data, at or before its end) and for the NUL
+ * that out_end writes after them; returns where p now is, as b may have moved. */
+static inline char *room(sbuf *b, char *p, size_t n)
+{
+    if ((size_t)(b->data + b->cap - p) > n)
+        return p;
+    return room_grow(b, p, n);
+}
+
+/* The start of a record at the end of b, with room for n bytes. */
+static char *out_begin(sbuf *b, size_t n)
+{
+    if (b->cap - b->len <= n)
+        sbuf_grow(b, n);
+    return b->data + b->len;
+}
+
+/* Ends a record written up to p. */
+static void out_end(sbuf *b, char *p)
+{
+    *p = 0;
+    b->len = (size_t)(p - b->data);
+}
+
+/* ---- Fixed text ------------------------------------------------------------------------- */
+
+/* Literal text: sizeof gives its length at compile time, so the copy is a few moves. */
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
+
+/* A code held in one of the event's char arrays (size bytes, NUL-terminated), written as
+ * it is: codes are letters and digits. The array is copied a word at a time while no
+ * NUL is in the word, so at most size bytes are written. */
+static inline char *put_code(char *p, const char *s, size_t size)
+{
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        memcpy(p + i, &x, 8);
+        uint64_t zero = (x - ONES) & ~x & HIGHS; /* the lowest flag is the first NUL */
+        if (zero)
+            return p + i + (__builtin_ctzll(zero) >> 3); /* little-endian, as ascii_run_end */
+    }
+    for (; i < size && s[i]; i++)
+        p[i] = s[i];
+    return p + i;
+}
+#define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
+
+/* [start,end]. */
+static char *put_span(char *p, int start, int end)
+{
+    *p++ = '[';
+    p = fmt_long(p, start);
+    *p++ = ',';
+    p = fmt_long(p, end);
+    *p++ = ']';
+    return p;
+}
+
+/* ---- Strings ------------------------------------------------------------------------------ */
+
+/* Flags, in the high bit of each byte, the bytes of x that JSON cannot take as they are:
+ * below 0x20, '"', '\\', and 0x80 and above (UTF-8, looked at apart). x - 0x20 per byte
+ * sets the high bit of a byte below 0x20, (x ^ c) - 1 that of a byte equal to c, and
+ * `| x` adds bytes at 0x80 and above. A subtraction only borrows out of a byte it flags,
+ * so the lowest flag is exact; those above it may not be. */
+static inline uint64_t json_stops(uint64_t x)
+{
+    uint64_t quote = x ^ (ONES * '"'), backslash = x ^ (ONES * '\\');
+    return ((x - ONES * 0x20) | (quote - ONES) | (backslash - ONES) | x) & HIGHS;
+}
+
+/* Sixteen bytes at once where the compiler has vectors (GCC and Clang lower these to
+ * SSE2 on x86-64, to plain words elsewhere). */
+typedef signed char json_block __attribute__((vector_size(16)));
+
+/* The 16 bytes at s, with 0xFF in *low (the first 8) and *high (the last 8) for each byte
+ * that JSON does not take as it is: as signed chars, bytes at 0x80 and above are below
+ * 0x20 too. */
+static inline json_block block_stops(const char *s, uint64_t *low, uint64_t *high)
+{
+    json_block x;
+    memcpy(&x, s, 16);
+    json_block stops = (x < 0x20) | (x == '"') | (x == '\\');
+    memcpy(low, &stops, 8);
+    memcpy(high, (const char *)&stops + 8, 8);
+    return x;
+}
+
+/* Copies the 16 bytes at s to p; returns how many of them are plain. */
+static inline size_t put_block(char *p, const char *s)
+{
+    uint64_t low, high;
+    json_block x = block_stops(s, &low, &high);
+    memcpy(p, &x, 16);
+    if (low)
+        return (size_t)__builtin_ctzll(low) >> 3;
+    return high ? 8 + ((size_t)__builtin_ctzll(high) >> 3) : 16;
+}
+
+/* Whether all of s is plain ASCII, which JSON takes as it is; then so is every part of s. */
+static bool plain_ascii(const char *s, size_t n)
+{
+    if (n < 16)
+        return ascii_run_end((const unsigned char *)s, 0, n, '"', '\\', '\\') == n;
+    uint64_t low, high;
+    for (size_t i = 0; i < n; i += 16) {
+        /* the last block ends at n, going over bytes already looked at */
+        block_stops(s + (n - i >= 16 ? i : n - 16), &low, &high);
+        if (low | high)
+            return false;
+    }
+    return true;
+}
+
+/* Copies the bytes at s[i] to p, up to the first that JSON does not take as it is, and
+ * returns how many it copied (n - i when all are plain). Blocks and words are stored
+ * whole before it is known how much of them is plain, so up to 7 bytes past the plain
+ * ones may be written; with n >= 8, the last n - i < 8 bytes are read as the last word
+ * of s shifted down (little-endian), whose zero bytes shifted in stop the run at n. */
+static inline size_t put_plain(char *p, const char *s, size_t i, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t start = i;
+    for (; n - i >= 16; i += 16) {
+        size_t plain = put_block(p + (i - start), s + i);
+        if (plain < 16)
+            return i + plain - start;
+    }
+    uint64_t x;
+    for (; n - i >= 8; i += 8) {
+        memcpy(&x, s + i, 8);
+        memcpy(p + (i - start), &x, 8);
+        uint64_t stop = json_stops(x);
+        if (stop)
+            return i + (__builtin_ctzll(stop) >> 3) - start;
+    }
+    if (i == n)
+        return n - start;
+    if (n >= 8) {
+        memcpy(&x, s + n - 8, 8);
+        x >>= 8 * (8 - (n - i));
+        memcpy(p + (i - start), &x, 8);
+        size_t plain = (size_t)__builtin_ctzll(json_stops(x)) >> 3;
+        return i + (plain < n - i ? plain : n - i) - start;
+    }
+    for (; i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\'; i++)
+        p[i - start] = s[i];
+    return i - start;
+}
+
+/* ch ('"', '\\', a control character or a byte of bad UTF-8) escaped at p, with room
+ * made for the escape, the `rest` bytes of the string after it and STRING_TAIL. */
+static char *put_escape(sbuf *b, char *p, unsigned char ch, size_t rest)
+{
+    p = room(b, p, 6 + rest + STRING_TAIL);
+    if (ch >= 0x80) /* a file name may be in any encoding: bad bytes become U+FFFD */
+        return PUT(p, "\\ufffd");
+    *p++ = '\\';
+    switch (ch) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\t': *p++ = 't'; break;
+    case '\r': *p++ = 'r'; break;
+    default: /* the other control characters as \u00XX, lower-case hex */
+        p = PUT(p, "u00");
+        *p++ = "0123456789abcdef"[ch >> 4];
+        *p++ = "0123456789abcdef"[ch & 15];
+        break;
+    }
+    return p;
+}
+
+/* The characters of s escaped for JSON, without the quotes. Needs room for
+ * n + STRING_TAIL bytes at p, and leaves STRING_TAIL after the end it returns. */
+static char *put_json_chars(sbuf *b, char *p, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    for (;;) {
+        size_t plain = put_plain(p, s, i, n);
+        i += plain;
+        p += plain;
+        if (i >= n)
+            return p;
+        size_t len = u[i] >= 0x80 ? utf8_valid_length(u, i, n) : 0;
+        if (len) { /* well-formed UTF-8 is copied as it is */
+            memcpy(p, s + i, len);
+            i += len;
+            p += len;
+        } else {
+            p = put_escape(b, p, u[i], n - i - 1);
+            i++;
+        }
+    }
+}
+
+/* s as a JSON string with its quotes; makes its own room and leaves FIXED_MAX after it. */
+static char *put_json(sbuf *b, char *p, const char *s, size_t n)
+{
+    p = room(b, p, 1 + n + STRING_TAIL);
+    *p++ = '"';
+    p = put_json_chars(b, p, s, n);
+    *p++ = '"';
+    return p;
+}
 
 void out_json_string(sbuf *b, const char *s, size_t n)
 {
-    sbuf_addc(b, '"');
-    json_chars(b, s, n);
-    sbuf_addc(b, '"');
+    out_end(b, put_json(b, out_begin(b, 1 + n + STRING_TAIL), s, n));
 }
 
-static void json_chars(sbuf *b, const char *s, size_t n)
+/* ---- The record ------------------------------------------------------------------------ */
+
+/* s (n bytes of the sentence) as a JSON string, copied as it is when the sentence is
+ * plain ASCII; leaves FIXED_MAX of room after it, as put_json. */
+static char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t run = 0, i = 0;
-    for (;;) {
-        i = ascii_run_end(u, i, n, '"', '\\', '\\'); /* copied as they are */
-        if (i >= n)
-            break;
-        unsigned char ch = u[i];
-        if (ch >= 0x80) { /* a file name may be in any encoding: bad bytes become U+FFFD */
-            size_t len = utf8_valid_length(u, i, n);
-            if (len) {
-                i += len;
-                continue;
-            }
-            sbuf_add(b, s + run, i - run);
-            run = ++i;
-            sbuf_add(b, "\\ufffd", 6);
-            continue;
-        }
-        sbuf_add(b, s + run, i - run);
-        run = ++i;
-        switch (ch) {
-        case '"': sbuf_add(b, "\\\"", 2); break;
-        case '\\': sbuf_add(b, "\\\\", 2); break;
-        case '\n': sbuf_add(b, "\\n", 2); break;
-        case '\t': sbuf_add(b, "\\t", 2); break;
-        case '\r': sbuf_add(b, "\\r", 2); break;
-        default: sbuf_printf(b, "\\u%04x", ch); break;
-        }
+    if (!ascii)
+        return put_json(b, p, s, n);
+    p = room(b, p, n + 2 + FIXED_MAX);
+    *p++ = '"';
+    memcpy(p, s, n);
+    p += n;
+    *p++ = '"';
+    return p;
+}
+
+/* The words from start to end and their offsets, "text":"...","span":[s,e]. */
+static char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool ascii, int start, int end)
+{
+    p = PUT(p, "\"text\":");
+    p = put_words(b, p, ascii, e->sentence_text + start, (size_t)(end - start));
+    p = PUT(p, ",\"span\":");
+    return put_span(p, start, end);
+}
+
+/* key (",\"source\":" or ",\"target\":") and the actor, or null. */
+static char *put_actor(sbuf *b, char *p, const char *key, size_t key_len, const jirga_event *e, bool ascii,
+                       const jirga_actor *a)
+{
+    p = room(b, p, FIXED_MAX);
+    memcpy(p, key, key_len);
+    p += key_len;
+    if (!a->code[0])
+        return PUT(p, "null");
+    p = PUT(p, "{\"code\":\"");
+    p = PUT_CODE(p, a->code);
+    p = PUT(p, "\",\"country\":\"");
+    p = PUT_CODE(p, a->country);
+    p = PUT(p, "\",\"role\":\"");
+    p = PUT_CODE(p, a->role);
+    p = PUT(p, "\",");
+    p = put_text_span(b, p, e, ascii, a->start, a->end);
+    *p++ = '}';
+    return p;
+}
+#define PUT_ACTOR(b, p, key, e, ascii, a) put_actor((b), (p), (key), sizeof(key) - 1, (e), (ascii), (a))
+
+/* ,"place":... */
+static char *put_place(sbuf *b, char *p, const jirga_place *pl)
+{
+    p = room(b, p, FIXED_MAX);
+    if (!pl->name[0])
+        return PUT(p, ",\"place\":null");
+    p = PUT(p, ",\"place\":{\"name\":");
+    p = put_json(b, p, pl->name, strlen(pl->name));
+    p = PUT(p, ",\"country\":\"");
+    p = PUT_CODE(p, pl->country);
+    if (pl->has_coords) {
+        p = PUT(p, "\",\"lat\":");
+        p = fmt_fixed(p, pl->lat, 4);
+        p = PUT(p, ",\"lon\":");
+        p = fmt_fixed(p, pl->lon, 4);
+    } else {
+        p = PUT(p, "\",\"lat\":null,\"lon\":null");
     }
-    sbuf_add(b, s + run, n - run);
+    p = PUT(p, ",\"span\":");
+    p = put_span(p, pl->start, pl->end);
+    *p++ = '}';
+    return p;
 }
 
-static void span(sbuf *b, int start, int end)
+/* ,"quote":... */
+static char *put_quote(sbuf *b, char *p, const jirga_event *e, bool ascii)
 {
-    sbuf_adds(b, "[");
-    sbuf_add_long(b, start);
-    sbuf_addc(b, ',');
-    sbuf_add_long(b, end);
-    sbuf_addc(b, ']');
+    p = room(b, p, FIXED_MAX);
+    if (e->quote_start < 0)
+        return PUT(p, ",\"quote\":null");
+    p = PUT(p, ",\"quote\":{\"speaker\":");
+    p = put_words(b, p, ascii, e->sentence_text + e->source.start, (size_t)(e->source.end - e->source.start));
+    p = PUT(p, ",\"speaker_code\":\"");
+    p = PUT_CODE(p, e->source.code);
+    p = PUT(p, "\",");
+    p = put_text_span(b, p, e, ascii, e->quote_start, e->quote_end);
+    *p++ = '}';
+    return p;
 }
 
-static void actor(sbuf *b, const char *name, const jirga_event *e, const jirga_actor *a)
+/* ,"counts":[...] */
+static char *put_counts(sbuf *b, char *p, const jirga_event *e)
 {
-    sbuf_addc(b, '"');
-    sbuf_adds(b, name);
-    sbuf_adds(b, "\":");
-    if (!a->code[0]) {
-        sbuf_adds(b, "null");
-        return;
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, ",\"counts\":[");
+    for (int k = 0; k < e->ncounts; k++) {
+        p = room(b, p, FIXED_MAX);
+        if (k)
+            *p++ = ',';
+        p = PUT(p, "{\"kind\":\"");
+        p = PUT_CODE(p, e->counts[k].kind);
+        p = PUT(p, "\",\"number\":");
+        p = fmt_long(p, e->counts[k].number);
+        *p++ = '}';
     }
-    sbuf_adds(b, "{\"code\":\"");
-    sbuf_adds(b, a->code);
-    sbuf_adds(b, "\",\"country\":\"");
-    sbuf_adds(b, a->country);
-    sbuf_adds(b, "\",\"role\":\"");
-    sbuf_adds(b, a->role);
-    sbuf_adds(b, "\",\"text\":");
-    out_json_string(b, e->sentence_text + a->start, (size_t)(a->end - a->start));
-    sbuf_adds(b, ",\"span\":");
-    span(b, a->start, a->end);
-    sbuf_addc(b, '}');
+    *p++ = ']';
+    return p;
 }
 
 void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
 {
-    sbuf_adds(b, "{\"doc\":");
+    /* Room for the whole record at once spares most of the growing. */
+    char *p = out_begin(b, 2 * e->sentence_len + 2 * FIXED_MAX);
+    /* The sentence is looked at once for all the parts of it that the record holds. */
+    bool ascii = plain_ascii(e->sentence_text, e->sentence_len);
+    p = PUT(p, "{\"doc\":");
     const char *id = doc->id ? doc->id : "";
-    out_json_string(b, id, strlen(id));
-    sbuf_adds(b, ",\"sentence\":");
-    sbuf_add_long(b, e->sentence);
-    sbuf_adds(b, ",\"date\":");
+    p = put_json(b, p, id, strlen(id));
+    p = PUT(p, ",\"sentence\":");
+    p = fmt_long(p, e->sentence);
+    p = PUT(p, ",\"date\":");
     if (doc->date && doc->date[0])
-        out_json_string(b, doc->date, strlen(doc->date));
+        p = put_json(b, p, doc->date, strlen(doc->date));
     else
-        sbuf_adds(b, "null");
-    sbuf_adds(b, ",\"event_date\":");
+        p = PUT(p, "null");
+    p = room(b, p, FIXED_MAX);
     if (e->event_date[0]) {
-        sbuf_addc(b, '"');
-        sbuf_adds(b, e->event_date);
-        sbuf_addc(b, '"');
+        p = PUT(p, ",\"event_date\":\"");
+        p = PUT_CODE(p, e->event_date);
+        *p++ = '"';
     } else {
-        sbuf_adds(b, "null");
+        p = PUT(p, ",\"event_date\":null");
     }
-    sbuf_adds(b, e->date_stated ? ",\"date_stated\":true," : ",\"date_stated\":false,");
-    actor(b, "source", e, &e->source);
-    sbuf_addc(b, ',');
-    actor(b, "target", e, &e->target);
-    sbuf_adds(b, ",\"cameo\":\"");
-    sbuf_adds(b, e->cameo);
-    sbuf_adds(b, "\",\"root\":\"");
-    sbuf_adds(b, e->root);
-    sbuf_adds(b, "\",\"label\":");
-    out_json_string(b, e->label, strlen(e->label));
-    sbuf_adds(b, ",\"quad\":");
-    sbuf_add_long(b, e->quad);
-    sbuf_adds(b, ",\"goldstein\":");
-    sbuf_add_fixed(b, e->goldstein, 1);
-    sbuf_adds(b, e->negated ? ",\"negated\":true" : ",\"negated\":false");
-    sbuf_adds(b, ",\"verb\":{\"text\":");
-    out_json_string(b, e->sentence_text + e->verb_start, (size_t)(e->verb_end - e->verb_start));
-    sbuf_adds(b, ",\"span\":");
-    span(b, e->verb_start, e->verb_end);
-    sbuf_adds(b, "},\"pattern\":\"");
-    json_chars(b, e->pattern_file, strlen(e->pattern_file));
-    sbuf_addc(b, ':');
-    sbuf_add_long(b, e->pattern_line);
-    sbuf_adds(b, "\",\"place\":");
-    if (e->place.name[0]) {
-        sbuf_adds(b, "{\"name\":");
-        out_json_string(b, e->place.name, strlen(e->place.name));
-        sbuf_adds(b, ",\"country\":\"");
-        sbuf_adds(b, e->place.country);
-        sbuf_adds(b, "\",");
-        if (e->place.has_coords) {
-            sbuf_adds(b, "\"lat\":");
-            sbuf_add_fixed(b, e->place.lat, 4);
-            sbuf_adds(b, ",\"lon\":");
-            sbuf_add_fixed(b, e->place.lon, 4);
-        } else {
-            sbuf_adds(b, "\"lat\":null,\"lon\":null");
-        }
-        sbuf_adds(b, ",\"span\":");
-        span(b, e->place.start, e->place.end);
-        sbuf_addc(b, '}');
-    } else {
-        sbuf_adds(b, "null");
-    }
-    sbuf_adds(b, ",\"quote\":");
-    if (e->quote_start >= 0) {
-        sbuf_adds(b, "{\"speaker\":");
-        out_json_string(b, e->sentence_text + e->source.start, (size_t)(e->source.end - e->source.start));
-        sbuf_adds(b, ",\"speaker_code\":\"");
-        sbuf_adds(b, e->source.code);
-        sbuf_adds(b, "\",\"text\":");
-        out_json_string(b, e->sentence_text + e->quote_start, (size_t)(e->quote_end - e->quote_start));
-        sbuf_adds(b, ",\"span\":");
-        span(b, e->quote_start, e->quote_end);
-        sbuf_addc(b, '}');
-    } else {
-        sbuf_adds(b, "null");
-    }
-    sbuf_adds(b, ",\"counts\":[");
-    for (int k = 0; k < e->ncounts; k++) {
-        sbuf_adds(b, k ? ",{\"kind\":\"" : "{\"kind\":\"");
-        sbuf_adds(b, e->counts[k].kind);
-        sbuf_adds(b, "\",\"number\":");
-        sbuf_add_long(b, e->counts[k].number);
-        sbuf_addc(b, '}');
-    }
-    sbuf_adds(b, "],\"text\":");
-    out_json_string(b, e->sentence_text, e->sentence_len);
-    sbuf_adds(b, "}\n");
+    p = e->date_stated ? PUT(p, ",\"date_stated\":true") : PUT(p, ",\"date_stated\":false");
+    p = PUT_ACTOR(b, p, ",\"source\":", e, ascii, &e->source);
+    p = PUT_ACTOR(b, p, ",\"target\":", e, ascii, &e->target);
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, ",\"cameo\":\"");
+    p = PUT_CODE(p, e->cameo);
+    p = PUT(p, "\",\"root\":\"");
+    p = PUT_CODE(p, e->root);
+    p = PUT(p, "\",\"label\":");
+    p = put_json(b, p, e->label, strlen(e->label));
+    p = PUT(p, ",\"quad\":");
+    p = fmt_long(p, e->quad);
+    p = PUT(p, ",\"goldstein\":");
+    p = fmt_fixed(p, e->goldstein, 1);
+    p = e->negated ? PUT(p, ",\"negated\":true,\"verb\":{") : PUT(p, ",\"negated\":false,\"verb\":{");
+    p = put_text_span(b, p, e, ascii, e->verb_start, e->verb_end);
+    p = PUT(p, "},\"pattern\":");
+    p = put_json(b, p, e->pattern_file, strlen(e->pattern_file));
+    p[-1] = ':'; /* "file:line": the line goes inside the quotes */
+    p = fmt_long(p, e->pattern_line);
+    *p++ = '"';
+    p = put_place(b, p, &e->place);
+    p = put_quote(b, p, e, ascii);
+    p = put_counts(b, p, e);
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, ",\"text\":");
+    p = put_words(b, p, ascii, e->sentence_text, e->sentence_len);
+    p = PUT(p, "}\n");
+    out_end(b, p);
 }
