@@ -148,9 +148,13 @@ static inline size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
     return (size_t)len;
 }
 
-/* ASCII classes without the locale's tables: the tokenizer looks at every byte. */
-enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4 };
-static const uint8_t ascii_class[128] = {
+/* Byte classes without the locale's tables: the tokenizer looks at every byte. Bytes
+ * from 0x80 up have no class (they start or continue a longer character). A_SPACE is
+ * what is_space says of ASCII (not '\r'); A_INNER is the punctuation that may join two
+ * parts of a word. */
+enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4, A_SPACE = 8, A_INNER = 16 };
+enum { A_ALNUM = A_UPPER | A_LOWER | A_DIGIT };
+static const uint8_t ascii_class[256] = {
     ['0'] = A_DIGIT, ['1'] = A_DIGIT, ['2'] = A_DIGIT, ['3'] = A_DIGIT, ['4'] = A_DIGIT,
     ['5'] = A_DIGIT, ['6'] = A_DIGIT, ['7'] = A_DIGIT, ['8'] = A_DIGIT, ['9'] = A_DIGIT,
     ['A'] = A_UPPER, ['B'] = A_UPPER, ['C'] = A_UPPER, ['D'] = A_UPPER, ['E'] = A_UPPER,
@@ -165,8 +169,10 @@ static const uint8_t ascii_class[128] = {
     ['p'] = A_LOWER, ['q'] = A_LOWER, ['r'] = A_LOWER, ['s'] = A_LOWER, ['t'] = A_LOWER,
     ['u'] = A_LOWER, ['v'] = A_LOWER, ['w'] = A_LOWER, ['x'] = A_LOWER, ['y'] = A_LOWER,
     ['z'] = A_LOWER,
+    [' '] = A_SPACE, ['\t'] = A_SPACE, ['\n'] = A_SPACE, ['\v'] = A_SPACE, ['\f'] = A_SPACE,
+    ['-'] = A_INNER, ['.'] = A_INNER, ['&'] = A_INNER, ['\''] = A_INNER,
 };
-static inline int ascii_is(unsigned char byte, int classes) { return byte < 0x80 && (ascii_class[byte] & classes); }
+static inline int ascii_is(unsigned char byte, int classes) { return ascii_class[byte] & classes; }
 
 static bool is_letter(int32_t c)
 {
@@ -360,15 +366,18 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
-static inline void push_token(token **tokens, size_t *cap, size_t *count, uint32_t a, uint32_t b, uint32_t shape)
+/* The tokens of the sentence being split: the caller's array, held in a local so that
+ * appending does not go through the caller's pointers for every token. */
+typedef struct token_list {
+    token *items;
+    size_t count, cap;
+} token_list;
+
+static inline void push_token(token_list *list, uint32_t a, uint32_t b, uint32_t shape)
 {
-    if (*count == *cap)
-        GROW(*tokens, *cap, *count + 1);
-    token *t = &(*tokens)[(*count)++];
-    memset(t, 0, sizeof *t);
-    t->start = a;
-    t->end = b;
-    t->shape = shape;
+    if (list->count == list->cap)
+        GROW(list->items, list->cap, list->count + 1);
+    list->items[list->count++] = (token){.start = a, .end = b, .shape = shape};
 }
 
 static uint32_t word_shape(const char *s, size_t a, size_t b)
@@ -423,94 +432,137 @@ static size_t negation_suffix(const char *s, size_t a, size_t e)
     return 0;
 }
 
+/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
+ * time: a word's letters are most of the text. Each byte is tested with its high bit
+ * cleared (so adding at most 0x50 never carries into the next byte) and the bytes
+ * that had it set are no letters; the lowest flag is the first byte that stops. */
+static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
+    for (; e + 8 <= n; e += 8) {
+        uint64_t x;
+        memcpy(&x, s + e, 8);
+        uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
+        uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
+        uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
+        uint64_t stop = ~((letter | digit) & ~x) & highs;
+        if (stop)
+            return e + (size_t)(__builtin_ctzll(stop) >> 3);
+    }
+    while (e < n && (ascii_class[(unsigned char)s[e]] & A_ALNUM))
+        e++;
+    return e;
+}
+
+/* Is the ASCII word s[a..e) in capitals: two or more, and no small letter? */
+static bool all_capitals(const char *s, size_t a, size_t e)
+{
+    int upper = 0;
+    for (size_t i = a; i < e; i++) {
+        uint8_t cls = ascii_class[(unsigned char)s[i]];
+        if (cls & A_LOWER)
+            return false;
+        upper += cls & A_UPPER;
+    }
+    return upper >= 2;
+}
+
+/* Appends the token(s) of the word that starts at s[i] with the letter c (len bytes)
+ * and returns where it ends. */
+static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token_list *list)
+{
+    size_t e = i + len;
+    /* ASCII letters and digits are most of every word; word_shape is needed only for
+     * words with other characters. */
+    bool ascii = c < 0x80;
+    for (;;) {
+        e = alnum_run_end(s, e, n);
+        if (e >= n)
+            break;
+        unsigned char byte = (unsigned char)s[e];
+        if (byte < 0x80 && !(ascii_class[byte] & A_INNER))
+            break; /* a space, or punctuation that cannot join two parts of a word */
+        ascii = ascii && byte < 0x80;
+        int32_t d;
+        size_t dl = decode(s, n, e, &d);
+        if (is_letter(d) || (d >= '0' && d <= '9')) {
+            e += dl;
+            continue;
+        }
+        /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
+        if ((d == '-' || d == '.' || d == '&' || is_apostrophe(d)) && e + dl < n) {
+            int32_t f;
+            decode(s, n, e + dl, &f);
+            if (is_letter(f) || (f >= '0' && f <= '9')) {
+                /* "Kabul's": the possessive is its own token */
+                if (is_apostrophe(d) && (f == 's' || f == 'S')) {
+                    size_t after = e + dl + 1;
+                    if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
+                        break;
+                }
+                e += dl;
+                continue;
+            }
+        }
+        break;
+    }
+    /* Initialisms keep their final stop: U.S. U.N. */
+    if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
+        e++;
+    /* "didn't" -> "did" "n't" */
+    size_t neg = negation_suffix(s, i, e);
+    if (neg) {
+        push_token(list, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
+        push_token(list, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
+        return e;
+    }
+    uint32_t shape;
+    if (ascii) {
+        shape = T_WORD;
+        if (ascii_class[c] & A_UPPER)
+            shape |= T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
+    } else {
+        shape = word_shape(s, i, e);
+    }
+    push_token(list, (uint32_t)i, (uint32_t)e, shape);
+    return e;
+}
+
 size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
 {
-    size_t count = 0, i = 0;
+    token_list list = {*tokens, 0, *cap};
+    size_t i = 0;
     while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        if (ascii_class[b] & A_SPACE) {
+            i++;
+            continue;
+        }
         int32_t c;
         size_t len = decode(s, n, i, &c);
-        if (is_space(c)) {
+        if (b >= 0x80 && is_space(c)) {
             i += len;
             continue;
         }
-        if (c >= '0' && c <= '9') { /* numbers keep inner , and . : 2,500 and 3.5 */
+        if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
             size_t e = i + 1;
             while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
                              ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
                 e++;
             while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
                 e++;
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, T_NUM);
+            push_token(&list, (uint32_t)i, (uint32_t)e, T_NUM);
             i = e;
             continue;
         }
-        if (is_letter(c)) {
-            size_t e = i + len;
-            /* ASCII letters and digits, the most of every word: the shape is counted on
-             * the way (word_shape is needed only for words with other characters). */
-            bool ascii = c < 0x80;
-            int letters = 0, upper = 0;
-            for (;;) {
-                if (e >= n)
-                    break;
-                unsigned char byte = (unsigned char)s[e];
-                if (byte < 0x80 && ascii_class[byte]) {
-                    letters += !(ascii_class[byte] & A_DIGIT);
-                    upper += ascii_class[byte] & A_UPPER;
-                    e++;
-                    continue;
-                }
-                ascii = ascii && byte < 0x80;
-                int32_t d;
-                size_t dl = decode(s, n, e, &d);
-                if (is_letter(d) || (d >= '0' && d <= '9')) {
-                    e += dl;
-                    continue;
-                }
-                /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
-                if ((d == '-' || d == '.' || d == '&' || is_apostrophe(d)) && e + dl < n) {
-                    int32_t f;
-                    decode(s, n, e + dl, &f);
-                    if (is_letter(f) || (f >= '0' && f <= '9')) {
-                        /* "Kabul's": the possessive is its own token */
-                        if (is_apostrophe(d) && (f == 's' || f == 'S')) {
-                            size_t after = e + dl + 1;
-                            if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
-                                break;
-                        }
-                        e += dl;
-                        continue;
-                    }
-                }
-                break;
-            }
-            /* Initialisms keep their final stop: U.S. U.N. */
-            if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
-                e++;
-            /* "didn't" -> "did" "n't" */
-            size_t neg = negation_suffix(s, i, e);
-            if (neg) {
-                push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
-                push_token(tokens, cap, &count, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
-                i = e;
-                continue;
-            }
-            uint32_t shape;
-            if (ascii) {
-                bool cap_first = ascii_class[c] & A_UPPER;
-                letters++, upper += cap_first;
-                shape = T_WORD | (cap_first ? T_CAP : 0) | (letters >= 2 && upper == letters ? T_ALLCAPS : 0);
-            } else {
-                shape = word_shape(s, i, e);
-            }
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, shape);
-            i = e;
+        if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c))) {
+            i = scan_word(s, n, i, c, len, &list);
             continue;
         }
         if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
-            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && count > 0 &&
-            (*tokens)[count - 1].end == i) {
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
+            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && list.count > 0 &&
+            list.items[list.count - 1].end == i) {
+            push_token(&list, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
             i += len + 1;
             continue;
         }
@@ -521,18 +573,22 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
             shape |= T_COMMA;
         else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
             shape |= T_CLAUSE_PUNCT;
-        push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len), shape);
+        push_token(&list, (uint32_t)i, (uint32_t)(i + len), shape);
         i += len;
     }
     /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
+    token *t = list.items;
+    size_t count = list.count;
     if (count >= 2) {
         size_t k = 0;
-        while (k < count && ((*tokens)[k].shape & T_ALLCAPS))
+        while (k < count && (t[k].shape & T_ALLCAPS))
             k++;
-        if (k > 0 && k < count && ((*tokens)[k].shape & T_CLAUSE_PUNCT) &&
-            (s[(*tokens)[k].start] == ':' || (unsigned char)s[(*tokens)[k].start] == 0xE2 || s[(*tokens)[k].start] == '-'))
+        if (k > 0 && k < count && (t[k].shape & T_CLAUSE_PUNCT) &&
+            (s[t[k].start] == ':' || (unsigned char)s[t[k].start] == 0xE2 || s[t[k].start] == '-'))
             for (size_t j = 0; j <= k; j++)
-                (*tokens)[j].shape |= T_DATELINE;
+                t[j].shape |= T_DATELINE;
     }
+    *tokens = list.items;
+    *cap = list.cap;
     return count;
 }
