@@ -6,7 +6,6 @@
  */
 #include "text.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -150,9 +149,10 @@ static inline size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
 
 /* Byte classes without the locale's tables: the tokenizer looks at every byte. Bytes
  * from 0x80 up have no class (they start or continue a longer character). A_SPACE is
- * what is_space says of ASCII (not '\r'); A_INNER is the punctuation that may join two
- * parts of a word. */
-enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4, A_SPACE = 8, A_INNER = 16 };
+ * what is_space says of ASCII (not '\r'), A_CSPACE what isspace says in the C locale;
+ * A_INNER is the punctuation that may join two parts of a word; A_OPENING ( and " may
+ * stand before the word a full stop follows. */
+enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4, A_SPACE = 8, A_INNER = 16, A_CSPACE = 32, A_OPENING = 64 };
 enum { A_ALNUM = A_UPPER | A_LOWER | A_DIGIT };
 static const uint8_t ascii_class[256] = {
     ['0'] = A_DIGIT, ['1'] = A_DIGIT, ['2'] = A_DIGIT, ['3'] = A_DIGIT, ['4'] = A_DIGIT,
@@ -169,8 +169,9 @@ static const uint8_t ascii_class[256] = {
     ['p'] = A_LOWER, ['q'] = A_LOWER, ['r'] = A_LOWER, ['s'] = A_LOWER, ['t'] = A_LOWER,
     ['u'] = A_LOWER, ['v'] = A_LOWER, ['w'] = A_LOWER, ['x'] = A_LOWER, ['y'] = A_LOWER,
     ['z'] = A_LOWER,
-    [' '] = A_SPACE, ['\t'] = A_SPACE, ['\n'] = A_SPACE, ['\v'] = A_SPACE, ['\f'] = A_SPACE,
-    ['-'] = A_INNER, ['.'] = A_INNER, ['&'] = A_INNER, ['\''] = A_INNER,
+    [' '] = A_SPACE | A_CSPACE, ['\t'] = A_SPACE | A_CSPACE, ['\n'] = A_SPACE | A_CSPACE,
+    ['\v'] = A_SPACE | A_CSPACE, ['\f'] = A_SPACE | A_CSPACE, ['\r'] = A_CSPACE,
+    ['-'] = A_INNER, ['.'] = A_INNER, ['&'] = A_INNER, ['\''] = A_INNER, ['('] = A_OPENING, ['"'] = A_OPENING,
 };
 static inline int ascii_is(unsigned char byte, int classes) { return ascii_class[byte] & classes; }
 
@@ -208,8 +209,9 @@ static bool is_apostrophe(int32_t c) { return c == '\'' || c == 0x2019; }
 
 /* ---- Sentences ---------------------------------------------------------------------- */
 
-/* Words after which a full stop does not end a sentence. */
-static const char *const abbreviations[] = {
+/* Words after which a full stop does not end a sentence. Each entry is padded with NULs
+ * to 8 bytes, so that a word is compared as one 64-bit load. */
+static const char abbreviations[][8] = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "prof",
     "sen", "rep", "gov", "pres", "st", "rev", "jr", "sr", "inc", "corp", "ltd", "co", "no",
     "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -217,16 +219,45 @@ static const char *const abbreviations[] = {
     "pvt", "supt", "insp", "sgt", "hon", "amb", "sec", "ph.d", "e.g", "i.e", "a.m", "p.m",
 };
 
-/* Words that start a new sentence after an initialism such as "U.S.". */
-static const char *const sentence_starters[] = {
+/* Words that start a new sentence after an initialism such as "U.S.", padded to 16. */
+static const char sentence_starters[][16] = {
     "the", "he", "she", "it", "they", "we", "but", "in", "this", "that", "there", "a",
     "an", "on", "his", "her", "their", "its", "after", "meanwhile", "however", "i",
 };
 
-static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
+/* w (n bytes, 0 < n < cap) with ASCII capitals lowered (as strncasecmp does in the C
+ * locale), padded with NULs to cap bytes. */
+static void fold_padded(const char *w, size_t n, char *out, size_t cap)
 {
-    for (size_t i = 0; i < count; i++)
-        if (n > 0 && (list[i][0] | 0x20) == (w[0] | 0x20) && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+    memset(out, 0, cap);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)((unsigned char)w[i] | (ascii_class[(unsigned char)w[i]] & A_UPPER ? 0x20 : 0));
+}
+
+static bool is_abbreviation(const char *w, size_t n)
+{
+    if (n == 0 || n >= 8)
+        return false; /* no entry fills its 8 bytes */
+    uint64_t key, entry;
+    char folded[8];
+    fold_padded(w, n, folded, sizeof folded);
+    memcpy(&key, folded, 8);
+    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
+        memcpy(&entry, abbreviations[i], 8);
+        if (entry == key)
+            return true;
+    }
+    return false;
+}
+
+static bool is_sentence_starter(const char *w, size_t n)
+{
+    if (n == 0 || n >= 16)
+        return false;
+    char folded[16];
+    fold_padded(w, n, folded, sizeof folded);
+    for (size_t i = 0; i < sizeof sentence_starters / sizeof sentence_starters[0]; i++)
+        if (memcmp(sentence_starters[i], folded, 16) == 0)
             return true;
     return false;
 }
@@ -235,23 +266,22 @@ static bool in_list(const char *const *list, size_t count, const char *w, size_t
 static bool stop_ends_sentence(const char *s, size_t n, size_t dot, size_t next_word)
 {
     size_t w = dot;
-    while (w > 0 && !isspace((unsigned char)s[w - 1]) && s[w - 1] != '(' && s[w - 1] != '"')
+    while (w > 0 && !ascii_is((unsigned char)s[w - 1], A_CSPACE | A_OPENING))
         w--;
     size_t len = dot - w;
     if (len == 0)
         return true;
     const char *word = s + w;
-    if (in_list(abbreviations, sizeof abbreviations / sizeof abbreviations[0], word, len))
+    if (is_abbreviation(word, len))
         return false;
-    if (len == 1 && isupper((unsigned char)word[0]))
+    if (len == 1 && ascii_is((unsigned char)word[0], A_UPPER))
         return false; /* an initial: "J. Smith" */
     if (memchr(word, '.', len)) {
         /* "U.S." at the end of a sentence: only before a word that starts sentences. */
         size_t e = next_word;
-        while (e < n && isalpha((unsigned char)s[e]))
+        while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER))
             e++;
-        return in_list(sentence_starters, sizeof sentence_starters / sizeof sentence_starters[0],
-                       s + next_word, e - next_word);
+        return is_sentence_starter(s + next_word, e - next_word);
     }
     return true;
 }
@@ -259,9 +289,9 @@ static bool stop_ends_sentence(const char *s, size_t n, size_t dot, size_t next_
 static void push_span(text_span **spans, size_t *cap, size_t *count, const char *s, size_t a,
                       size_t b, size_t max_bytes)
 {
-    while (a < b && isspace((unsigned char)s[a]))
+    while (a < b && ascii_is((unsigned char)s[a], A_CSPACE))
         a++;
-    while (b > a && isspace((unsigned char)s[b - 1]))
+    while (b > a && ascii_is((unsigned char)s[b - 1], A_CSPACE))
         b--;
     while (a < b) {
         size_t end = b;
@@ -278,7 +308,7 @@ static void push_span(text_span **spans, size_t *cap, size_t *count, const char 
         GROW(*spans, *cap, *count + 1);
         (*spans)[(*count)++] = (text_span){a, end};
         a = end;
-        while (a < b && isspace((unsigned char)s[a]))
+        while (a < b && ascii_is((unsigned char)s[a], A_CSPACE))
             a++;
     }
 }
@@ -290,7 +320,7 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
     if (max_bytes < 64)
         max_bytes = 64;
     if (first_line_is_title) {
-        while (i < n && isspace((unsigned char)s[i]))
+        while (i < n && ascii_is((unsigned char)s[i], A_CSPACE))
             i++;
         size_t e = i;
         while (e < n && s[e] != '\n')
