@@ -475,6 +475,8 @@ lex_cache *lex_cache_new(void) { return xcalloc(1, sizeof(lex_cache)); }
 
 void lex_cache_free(lex_cache *cache) { free(cache); }
 
+#define KEY_ASCII_MASK 0x8080808080808080ULL /* a key word with none of these bits is ASCII */
+
 /* Eight ASCII bytes lowered at once: a byte gets 0x20 when it is at least 'A' and not
  * above 'Z'. Each byte is below 0x80, so adding at most 0x3F never carries into the
  * next byte, and the sum's high bit answers the comparison. */
@@ -485,18 +487,15 @@ static inline uint64_t lower_ascii8(uint64_t x)
     return x | ((at_least_a & ~above_z & highs) >> 2);
 }
 
-/* Fills the zeroed key with the token s[0..n) (0 < n < CACHE_KEY), which starts `before` bytes
- * into its sentence and is followed by `after` more bytes of the sentence's tokens;
- * sets *ascii and returns the count of words the token covers. Nothing outside the
- * sentence is read: a token's last word is read forward when the next 8 bytes lie within
- * the sentence, else as the 8 bytes that end where the token ends, else byte by byte
- * (a sentence shorter than 8 bytes). */
-static inline size_t token_key(const char *s, size_t n, size_t before, size_t after, uint64_t key[KEY_WORDS],
-                               bool *ascii)
+/* The last word of the token s[0..n) (0 < n < CACHE_KEY): its bytes from `last` on (1
+ * to 8 of them), zero-padded. The token starts `before` bytes into its sentence and is
+ * followed by `after` more bytes of the sentence's tokens, and nothing outside them is
+ * read: the word is read forward when the next 8 bytes lie within the sentence, else as
+ * the 8 bytes that end where the token ends, else byte by byte (a sentence shorter than
+ * 8 bytes). */
+static inline uint64_t last_key_word(const char *s, size_t n, size_t last, size_t before, size_t after)
 {
-    size_t words = (n + 7) / 8, last = 8 * (words - 1), rem = n - last; /* 1 to 8 bytes in the last word */
-    for (size_t k = 0; k + 1 < words; k++)
-        memcpy(&key[k], s + 8 * k, 8); /* inside the token */
+    size_t rem = n - last;
     uint64_t x = 0;
     if (rem + after >= 8) {
         memcpy(&x, s + last, 8);
@@ -507,27 +506,14 @@ static inline size_t token_key(const char *s, size_t n, size_t before, size_t af
     } else {
         memcpy(&x, s + last, rem);
     }
-    key[words - 1] = x;
-    uint64_t high = 0;
-    for (size_t k = 0; k < words; k++)
-        high |= key[k];
-    *ascii = !(high & 0x8080808080808080ULL);
-    if (*ascii)
-        for (size_t k = 0; k < words; k++)
-            key[k] = lower_ascii8(key[k]);
-    return words;
+    return x;
 }
 
-/* The slot of a key: a multiply per word (zero words would add nothing). */
-static inline size_t cache_index(const uint64_t key[KEY_WORDS], size_t words)
-{
-    static const uint64_t mul[KEY_WORDS] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
+/* The first slot of the pair of a key whose words were multiplied and summed into h. */
+static inline size_t cache_set(uint64_t h) { return (size_t)(h ^ (h >> 31) ^ (h >> 47)) & (CACHE_SLOTS - 2); }
+
+static const uint64_t key_mul[KEY_WORDS] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
                                             0x27D4EB2F165667C5ULL};
-    uint64_t h = 0;
-    for (size_t k = 0; k < words; k++)
-        h ^= key[k] * mul[k];
-    return (size_t)(h ^ (h >> 31) ^ (h >> 47)) & (CACHE_SLOTS - 1);
-}
 
 /* A miss: describes the token s[0..n) whose key is key, and puts it in the first slot
  * of its pair, moving the form there to the second and evicting the older one. NULL
@@ -548,15 +534,44 @@ static const form_info *cache_fill(const lexicon *lex, cache_slot *set, const ui
     return &set[0].info;
 }
 
+/* The cached description of a token of at most 8 bytes, most of them: its key is one
+ * word, held in a register until a miss. */
+static inline const form_info *cached_short_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
+                                                 size_t before, size_t after, bool punct)
+{
+    uint64_t x = last_key_word(s, n, 0, before, after);
+    bool ascii = !(x & KEY_ASCII_MASK);
+    if (ascii)
+        x = lower_ascii8(x);
+    cache_slot *set = &cache->slots[cache_set(x * key_mul[0])];
+    /* Equal lengths leave the other words zero in both keys. */
+    for (int way = 0; way < 2; way++)
+        if (set[way].len == n && set[way].punct == punct && set[way].key[0] == x)
+            return &set[way].info;
+    const uint64_t key[KEY_WORDS] = {x};
+    return cache_fill(lex, set, key, ascii, s, n, punct);
+}
+
 /* The cached description of the token s[0..n) (0 < n < CACHE_KEY; before and after
- * as for token_key); NULL when the token cannot be folded. */
+ * as for last_key_word); NULL when the token cannot be folded. */
 static inline const form_info *cached_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
                                            size_t before, size_t after, bool punct)
 {
+    if (n <= 8)
+        return cached_short_form(lex, cache, s, n, before, after, punct);
     uint64_t key[KEY_WORDS] = {0};
-    bool ascii;
-    size_t words = token_key(s, n, before, after, key, &ascii);
-    cache_slot *set = &cache->slots[cache_index(key, words) & ~(size_t)1];
+    size_t words = (n + 7) / 8, last = 8 * (words - 1);
+    for (size_t k = 0; k + 1 < words; k++)
+        memcpy(&key[k], s + 8 * k, 8); /* inside the token */
+    key[words - 1] = last_key_word(s, n, last, before, after);
+    bool ascii = !((key[0] | key[1] | key[2] | key[3]) & KEY_ASCII_MASK);
+    uint64_t h = 0;
+    for (size_t k = 0; k < words; k++) {
+        if (ascii)
+            key[k] = lower_ascii8(key[k]);
+        h ^= key[k] * key_mul[k];
+    }
+    cache_slot *set = &cache->slots[cache_set(h)];
     for (int way = 0; way < 2; way++) {
         const cache_slot *slot = &set[way];
         bool hit = slot->len == n && slot->punct == punct;
