@@ -28,39 +28,27 @@ static bool next_code_point(const char *s, size_t n, size_t *i, int32_t *cp)
     return true;
 }
 
-/* Does NFC change anything? Text without combining marks is already NFC except for a
- * few canonical singletons (U+212B ANGSTROM SIGN and the like), which are left as they
- * are; most news has no marks, so the costly full normalisation runs only when needed. */
-static bool needs_nfc(const char *s, size_t n)
+/* May NFC change the text around the code point cp (beyond ASCII)? Text without
+ * combining marks is already NFC except for a few canonical singletons (U+212B ANGSTROM
+ * SIGN and the like), which are left as they are; most news has no marks, so the costly
+ * full normalisation runs only when needed. */
+static bool may_compose(int32_t cp)
 {
-    size_t i = 0;
-    int32_t cp;
-    while (i < n) {
-        i = ascii_run_end((const unsigned char *)s, i, n, 0x7f, 0x7f, 0x7f); /* ASCII has no marks */
-        if (i >= n)
-            break;
-        if (!next_code_point(s, n, &i, &cp))
-            return true;
-        if (cp < 0x80)
-            continue;
-        const utf8proc_property_t *p = utf8proc_get_property(cp);
-        utf8proc_category_t cat = utf8proc_category(cp);
-        if (p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
-            cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
-            return true; /* a mark that may compose with what precedes it; Hangul jamo */
-    }
-    return false;
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+           cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF); /* a mark; Hangul jamo */
 }
 
 size_t text_clean(const char *in, size_t n, sbuf *out)
 {
-    sbuf valid = {0};
-    size_t repaired = 0;
+    size_t repaired = 0, begin = out->len;
+    bool compose = false; /* a character NFC may change was seen */
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         i = 3;
-    GROW(valid.data, valid.cap, n + 16);
+    sbuf_grow(out, n); /* the text and its NUL, unless bytes need repair */
     while (i < n) {
         size_t run = i; /* plain ASCII without NUL or CR goes in one copy */
         for (;;) {
@@ -71,7 +59,7 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
                 break;
         }
         if (run > i) {
-            sbuf_add(&valid, (const char *)s + i, run - i);
+            sbuf_add(out, (const char *)s + i, run - i);
             i = run;
             continue;
         }
@@ -84,38 +72,33 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
             i++;
             if (i < n && s[i] == '\n')
                 continue;
-            sbuf_addc(&valid, '\n');
+            sbuf_addc(out, '\n');
             continue;
         }
         utf8proc_int32_t cp;
         utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (len <= 0) {
-            sbuf_add(&valid, "\xEF\xBF\xBD", 3);
+            sbuf_add(out, "\xEF\xBF\xBD", 3);
             i++;
             repaired++;
             continue;
         }
-        sbuf_add(&valid, (const char *)s + i, (size_t)len);
+        compose = compose || may_compose(cp);
+        sbuf_add(out, (const char *)s + i, (size_t)len);
         i += (size_t)len;
     }
-    if (!valid.data) {
-        sbuf_add(out, "", 0);
-        return repaired;
-    }
-    if (!needs_nfc(valid.data, valid.len)) {
-        sbuf_add(out, valid.data, valid.len);
-    } else {
+    out->data[out->len] = 0; /* terminated even when nothing was added */
+    if (compose) { /* the text appended is normalised as a whole and replaces itself */
         utf8proc_uint8_t *nfc = NULL;
-        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)valid.data,
-                                            (utf8proc_ssize_t)valid.len, &nfc,
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)out->data + begin,
+                                            (utf8proc_ssize_t)(out->len - begin), &nfc,
                                             UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-        if (len >= 0)
+        if (len >= 0) {
+            out->len = begin;
             sbuf_add(out, (const char *)nfc, (size_t)len);
-        else
-            sbuf_add(out, valid.data, valid.len);
+        }
         free(nfc);
     }
-    sbuf_free(&valid);
     return repaired;
 }
 
