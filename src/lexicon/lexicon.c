@@ -276,8 +276,8 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
         return count; /* grammar words have no lemmas of their own: "was" is not "wa" */
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         size_t sl = rules[r].suffix_len, rl = rules[r].replace_len;
-        if (n < sl + 3 || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
-            continue;
+        if (n < sl + 3 || fold[n - 1] != rules[r].suffix[sl - 1] || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
+            continue; /* the last letter first: most rules end there, without a call */
         size_t stem = n - sl;
         memcpy(buf, fold, stem);
         memcpy(buf + stem, rules[r].replace, rl);
@@ -509,8 +509,11 @@ static inline uint64_t last_key_word(const char *s, size_t n, size_t last, size_
     return x;
 }
 
-/* The first slot of the pair of a key whose words were multiplied and summed into h. */
-static inline size_t cache_set(uint64_t h) { return (size_t)(h ^ (h >> 31) ^ (h >> 47)) & (CACHE_SLOTS - 2); }
+/* The first slot of the pair of a key whose words were multiplied by odd constants and
+ * summed into h: the top bits of a product depend on all the bits of a word. */
+enum { CACHE_BITS = 14 };
+_Static_assert(CACHE_SLOTS == 1 << CACHE_BITS, "CACHE_BITS index CACHE_SLOTS slots");
+static inline size_t cache_set(uint64_t h) { return (size_t)(h >> (64 - CACHE_BITS)) & ~(size_t)1; }
 
 static const uint64_t key_mul[KEY_WORDS] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
                                             0x27D4EB2F165667C5ULL};
@@ -589,9 +592,6 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
     size_t end = n ? tokens[n - 1].end : 0; /* tokens are in order: nothing is read past this */
     for (size_t i = 0; i < n; i++) {
         token *t = &tokens[i];
-        t->word = 0;
-        t->nlemmas = 0;
-        t->flags = 0;
         size_t len = t->end - t->start;
         bool punct = (t->shape & T_PUNCT) != 0;
         form_info own;
@@ -600,8 +600,12 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
             info = cached_form(lex, cache, sentence + t->start, len, t->start, end - t->end, punct);
         else if (!describe_text(lex, sentence + t->start, len, punct, &own))
             info = NULL;
-        if (!info)
+        if (!info) {
+            t->word = 0;
+            t->nlemmas = 0;
+            t->flags = 0;
             continue;
+        }
         t->word = info->word;
         t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
         t->nlemmas = info->nlemmas;
