@@ -264,10 +264,10 @@ static int add_unique(word_id *out, int count, int max, word_id id)
     return count + 1;
 }
 
-int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max)
+/* lex_lemmas of a form whose own id (0 when unknown) was looked up already. */
+static int lemmas_of(const lexicon *lex, const char *fold, size_t n, word_id self, word_id *out, int max)
 {
     int count = 0;
-    word_id self = lex_find(lex, fold, n);
     if (self)
         for (int i = 0; i < MAX_FORM_LEMMAS; i++)
             count = add_unique(out, count, max, lex->words[self].irregular[i]);
@@ -290,6 +290,11 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
             count = add_unique(out, count, max, lex_find(lex, buf, len - 1));
     }
     return count;
+}
+
+int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max)
+{
+    return lemmas_of(lex, fold, n, lex_find(lex, fold, n), out, max);
 }
 
 /* ---- Grammar words -------------------------------------------------------------------- */
@@ -425,7 +430,7 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
             break;
         }
     word_id lemmas[3];
-    int k = lex_lemmas(lex, fold, len, lemmas, 3);
+    int k = lemmas_of(lex, fold, len, f->word, lemmas, 3);
     for (int j = 0; j < k && f->nlemmas < 3; j++) {
         if (f->nlemmas && f->lemmas[0] == lemmas[j])
             continue;
