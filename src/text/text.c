@@ -182,10 +182,11 @@ static bool is_space(int32_t c)
            c == 0x2009 || c == 0x200A || c == 0x202F || c == 0x3000 || c == 0x2028 || c == 0x2029;
 }
 
-static bool is_quote(int32_t c)
+static inline bool is_quote(int32_t c)
 {
-    return c == '"' || c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0xAB ||
-           c == 0xBB || c == '\'' || c == 0x201E;
+    if (c < 0x80)
+        return c == '"' || c == '\'';
+    return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0xAB || c == 0xBB || c == 0x201E;
 }
 
 static bool is_apostrophe(int32_t c) { return c == '\'' || c == 0x2019; }
