@@ -264,10 +264,10 @@ static int add_unique(word_id *out, int count, int max, word_id id)
     return count + 1;
 }
 
-int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max)
+/* lex_lemmas of a form whose own id (0 when unknown) was looked up already. */
+static int lemmas_of(const lexicon *lex, const char *fold, size_t n, word_id self, word_id *out, int max)
 {
     int count = 0;
-    word_id self = lex_find(lex, fold, n);
     if (self)
         for (int i = 0; i < MAX_FORM_LEMMAS; i++)
             count = add_unique(out, count, max, lex->words[self].irregular[i]);
@@ -276,8 +276,8 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
         return count; /* grammar words have no lemmas of their own: "was" is not "wa" */
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         size_t sl = rules[r].suffix_len, rl = rules[r].replace_len;
-        if (n < sl + 3 || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
-            continue;
+        if (n < sl + 3 || fold[n - 1] != rules[r].suffix[sl - 1] || memcmp(fold + n - sl, rules[r].suffix, sl) != 0)
+            continue; /* the last letter first: most rules end there, without a call */
         size_t stem = n - sl;
         memcpy(buf, fold, stem);
         memcpy(buf + stem, rules[r].replace, rl);
@@ -290,6 +290,11 @@ int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int
             count = add_unique(out, count, max, lex_find(lex, buf, len - 1));
     }
     return count;
+}
+
+int lex_lemmas(const lexicon *lex, const char *fold, size_t n, word_id *out, int max)
+{
+    return lemmas_of(lex, fold, n, lex_find(lex, fold, n), out, max);
 }
 
 /* ---- Grammar words -------------------------------------------------------------------- */
@@ -396,8 +401,12 @@ static bool is_ly_noun(const char *w)
 typedef struct form_info {
     word_id word;
     word_id lemmas[3];
-    uint8_t nlemmas;
     uint32_t flags;
+    uint8_t nlemmas;
+    /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
+     * adverb, so it may sit inside a verb group ("was warmly praised"), unless the token
+     * is capitalised (a name). */
+    bool ly_adverb;
 } form_info;
 
 static void describe_form(const lexicon *lex, const char *fold, size_t len, bool punct, form_info *f)
@@ -407,6 +416,8 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
     if (punct)
         return; /* known only as part of a name: "Workers' Party" */
     f->flags = lex_flags(lex, f->word);
+    f->ly_adverb = len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' && !(f->flags & ~W_ADV) &&
+                   !is_ly_noun(fold);
     /* "is", "was", "has", "did": the lemma of the auxiliary, for patterns on be/have/do */
     static const struct {
         uint32_t flag;
@@ -419,7 +430,7 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
             break;
         }
     word_id lemmas[3];
-    int k = lex_lemmas(lex, fold, len, lemmas, 3);
+    int k = lemmas_of(lex, fold, len, f->word, lemmas, 3);
     for (int j = 0; j < k && f->nlemmas < 3; j++) {
         if (f->nlemmas && f->lemmas[0] == lemmas[j])
             continue;
@@ -429,23 +440,37 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
     }
 }
 
-/* A per-thread cache of form_info by folded form: news repeats its words, and the
- * suffix rules cost a dozen hash lookups per word. Direct-mapped; a collision evicts. */
-enum { CACHE_SLOTS = 16384, CACHE_KEY = 32 };
+/* What the lexicon says of the text s[0..n); false when it cannot be folded. */
+static bool describe_text(const lexicon *lex, const char *s, size_t n, bool punct, form_info *f)
+{
+    char fold[256];
+    size_t len = lex_fold(s, n, fold, sizeof fold);
+    if (!len)
+        return false;
+    describe_form(lex, fold, len, punct, f);
+    return true;
+}
+
+/* ---- The form cache ------------------------------------------------------------------- */
+
+/* A per-thread cache of form_info by token text: news repeats its words, and the suffix
+ * rules cost a dozen hash lookups per word. Two-way set associative (a key picks a pair
+ * of slots), which misses a third less than direct mapping did.
+ *
+ * The key of a token shorter than CACHE_KEY bytes is its text in zero-padded 64-bit
+ * words: lowered when the token is ASCII (so "Kabul" and "KABUL" share a slot), left as
+ * it is otherwise (folding beyond ASCII costs a call into utf8proc, and a key with a
+ * byte above 0x7F can never equal a lowered ASCII key, so the two kinds never mix).
+ * The key's bytes are in text order in memory, so the low byte of a word is its first
+ * character: the masks below assume a little-endian machine. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "cache keys are read as little-endian words");
+enum { CACHE_SLOTS = 16384, CACHE_KEY = 32, KEY_WORDS = CACHE_KEY / 8 };
 
 typedef struct cache_slot {
-    uint64_t key[CACHE_KEY / 8]; /* the folded form, zero-padded: compared a word at a time */
+    uint64_t key[KEY_WORDS];
     uint8_t len, punct;
     form_info info;
 } cache_slot;
-
-/* The slot of a zero-padded key: a multiply per eight bytes instead of one per byte. */
-static size_t cache_index(const uint64_t key[CACHE_KEY / 8])
-{
-    uint64_t h = key[0] * 0x9E3779B97F4A7C15ULL ^ key[1] * 0xC2B2AE3D27D4EB4FULL ^
-                 key[2] * 0x165667B19E3779F9ULL ^ key[3] * 0x27D4EB2F165667C5ULL;
-    return (size_t)(h ^ (h >> 31) ^ (h >> 47)) & (CACHE_SLOTS - 1);
-}
 
 struct lex_cache {
     cache_slot slots[CACHE_SLOTS];
@@ -455,46 +480,140 @@ lex_cache *lex_cache_new(void) { return xcalloc(1, sizeof(lex_cache)); }
 
 void lex_cache_free(lex_cache *cache) { free(cache); }
 
+#define KEY_ASCII_MASK 0x8080808080808080ULL /* a key word with none of these bits is ASCII */
+
+/* Eight ASCII bytes lowered at once: a byte gets 0x20 when it is at least 'A' and not
+ * above 'Z'. Each byte is below 0x80, so adding at most 0x3F never carries into the
+ * next byte, and the sum's high bit answers the comparison. */
+static inline uint64_t lower_ascii8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
+    uint64_t at_least_a = x + (0x80 - 'A') * ones, above_z = x + (0x80 - 'Z' - 1) * ones;
+    return x | ((at_least_a & ~above_z & highs) >> 2);
+}
+
+/* The last word of the token s[0..n) (0 < n < CACHE_KEY): its bytes from `last` on (1
+ * to 8 of them), zero-padded. The token starts `before` bytes into its sentence and is
+ * followed by `after` more bytes of the sentence's tokens, and nothing outside them is
+ * read: the word is read forward when the next 8 bytes lie within the sentence, else as
+ * the 8 bytes that end where the token ends, else byte by byte (a sentence shorter than
+ * 8 bytes). */
+static inline uint64_t last_key_word(const char *s, size_t n, size_t last, size_t before, size_t after)
+{
+    size_t rem = n - last;
+    uint64_t x = 0;
+    if (rem + after >= 8) {
+        memcpy(&x, s + last, 8);
+        x &= ~0ULL >> (8 * (8 - rem)); /* keep the first rem bytes, the low ones */
+    } else if (before + n >= 8) {
+        memcpy(&x, s + n - 8, 8);
+        x >>= 8 * (8 - rem); /* drop the bytes before the last word */
+    } else {
+        memcpy(&x, s + last, rem);
+    }
+    return x;
+}
+
+/* The first slot of the pair of a key whose words were multiplied by odd constants and
+ * summed into h: the top bits of a product depend on all the bits of a word. */
+enum { CACHE_BITS = 14 };
+_Static_assert(CACHE_SLOTS == 1 << CACHE_BITS, "CACHE_BITS index CACHE_SLOTS slots");
+static inline size_t cache_set(uint64_t h) { return (size_t)(h >> (64 - CACHE_BITS)) & ~(size_t)1; }
+
+static const uint64_t key_mul[KEY_WORDS] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
+                                            0x27D4EB2F165667C5ULL};
+
+/* A miss: describes the token s[0..n) whose key is key, and puts it in the first slot
+ * of its pair, moving the form there to the second and evicting the older one. NULL
+ * when the token cannot be folded, which is not cached. */
+static const form_info *cache_fill(const lexicon *lex, cache_slot *set, const uint64_t key[KEY_WORDS], bool ascii,
+                                   const char *s, size_t n, bool punct)
+{
+    form_info info;
+    if (ascii)
+        describe_form(lex, (const char *)key, n, punct, &info); /* the lowered key, NUL-padded */
+    else if (!describe_text(lex, s, n, punct, &info))
+        return NULL;
+    set[1] = set[0];
+    memcpy(set[0].key, key, sizeof set[0].key);
+    set[0].len = (uint8_t)n;
+    set[0].punct = punct;
+    set[0].info = info;
+    return &set[0].info;
+}
+
+/* The cached description of a token of at most 8 bytes, most of them: its key is one
+ * word, held in a register until a miss. */
+static inline const form_info *cached_short_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
+                                                 size_t before, size_t after, bool punct)
+{
+    uint64_t x = last_key_word(s, n, 0, before, after);
+    bool ascii = !(x & KEY_ASCII_MASK);
+    if (ascii)
+        x = lower_ascii8(x);
+    cache_slot *set = &cache->slots[cache_set(x * key_mul[0])];
+    /* Equal lengths leave the other words zero in both keys. */
+    for (int way = 0; way < 2; way++)
+        if (set[way].len == n && set[way].punct == punct && set[way].key[0] == x)
+            return &set[way].info;
+    const uint64_t key[KEY_WORDS] = {x};
+    return cache_fill(lex, set, key, ascii, s, n, punct);
+}
+
+/* The cached description of the token s[0..n) (0 < n < CACHE_KEY; before and after
+ * as for last_key_word); NULL when the token cannot be folded. */
+static inline const form_info *cached_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
+                                           size_t before, size_t after, bool punct)
+{
+    if (n <= 8)
+        return cached_short_form(lex, cache, s, n, before, after, punct);
+    uint64_t key[KEY_WORDS] = {0};
+    size_t words = (n + 7) / 8, last = 8 * (words - 1);
+    for (size_t k = 0; k + 1 < words; k++)
+        memcpy(&key[k], s + 8 * k, 8); /* inside the token */
+    key[words - 1] = last_key_word(s, n, last, before, after);
+    bool ascii = !((key[0] | key[1] | key[2] | key[3]) & KEY_ASCII_MASK);
+    uint64_t h = 0;
+    for (size_t k = 0; k < words; k++) {
+        if (ascii)
+            key[k] = lower_ascii8(key[k]);
+        h ^= key[k] * key_mul[k];
+    }
+    cache_slot *set = &cache->slots[cache_set(h)];
+    for (int way = 0; way < 2; way++) {
+        const cache_slot *slot = &set[way];
+        bool hit = slot->len == n && slot->punct == punct;
+        /* Equal lengths leave the words past `words` zero in both keys. */
+        for (size_t k = 0; k < words && hit; k++)
+            hit = slot->key[k] == key[k];
+        if (hit)
+            return &slot->info;
+    }
+    return cache_fill(lex, set, key, ascii, s, n, punct);
+}
+
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n)
 {
-    union {
-        char text[256];
-        uint64_t words[32];
-    } buf;
-    char *fold = buf.text;
+    size_t end = n ? tokens[n - 1].end : 0; /* tokens are in order: nothing is read past this */
     for (size_t i = 0; i < n; i++) {
         token *t = &tokens[i];
-        t->word = 0;
-        t->nlemmas = 0;
-        t->flags = 0;
-        size_t len = lex_fold(sentence + t->start, t->end - t->start, fold, sizeof buf.text);
-        if (!len)
-            continue;
+        size_t len = t->end - t->start;
         bool punct = (t->shape & T_PUNCT) != 0;
-        form_info info;
-        if (cache && len < CACHE_KEY) {
-            memset(fold + len, 0, CACHE_KEY - len);
-            const uint64_t *key = buf.words;
-            cache_slot *slot = &cache->slots[cache_index(key)];
-            if (slot->len != len || slot->punct != punct || slot->key[0] != key[0] || slot->key[1] != key[1] ||
-                slot->key[2] != key[2] || slot->key[3] != key[3]) {
-                describe_form(lex, fold, len, punct, &slot->info);
-                memcpy(slot->key, key, CACHE_KEY);
-                slot->len = (uint8_t)len;
-                slot->punct = punct;
-            }
-            info = slot->info;
-        } else {
-            describe_form(lex, fold, len, punct, &info);
+        form_info own;
+        const form_info *info = &own;
+        if (cache && len > 0 && len < CACHE_KEY)
+            info = cached_form(lex, cache, sentence + t->start, len, t->start, end - t->end, punct);
+        else if (!describe_text(lex, sentence + t->start, len, punct, &own))
+            info = NULL;
+        if (!info) {
+            t->word = 0;
+            t->nlemmas = 0;
+            t->flags = 0;
+            continue;
         }
-        t->word = info.word;
-        t->flags = info.flags;
-        t->nlemmas = info.nlemmas;
-        memcpy(t->lemmas, info.lemmas, sizeof t->lemmas);
-        /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
-         * adverb, so it may sit inside a verb group ("was warmly praised"). */
-        if (!punct && len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' &&
-            !(lex_flags(lex, t->word) & ~W_ADV) && !(t->shape & T_CAP) && !is_ly_noun(fold))
-            t->flags |= W_ADV;
+        t->word = info->word;
+        t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
+        t->nlemmas = info->nlemmas;
+        memcpy(t->lemmas, info->lemmas, sizeof t->lemmas);
     }
 }

@@ -6,7 +6,6 @@
  */
 #include "text.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -29,39 +28,27 @@ static bool next_code_point(const char *s, size_t n, size_t *i, int32_t *cp)
     return true;
 }
 
-/* Does NFC change anything? Text without combining marks is already NFC except for a
- * few canonical singletons (U+212B ANGSTROM SIGN and the like), which are left as they
- * are; most news has no marks, so the costly full normalisation runs only when needed. */
-static bool needs_nfc(const char *s, size_t n)
+/* May NFC change the text around the code point cp (beyond ASCII)? Text without
+ * combining marks is already NFC except for a few canonical singletons (U+212B ANGSTROM
+ * SIGN and the like), which are left as they are; most news has no marks, so the costly
+ * full normalisation runs only when needed. */
+static bool may_compose(int32_t cp)
 {
-    size_t i = 0;
-    int32_t cp;
-    while (i < n) {
-        i = ascii_run_end((const unsigned char *)s, i, n, 0x7f, 0x7f, 0x7f); /* ASCII has no marks */
-        if (i >= n)
-            break;
-        if (!next_code_point(s, n, &i, &cp))
-            return true;
-        if (cp < 0x80)
-            continue;
-        const utf8proc_property_t *p = utf8proc_get_property(cp);
-        utf8proc_category_t cat = utf8proc_category(cp);
-        if (p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
-            cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
-            return true; /* a mark that may compose with what precedes it; Hangul jamo */
-    }
-    return false;
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return p->combining_class != 0 || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+           cat == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF); /* a mark; Hangul jamo */
 }
 
 size_t text_clean(const char *in, size_t n, sbuf *out)
 {
-    sbuf valid = {0};
-    size_t repaired = 0;
+    size_t repaired = 0, begin = out->len;
+    bool compose = false; /* a character NFC may change was seen */
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         i = 3;
-    GROW(valid.data, valid.cap, n + 16);
+    sbuf_grow(out, n); /* the text and its NUL, unless bytes need repair */
     while (i < n) {
         size_t run = i; /* plain ASCII without NUL or CR goes in one copy */
         for (;;) {
@@ -72,7 +59,7 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
                 break;
         }
         if (run > i) {
-            sbuf_add(&valid, (const char *)s + i, run - i);
+            sbuf_add(out, (const char *)s + i, run - i);
             i = run;
             continue;
         }
@@ -85,38 +72,33 @@ size_t text_clean(const char *in, size_t n, sbuf *out)
             i++;
             if (i < n && s[i] == '\n')
                 continue;
-            sbuf_addc(&valid, '\n');
+            sbuf_addc(out, '\n');
             continue;
         }
         utf8proc_int32_t cp;
         utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (len <= 0) {
-            sbuf_add(&valid, "\xEF\xBF\xBD", 3);
+            sbuf_add(out, "\xEF\xBF\xBD", 3);
             i++;
             repaired++;
             continue;
         }
-        sbuf_add(&valid, (const char *)s + i, (size_t)len);
+        compose = compose || may_compose(cp);
+        sbuf_add(out, (const char *)s + i, (size_t)len);
         i += (size_t)len;
     }
-    if (!valid.data) {
-        sbuf_add(out, "", 0);
-        return repaired;
-    }
-    if (!needs_nfc(valid.data, valid.len)) {
-        sbuf_add(out, valid.data, valid.len);
-    } else {
+    out->data[out->len] = 0; /* terminated even when nothing was added */
+    if (compose) { /* the text appended is normalised as a whole and replaces itself */
         utf8proc_uint8_t *nfc = NULL;
-        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)valid.data,
-                                            (utf8proc_ssize_t)valid.len, &nfc,
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)out->data + begin,
+                                            (utf8proc_ssize_t)(out->len - begin), &nfc,
                                             UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-        if (len >= 0)
+        if (len >= 0) {
+            out->len = begin;
             sbuf_add(out, (const char *)nfc, (size_t)len);
-        else
-            sbuf_add(out, valid.data, valid.len);
+        }
         free(nfc);
     }
-    sbuf_free(&valid);
     return repaired;
 }
 
@@ -148,9 +130,14 @@ static inline size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
     return (size_t)len;
 }
 
-/* ASCII classes without the locale's tables: the tokenizer looks at every byte. */
-enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4 };
-static const uint8_t ascii_class[128] = {
+/* Byte classes without the locale's tables: the tokenizer looks at every byte. Bytes
+ * from 0x80 up have no class (they start or continue a longer character). A_SPACE is
+ * what is_space says of ASCII (not '\r'), A_CSPACE what isspace says in the C locale;
+ * A_INNER is the punctuation that may join two parts of a word; A_OPENING ( and " may
+ * stand before the word a full stop follows. */
+enum { A_UPPER = 1, A_LOWER = 2, A_DIGIT = 4, A_SPACE = 8, A_INNER = 16, A_CSPACE = 32, A_OPENING = 64 };
+enum { A_ALNUM = A_UPPER | A_LOWER | A_DIGIT };
+static const uint8_t ascii_class[256] = {
     ['0'] = A_DIGIT, ['1'] = A_DIGIT, ['2'] = A_DIGIT, ['3'] = A_DIGIT, ['4'] = A_DIGIT,
     ['5'] = A_DIGIT, ['6'] = A_DIGIT, ['7'] = A_DIGIT, ['8'] = A_DIGIT, ['9'] = A_DIGIT,
     ['A'] = A_UPPER, ['B'] = A_UPPER, ['C'] = A_UPPER, ['D'] = A_UPPER, ['E'] = A_UPPER,
@@ -165,8 +152,11 @@ static const uint8_t ascii_class[128] = {
     ['p'] = A_LOWER, ['q'] = A_LOWER, ['r'] = A_LOWER, ['s'] = A_LOWER, ['t'] = A_LOWER,
     ['u'] = A_LOWER, ['v'] = A_LOWER, ['w'] = A_LOWER, ['x'] = A_LOWER, ['y'] = A_LOWER,
     ['z'] = A_LOWER,
+    [' '] = A_SPACE | A_CSPACE, ['\t'] = A_SPACE | A_CSPACE, ['\n'] = A_SPACE | A_CSPACE,
+    ['\v'] = A_SPACE | A_CSPACE, ['\f'] = A_SPACE | A_CSPACE, ['\r'] = A_CSPACE,
+    ['-'] = A_INNER, ['.'] = A_INNER, ['&'] = A_INNER, ['\''] = A_INNER, ['('] = A_OPENING, ['"'] = A_OPENING,
 };
-static inline int ascii_is(unsigned char byte, int classes) { return byte < 0x80 && (ascii_class[byte] & classes); }
+static inline int ascii_is(unsigned char byte, int classes) { return ascii_class[byte] & classes; }
 
 static bool is_letter(int32_t c)
 {
@@ -192,18 +182,20 @@ static bool is_space(int32_t c)
            c == 0x2009 || c == 0x200A || c == 0x202F || c == 0x3000 || c == 0x2028 || c == 0x2029;
 }
 
-static bool is_quote(int32_t c)
+static inline bool is_quote(int32_t c)
 {
-    return c == '"' || c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0xAB ||
-           c == 0xBB || c == '\'' || c == 0x201E;
+    if (c < 0x80)
+        return c == '"' || c == '\'';
+    return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0xAB || c == 0xBB || c == 0x201E;
 }
 
 static bool is_apostrophe(int32_t c) { return c == '\'' || c == 0x2019; }
 
 /* ---- Sentences ---------------------------------------------------------------------- */
 
-/* Words after which a full stop does not end a sentence. */
-static const char *const abbreviations[] = {
+/* Words after which a full stop does not end a sentence. Each entry is padded with NULs
+ * to 8 bytes, so that a word is compared as one 64-bit load. */
+static const char abbreviations[][8] = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "prof",
     "sen", "rep", "gov", "pres", "st", "rev", "jr", "sr", "inc", "corp", "ltd", "co", "no",
     "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -211,16 +203,45 @@ static const char *const abbreviations[] = {
     "pvt", "supt", "insp", "sgt", "hon", "amb", "sec", "ph.d", "e.g", "i.e", "a.m", "p.m",
 };
 
-/* Words that start a new sentence after an initialism such as "U.S.". */
-static const char *const sentence_starters[] = {
+/* Words that start a new sentence after an initialism such as "U.S.", padded to 16. */
+static const char sentence_starters[][16] = {
     "the", "he", "she", "it", "they", "we", "but", "in", "this", "that", "there", "a",
     "an", "on", "his", "her", "their", "its", "after", "meanwhile", "however", "i",
 };
 
-static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
+/* w (n bytes, 0 < n < cap) with ASCII capitals lowered (as strncasecmp does in the C
+ * locale), padded with NULs to cap bytes. */
+static void fold_padded(const char *w, size_t n, char *out, size_t cap)
 {
-    for (size_t i = 0; i < count; i++)
-        if (n > 0 && (list[i][0] | 0x20) == (w[0] | 0x20) && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+    memset(out, 0, cap);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)((unsigned char)w[i] | (ascii_class[(unsigned char)w[i]] & A_UPPER ? 0x20 : 0));
+}
+
+static bool is_abbreviation(const char *w, size_t n)
+{
+    if (n == 0 || n >= 8)
+        return false; /* no entry fills its 8 bytes */
+    uint64_t key, entry;
+    char folded[8];
+    fold_padded(w, n, folded, sizeof folded);
+    memcpy(&key, folded, 8);
+    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
+        memcpy(&entry, abbreviations[i], 8);
+        if (entry == key)
+            return true;
+    }
+    return false;
+}
+
+static bool is_sentence_starter(const char *w, size_t n)
+{
+    if (n == 0 || n >= 16)
+        return false;
+    char folded[16];
+    fold_padded(w, n, folded, sizeof folded);
+    for (size_t i = 0; i < sizeof sentence_starters / sizeof sentence_starters[0]; i++)
+        if (memcmp(sentence_starters[i], folded, 16) == 0)
             return true;
     return false;
 }
@@ -229,23 +250,22 @@ static bool in_list(const char *const *list, size_t count, const char *w, size_t
 static bool stop_ends_sentence(const char *s, size_t n, size_t dot, size_t next_word)
 {
     size_t w = dot;
-    while (w > 0 && !isspace((unsigned char)s[w - 1]) && s[w - 1] != '(' && s[w - 1] != '"')
+    while (w > 0 && !ascii_is((unsigned char)s[w - 1], A_CSPACE | A_OPENING))
         w--;
     size_t len = dot - w;
     if (len == 0)
         return true;
     const char *word = s + w;
-    if (in_list(abbreviations, sizeof abbreviations / sizeof abbreviations[0], word, len))
+    if (is_abbreviation(word, len))
         return false;
-    if (len == 1 && isupper((unsigned char)word[0]))
+    if (len == 1 && ascii_is((unsigned char)word[0], A_UPPER))
         return false; /* an initial: "J. Smith" */
     if (memchr(word, '.', len)) {
         /* "U.S." at the end of a sentence: only before a word that starts sentences. */
         size_t e = next_word;
-        while (e < n && isalpha((unsigned char)s[e]))
+        while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER))
             e++;
-        return in_list(sentence_starters, sizeof sentence_starters / sizeof sentence_starters[0],
-                       s + next_word, e - next_word);
+        return is_sentence_starter(s + next_word, e - next_word);
     }
     return true;
 }
@@ -253,9 +273,9 @@ static bool stop_ends_sentence(const char *s, size_t n, size_t dot, size_t next_
 static void push_span(text_span **spans, size_t *cap, size_t *count, const char *s, size_t a,
                       size_t b, size_t max_bytes)
 {
-    while (a < b && isspace((unsigned char)s[a]))
+    while (a < b && ascii_is((unsigned char)s[a], A_CSPACE))
         a++;
-    while (b > a && isspace((unsigned char)s[b - 1]))
+    while (b > a && ascii_is((unsigned char)s[b - 1], A_CSPACE))
         b--;
     while (a < b) {
         size_t end = b;
@@ -272,7 +292,7 @@ static void push_span(text_span **spans, size_t *cap, size_t *count, const char 
         GROW(*spans, *cap, *count + 1);
         (*spans)[(*count)++] = (text_span){a, end};
         a = end;
-        while (a < b && isspace((unsigned char)s[a]))
+        while (a < b && ascii_is((unsigned char)s[a], A_CSPACE))
             a++;
     }
 }
@@ -284,7 +304,7 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
     if (max_bytes < 64)
         max_bytes = 64;
     if (first_line_is_title) {
-        while (i < n && isspace((unsigned char)s[i]))
+        while (i < n && ascii_is((unsigned char)s[i], A_CSPACE))
             i++;
         size_t e = i;
         while (e < n && s[e] != '\n')
@@ -360,15 +380,18 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
-static inline void push_token(token **tokens, size_t *cap, size_t *count, uint32_t a, uint32_t b, uint32_t shape)
+/* The tokens of the sentence being split: the caller's array, held in a local so that
+ * appending does not go through the caller's pointers for every token. */
+typedef struct token_list {
+    token *items;
+    size_t count, cap;
+} token_list;
+
+static inline void push_token(token_list *list, uint32_t a, uint32_t b, uint32_t shape)
 {
-    if (*count == *cap)
-        GROW(*tokens, *cap, *count + 1);
-    token *t = &(*tokens)[(*count)++];
-    memset(t, 0, sizeof *t);
-    t->start = a;
-    t->end = b;
-    t->shape = shape;
+    if (list->count == list->cap)
+        GROW(list->items, list->cap, list->count + 1);
+    list->items[list->count++] = (token){.start = a, .end = b, .shape = shape};
 }
 
 static uint32_t word_shape(const char *s, size_t a, size_t b)
@@ -423,94 +446,137 @@ static size_t negation_suffix(const char *s, size_t a, size_t e)
     return 0;
 }
 
+/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
+ * time: a word's letters are most of the text. Each byte is tested with its high bit
+ * cleared (so adding at most 0x50 never carries into the next byte) and the bytes
+ * that had it set are no letters; the lowest flag is the first byte that stops. */
+static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
+    for (; e + 8 <= n; e += 8) {
+        uint64_t x;
+        memcpy(&x, s + e, 8);
+        uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
+        uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
+        uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
+        uint64_t stop = ~((letter | digit) & ~x) & highs;
+        if (stop)
+            return e + (size_t)(__builtin_ctzll(stop) >> 3);
+    }
+    while (e < n && (ascii_class[(unsigned char)s[e]] & A_ALNUM))
+        e++;
+    return e;
+}
+
+/* Is the ASCII word s[a..e) in capitals: two or more, and no small letter? */
+static bool all_capitals(const char *s, size_t a, size_t e)
+{
+    int upper = 0;
+    for (size_t i = a; i < e; i++) {
+        uint8_t cls = ascii_class[(unsigned char)s[i]];
+        if (cls & A_LOWER)
+            return false;
+        upper += cls & A_UPPER;
+    }
+    return upper >= 2;
+}
+
+/* Appends the token(s) of the word that starts at s[i] with the letter c (len bytes)
+ * and returns where it ends. */
+static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token_list *list)
+{
+    size_t e = i + len;
+    /* ASCII letters and digits are most of every word; word_shape is needed only for
+     * words with other characters. */
+    bool ascii = c < 0x80;
+    for (;;) {
+        e = alnum_run_end(s, e, n);
+        if (e >= n)
+            break;
+        unsigned char byte = (unsigned char)s[e];
+        if (byte < 0x80 && !(ascii_class[byte] & A_INNER))
+            break; /* a space, or punctuation that cannot join two parts of a word */
+        ascii = ascii && byte < 0x80;
+        int32_t d;
+        size_t dl = decode(s, n, e, &d);
+        if (is_letter(d) || (d >= '0' && d <= '9')) {
+            e += dl;
+            continue;
+        }
+        /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
+        if ((d == '-' || d == '.' || d == '&' || is_apostrophe(d)) && e + dl < n) {
+            int32_t f;
+            decode(s, n, e + dl, &f);
+            if (is_letter(f) || (f >= '0' && f <= '9')) {
+                /* "Kabul's": the possessive is its own token */
+                if (is_apostrophe(d) && (f == 's' || f == 'S')) {
+                    size_t after = e + dl + 1;
+                    if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
+                        break;
+                }
+                e += dl;
+                continue;
+            }
+        }
+        break;
+    }
+    /* Initialisms keep their final stop: U.S. U.N. */
+    if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
+        e++;
+    /* "didn't" -> "did" "n't" */
+    size_t neg = negation_suffix(s, i, e);
+    if (neg) {
+        push_token(list, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
+        push_token(list, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
+        return e;
+    }
+    uint32_t shape;
+    if (ascii) {
+        shape = T_WORD;
+        if (ascii_class[c] & A_UPPER)
+            shape |= T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
+    } else {
+        shape = word_shape(s, i, e);
+    }
+    push_token(list, (uint32_t)i, (uint32_t)e, shape);
+    return e;
+}
+
 size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
 {
-    size_t count = 0, i = 0;
+    token_list list = {*tokens, 0, *cap};
+    size_t i = 0;
     while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        if (ascii_class[b] & A_SPACE) {
+            i++;
+            continue;
+        }
         int32_t c;
         size_t len = decode(s, n, i, &c);
-        if (is_space(c)) {
+        if (b >= 0x80 && is_space(c)) {
             i += len;
             continue;
         }
-        if (c >= '0' && c <= '9') { /* numbers keep inner , and . : 2,500 and 3.5 */
+        if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
             size_t e = i + 1;
             while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
                              ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
                 e++;
             while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
                 e++;
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, T_NUM);
+            push_token(&list, (uint32_t)i, (uint32_t)e, T_NUM);
             i = e;
             continue;
         }
-        if (is_letter(c)) {
-            size_t e = i + len;
-            /* ASCII letters and digits, the most of every word: the shape is counted on
-             * the way (word_shape is needed only for words with other characters). */
-            bool ascii = c < 0x80;
-            int letters = 0, upper = 0;
-            for (;;) {
-                if (e >= n)
-                    break;
-                unsigned char byte = (unsigned char)s[e];
-                if (byte < 0x80 && ascii_class[byte]) {
-                    letters += !(ascii_class[byte] & A_DIGIT);
-                    upper += ascii_class[byte] & A_UPPER;
-                    e++;
-                    continue;
-                }
-                ascii = ascii && byte < 0x80;
-                int32_t d;
-                size_t dl = decode(s, n, e, &d);
-                if (is_letter(d) || (d >= '0' && d <= '9')) {
-                    e += dl;
-                    continue;
-                }
-                /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
-                if ((d == '-' || d == '.' || d == '&' || is_apostrophe(d)) && e + dl < n) {
-                    int32_t f;
-                    decode(s, n, e + dl, &f);
-                    if (is_letter(f) || (f >= '0' && f <= '9')) {
-                        /* "Kabul's": the possessive is its own token */
-                        if (is_apostrophe(d) && (f == 's' || f == 'S')) {
-                            size_t after = e + dl + 1;
-                            if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
-                                break;
-                        }
-                        e += dl;
-                        continue;
-                    }
-                }
-                break;
-            }
-            /* Initialisms keep their final stop: U.S. U.N. */
-            if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
-                e++;
-            /* "didn't" -> "did" "n't" */
-            size_t neg = negation_suffix(s, i, e);
-            if (neg) {
-                push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
-                push_token(tokens, cap, &count, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
-                i = e;
-                continue;
-            }
-            uint32_t shape;
-            if (ascii) {
-                bool cap_first = ascii_class[c] & A_UPPER;
-                letters++, upper += cap_first;
-                shape = T_WORD | (cap_first ? T_CAP : 0) | (letters >= 2 && upper == letters ? T_ALLCAPS : 0);
-            } else {
-                shape = word_shape(s, i, e);
-            }
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)e, shape);
-            i = e;
+        if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c))) {
+            i = scan_word(s, n, i, c, len, &list);
             continue;
         }
         if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
-            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && count > 0 &&
-            (*tokens)[count - 1].end == i) {
-            push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
+            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && list.count > 0 &&
+            list.items[list.count - 1].end == i) {
+            push_token(&list, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
             i += len + 1;
             continue;
         }
@@ -521,18 +587,22 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
             shape |= T_COMMA;
         else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
             shape |= T_CLAUSE_PUNCT;
-        push_token(tokens, cap, &count, (uint32_t)i, (uint32_t)(i + len), shape);
+        push_token(&list, (uint32_t)i, (uint32_t)(i + len), shape);
         i += len;
     }
     /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
+    token *t = list.items;
+    size_t count = list.count;
     if (count >= 2) {
         size_t k = 0;
-        while (k < count && ((*tokens)[k].shape & T_ALLCAPS))
+        while (k < count && (t[k].shape & T_ALLCAPS))
             k++;
-        if (k > 0 && k < count && ((*tokens)[k].shape & T_CLAUSE_PUNCT) &&
-            (s[(*tokens)[k].start] == ':' || (unsigned char)s[(*tokens)[k].start] == 0xE2 || s[(*tokens)[k].start] == '-'))
+        if (k > 0 && k < count && (t[k].shape & T_CLAUSE_PUNCT) &&
+            (s[t[k].start] == ':' || (unsigned char)s[t[k].start] == 0xE2 || s[t[k].start] == '-'))
             for (size_t j = 0; j <= k; j++)
-                (*tokens)[j].shape |= T_DATELINE;
+                t[j].shape |= T_DATELINE;
     }
+    *tokens = list.items;
+    *cap = list.cap;
     return count;
 }
