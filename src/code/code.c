@@ -68,11 +68,17 @@ int code_parse_date(const char *s)
 
 /* ---- Trace -------------------------------------------------------------------------- */
 
-static void trace(jirga_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(jirga_coder *c, const char *fmt, ...)
+/* Only jirga explain traces: the test comes before the arguments are evaluated and the
+ * line formatted, since coding without a trace is the hot path. */
+#define TRACE(c, ...)                            \
+    do {                                         \
+        if ((c)->opts.trace)                     \
+            trace_line((c), __VA_ARGS__);        \
+    } while (0)
+
+static void trace_line(jirga_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_line(jirga_coder *c, const char *fmt, ...)
 {
-    if (!c->opts.trace)
-        return;
     char buf[2048];
     va_list ap;
     va_start(ap, fmt);
@@ -85,100 +91,102 @@ static void trace_span(jirga_coder *c, int from, int to)
 {
     const sentence *s = &c->sent;
     if (from >= to || from < 0) {
-        trace(c, "-");
+        TRACE(c, "-");
         return;
     }
     int a = (int)s->tokens[from].start, b = (int)s->tokens[to - 1].end;
-    trace(c, "%.*s", b - a, s->text + a);
+    TRACE(c, "%.*s", b - a, s->text + a);
 }
 
 static void trace_pattern(jirga_coder *c, const pattern *p)
 {
-    trace(c, "%s:%d  ", p->file, p->line);
+    if (!c->opts.trace)
+        return;
+    TRACE(c, "%s:%d  ", p->file, p->line);
     for (int i = 0; i < p->nelems; i++) {
         const pattern_elem *e = &p->elems[i];
         const char *sep = i == 0 ? "" : e->adjacent ? "_" : " ";
         switch (e->kind) {
-        case E_SOURCE: trace(c, "%s$", sep); break;
-        case E_TARGET: trace(c, "%s+", sep); break;
-        case E_COMPOUND: trace(c, "%s%%", sep); break;
-        case E_SET: trace(c, "%s&%s", sep, c->d->sets[e->set].name); break;
-        default: trace(c, "%s%s", sep, lex_word(c->d->lex, e->word)); break;
+        case E_SOURCE: TRACE(c, "%s$", sep); break;
+        case E_TARGET: TRACE(c, "%s+", sep); break;
+        case E_COMPOUND: TRACE(c, "%s%%", sep); break;
+        case E_SET: TRACE(c, "%s&%s", sep, c->d->sets[e->set].name); break;
+        default: TRACE(c, "%s%s", sep, lex_word(c->d->lex, e->word)); break;
         }
     }
-    trace(c, " = %s%s%s", p->code, p->code2[0] ? ":" : "", p->code2);
+    TRACE(c, " = %s%s%s", p->code, p->code2[0] ? ":" : "", p->code2);
 }
 
 static void trace_parse(jirga_coder *c)
 {
     const sentence *s = &c->sent;
     const lexicon *lex = c->d->lex;
-    trace(c, "  tokens:");
+    TRACE(c, "  tokens:");
     for (size_t i = 0; i < s->ntokens; i++) {
         const token *t = &s->tokens[i];
-        trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+        TRACE(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
         if (t->nlemmas) {
-            trace(c, "/");
+            TRACE(c, "/");
             for (int k = 0; k < t->nlemmas; k++)
-                trace(c, "%s%s", k ? "," : "", lex_word(lex, t->lemmas[k]));
+                TRACE(c, "%s%s", k ? "," : "", lex_word(lex, t->lemmas[k]));
         }
     }
-    trace(c, "\n");
+    TRACE(c, "\n");
     if (s->headline_case) {
-        trace(c, "  title-case headline: capitals read as verbs:");
+        TRACE(c, "  title-case headline: capitals read as verbs:");
         for (size_t i = 1; i < s->ntokens; i++) {
             const token *t = &s->tokens[i];
             if ((t->flags & W_VERB) && !(t->shape & (T_CAP | T_ALLCAPS)) && s->text[t->start] >= 'A' && s->text[t->start] <= 'Z')
-                trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+                TRACE(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
         }
-        trace(c, "\n");
+        TRACE(c, "\n");
     }
     for (size_t g = 0; g < s->ngroups; g++) {
         const actor_group *grp = &s->groups[g];
-        trace(c, "  actors %zu: ", g + 1);
+        TRACE(c, "  actors %zu: ", g + 1);
         for (int u = grp->first; u < grp->first + grp->count; u++) {
             const actor_unit *unit = &s->units[u];
-            trace(c, "%s[", u > grp->first ? " + " : "");
+            TRACE(c, "%s[", u > grp->first ? " + " : "");
             trace_span(c, unit->start, unit->end);
-            trace(c, "] %s", unit->code);
+            TRACE(c, "] %s", unit->code);
             if (unit->actor && unit->actor->file == LEARNED)
-                trace(c, " (%s %d)", LEARNED, unit->actor->line);
+                TRACE(c, " (%s %d)", LEARNED, unit->actor->line);
             else if (unit->actor)
-                trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
+                TRACE(c, " (%s:%d)", unit->actor->file, unit->actor->line);
             if (unit->agent)
-                trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
+                TRACE(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
             size_t cl = strlen(unit->code);
             if (cl >= 3 && !strcmp(unit->code + cl - 3, "ELI") && unit->agent &&
                 (!unit->actor || !strstr(dict_code_on(unit->actor, s->date), "ELI")))
-                trace(c, " (ELI: a former, ousted or deposed official)");
+                TRACE(c, " (ELI: a former, ousted or deposed official)");
         }
-        trace(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
+        TRACE(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
     }
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
-        trace(c, "  clause %zu: ", k + 1);
+        TRACE(c, "  clause %zu: ", k + 1);
         trace_span(c, cl->left, cl->right);
-        trace(c, "\n");
+        TRACE(c, "\n");
         if (cl->vg >= 0) {
             const verb_group *vg = &s->vgs[cl->vg];
-            trace(c, "    verb: ");
+            TRACE(c, "    verb: ");
             trace_span(c, vg->start, vg->end);
-            trace(c, "%s%s%s\n", vg->passive ? " [passive]" : " [active]", vg->negated ? " [negated]" : "",
+            TRACE(c, "%s%s%s\n", vg->passive ? " [passive]" : " [active]", vg->negated ? " [negated]" : "",
                   vg->hypothetical ? " [hypothetical]" : "");
         } else {
-            trace(c, "    verb: none (nominal patterns only)\n");
+            TRACE(c, "    verb: none (nominal patterns only)\n");
         }
-        trace(c, "    subject: ");
+        TRACE(c, "    subject: ");
         if (cl->subject >= 0)
             trace_span(c, s->groups[cl->subject].start, s->groups[cl->subject].end);
         else
-            trace(c, "none");
-        trace(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
+            TRACE(c, "none");
+        TRACE(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
               cl->subject_possessor ? " (owner of a speaker no dictionary knows: \"X's Africa Command said\")" : "");
         if (cl->agent >= 0) {
-            trace(c, "    by-agent: ");
+            TRACE(c, "    by-agent: ");
             trace_span(c, s->groups[cl->agent].start, s->groups[cl->agent].end);
-            trace(c, "\n");
+            TRACE(c, "\n");
         }
     }
 }
@@ -677,7 +685,7 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
         mission_in(s, tgt)) {
         /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
          * property (171), not military force; by protesters it is a riot (below) */
-        trace(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
+        TRACE(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
         code = "171";
     }
     if ((code[0] == '1' && code[1] == '9') || !strncmp(code, "171", 3)) {
@@ -703,7 +711,7 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
                 by_role = "1823";
         }
         if (by_role) {
-            trace(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
+            TRACE(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
                   tgt ? tgt->code : "");
             code = by_role;
         }
@@ -716,12 +724,12 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
 {
     const sentence *s = &c->sent;
     if (!src) {
-        trace(c, "      no event: no source actor\n");
+        TRACE(c, "      no event: no source actor\n");
         return;
     }
     /* "the two sides" stands for two actors in the same words: they are not one actor */
     if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
-        trace(c, "      no event: source and target are the same words\n");
+        TRACE(c, "      no event: source and target are the same words\n");
         return;
     }
     if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
@@ -770,15 +778,15 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
             ev.counts[ev.ncounts++] = c->sent_counts[k];
     for (size_t i = 0; i < c->nevents; i++)
         if (same_event(&c->events[i], &ev)) {
-            trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
+            TRACE(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
             return;
         }
     if (ev.negated && !c->opts.keep_negated) {
-        trace(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev.source.code,
+        TRACE(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev.source.code,
               ev.target.code[0] ? ev.target.code : "(none)");
         return;
     }
-    trace(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev.label, ev.root, ev.source.code,
+    TRACE(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev.label, ev.root, ev.source.code,
           ev.target.code[0] ? ev.target.code : "(none)", ev.negated ? " [negated]" : "");
     GROW(c->events, c->cap_events, c->nevents + 1);
     c->events[c->nevents++] = ev;
@@ -855,7 +863,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
         if (w->actor && strncmp(w->code, src->code, 3) != 0) {
             const actor_group *wg = &s->groups[bound.word_group], *tg = &s->groups[bound.target];
-            trace(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
+            TRACE(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
                   (int)(s->tokens[wg->end - 1].end - s->tokens[wg->start].start), s->text + s->tokens[wg->start].start,
                   (int)(s->tokens[tg->end - 1].end - s->tokens[tg->start].start), s->text + s->tokens[tg->start].start);
             bound.target = bound.word_group;
@@ -875,7 +883,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         bool noun = !(s->tokens[bound.first_word].flags & (W_PREP | W_DET | W_CONJ | W_BOUNDARY));
         if (g >= 0 && noun && g != source_group && s->groups[g].end == k + 1 && s->groups[g].start > verb_token &&
             (bound.target < 0 || unit_of(s, g, 0)->actor)) {
-            trace(c, "      target: %.*s, whose %.*s the pattern names\n",
+            TRACE(c, "      target: %.*s, whose %.*s the pattern names\n",
                   (int)(s->tokens[s->groups[g].end - 1].end - s->tokens[s->groups[g].start].start),
                   s->text + s->tokens[s->groups[g].start].start,
                   (int)(s->tokens[bound.first_word].end - s->tokens[bound.first_word].start),
@@ -886,7 +894,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     m = &bound;
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
     if (ns == 0)
-        trace(c, "      no event: no source actor\n");
+        TRACE(c, "      no event: no source actor\n");
     bool forward = strcmp(p->code, "---") != 0; /* "---:072": only the reverse event */
     for (int i = 0; i < ns; i++) {
         if (nt == 0 && forward)
@@ -1018,7 +1026,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                 const char *by = ws->name + 6;
                 if (!strcmp(by, code))
                     return NULL;
-                trace(c, "      the subject names the means ('%.*s', %s:%d): %s, not %s\n",
+                TRACE(c, "      the subject names the means ('%.*s', %s:%d): %s, not %s\n",
                       (int)(s->tokens[pos + ph->nwords - 1].end - t->start), s->text + t->start, ws->file,
                       ws->line, by, code);
                 /* "A US drone strike": the role word modifies the event noun after it, not a
@@ -1027,7 +1035,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                 actor_unit *u = subject >= 0 && s->groups[subject].count == 1
                                     ? &c->sent.units[s->groups[subject].first] : NULL;
                 if (u && u->agent && u->end - 1 >= pos && u->end - 1 < pos + ph->nwords - 1 && strlen(u->code) > 3) {
-                    trace(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
+                    TRACE(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
                           (int)(s->tokens[u->end - 1].end - s->tokens[u->start].start), s->text + s->tokens[u->start].start,
                           u->code, u->code);
                     u->code[3] = 0;
@@ -1057,7 +1065,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                        -1);
 
     if (subject < 0) {
-        trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
+        TRACE(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
         return false;
     }
     word_filter have = {{0}};
@@ -1100,34 +1108,34 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                     continue; /* only a same-root match with a target replaces the reserve */
                 if (!reserve && m.target < 0 && m.word_group < 0 && has_target_slot(p) &&
                     strcmp(p->code, "---") != 0 && !vg->hypothetical) {
-                    trace(c, "    matched without its target, kept in reserve: ");
+                    TRACE(c, "    matched without its target, kept in reserve: ");
                     trace_pattern(c, p);
-                    trace(c, "\n");
+                    TRACE(c, "\n");
                     reserve = p;
                     reserve_m = m;
                     continue;
                 }
             }
-            trace(c, "    matched ");
+            TRACE(c, "    matched ");
             trace_pattern(c, p);
-            trace(c, "\n");
+            TRACE(c, "\n");
             if (m.past_amount)
-                trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
+                TRACE(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
             if (m.prep_past_amount)
-                trace(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
+                TRACE(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
             if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
-                trace(c, "      no event: the pattern says so\n");
+                TRACE(c, "      no event: the pattern says so\n");
                 return true;
             }
             if (strcmp(p->code, "010") == 0 && sourcing(s, subject)) {
-                trace(c, "      no event: '..., rights groups said' names a source, not an actor\n");
+                TRACE(c, "      no event: '..., rights groups said' names a source, not an actor\n");
                 return true;
             }
             int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
             if (m.target < 0 && root >= 1 && root <= 13) {
                 int about = reaction_to(s, subject);
                 if (about >= 0) {
-                    trace(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
+                    TRACE(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
                     m.target = about;
                 }
             }
@@ -1142,12 +1150,12 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                         continue;
                     const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
                     if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
-                        trace(c, "      not coded: a refusal told by another country's speaker\n");
+                        TRACE(c, "      not coded: a refusal told by another country's speaker\n");
                         return true;
                     }
                 }
                 if (!code) {
-                    trace(c, "      not coded: hypothetical ('%.*s')\n",
+                    TRACE(c, "      not coded: hypothetical ('%.*s')\n",
                           (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
                           s->text + s->tokens[vg->modal_token].start);
                     return true;
@@ -1156,7 +1164,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 pattern intent = *p;
                 str_copy(intent.code, sizeof intent.code, code);
                 intent.code2[0] = 0;
-                trace(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
+                TRACE(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
                       (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
                       s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
                 verb_group said = *vg;
@@ -1178,7 +1186,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
                 /* ", killing 21 people", ", warning of unrest": told in passing; only a
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
-                trace(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
+                TRACE(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
                                      : "      not coded: a participle clause codes only verbal acts with a target\n");
                 return true;
             }
@@ -1194,7 +1202,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
             return true;
         }
         if (np && c->opts.trace && !reserve)
-            trace(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
+            TRACE(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
     }
     return false;
 }
@@ -1222,9 +1230,9 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
         match_state m = new_match(s, c->d, items, n, cl->subject);
         if (!match_from(&m, p, 2, 0, false))
             continue;
-        trace(c, "    as 'be' + adjective: matched ");
+        TRACE(c, "    as 'be' + adjective: matched ");
         trace_pattern(c, p);
-        trace(c, "\n");
+        TRACE(c, "\n");
         if (strcmp(p->code, "---") == 0 || vg->hypothetical)
             return true;
         emit_match(c, p, &m, cl->subject, vg->verb, vg);
@@ -1285,15 +1293,15 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                 }
                 if (!ok || !match_from(&m, p, a, j, true))
                     continue;
-                trace(c, "    matched ");
+                TRACE(c, "    matched ");
                 trace_pattern(c, p);
-                trace(c, "\n");
+                TRACE(c, "\n");
                 if (strcmp(p->code, "---") == 0) {
-                    trace(c, "      no event: the pattern says so\n");
+                    TRACE(c, "      no event: the pattern says so\n");
                     return true;
                 }
                 if (vg && vg->hypothetical) {
-                    trace(c, "      not coded: hypothetical\n");
+                    TRACE(c, "      not coded: hypothetical\n");
                     return true;
                 }
                 int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
@@ -1352,13 +1360,13 @@ static void learn_from_sentence(jirga_coder *c)
                 out->sentence = c->nsentences;
                 c->ctx.nnames++;
                 entry = &nm->entry;
-                trace(c, "  learned: '%.*s' is %s for the rest of the document\n",
+                TRACE(c, "  learned: '%.*s' is %s for the rest of the document\n",
                       (int)(s->tokens[unit->name_end - 1].end - s->tokens[unit->name_start].start),
                       s->text + s->tokens[unit->name_start].start, unit->code);
             }
         }
         if (unit->pronoun) {
-            trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+            TRACE(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
                   (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                   s->text + s->tokens[unit->start].start, unit->code);
             continue;
@@ -1420,13 +1428,13 @@ static void resolve_references(jirga_coder *c)
                  * role alone (coding guide 2); an earlier sentence's speaker still counts */
                 if (k >= seen0 && before > 0 && token_word_is(s, before - 1, ",") && after < (int)s->ntokens &&
                     (s->tokens[after].flags & W_SPEECH)) {
-                    trace(c, "  attribution: '%.*s' names a speaker with no country in its phrase; not %s of "
+                    TRACE(c, "  attribution: '%.*s' names a speaker with no country in its phrase; not %s of "
                              "the same sentence\n",
                           (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                           s->text + s->tokens[unit->start].start, code);
                     break;
                 }
-                trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+                TRACE(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
                       (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                       s->text + s->tokens[unit->start].start, code);
                 memcpy(unit->code, code, sizeof unit->code);
@@ -1530,7 +1538,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
                           ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && strcmp(o->cameo, "010") != 0;
             }
         if (covered) {
-            trace(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
+            TRACE(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
             continue;
         }
         /* "convicted X of espionage and sentenced him": the same act of the same source
@@ -1539,7 +1547,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
             const jirga_event *o = &c->events[k];
             if (k != i && o->target.code[0] && strcmp(o->cameo, e->cameo) == 0 &&
                 strcmp(o->source.code, e->source.code) == 0) {
-                trace(c, "  %s %s without a target repeats %s %s -> %s\n", e->cameo, e->source.code, o->cameo,
+                TRACE(c, "  %s %s without a target repeats %s %s -> %s\n", e->cameo, e->source.code, o->cameo,
                       o->source.code, o->target.code);
                 covered = true;
                 break;
@@ -1557,36 +1565,36 @@ static void code_sentence(jirga_coder *c)
     const sentence *s = &c->sent;
     size_t first_event = c->nevents;
     if (c->opts.trace) {
-        trace(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
+        TRACE(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
         trace_parse(c);
     }
     if (s->discard >= 0) {
         const dict_entry *e = &c->d->discards[s->discard];
-        trace(c, "  discarded by %s:%d\n", e->file, e->line);
+        TRACE(c, "  discarded by %s:%d\n", e->file, e->line);
         return;
     }
     c->nsent_counts = counts_find(c->d, s, c->sent_counts, JIRGA_MAX_COUNTS);
     for (int k = 0; k < c->nsent_counts; k++)
-        trace(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
+        TRACE(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
-        trace(c, "  coding clause %zu\n", k + 1);
+        TRACE(c, "  coding clause %zu\n", k + 1);
         c->current = cl;
         if (is_unreal(c, cl)) {
-            trace(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
+            TRACE(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
                   (int)(s->tokens[cl->left - 1].end - s->tokens[cl->left - 1].start),
                   s->text + s->tokens[cl->left - 1].start);
             continue;
         }
         if (cl->vg >= 0 && k > 0 && c->nevents > first_event && atoi(c->events[c->nevents - 1].root) <= 13 &&
             reduced_relative(s, &s->vgs[cl->vg])) {
-            trace(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
+            TRACE(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
                   s->text + s->tokens[s->vgs[cl->vg].verb].start);
             continue;
         }
         if (cl->vg >= 0 && is_future(c, &s->vgs[cl->vg])) {
-            trace(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
+            TRACE(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
                   s->text + s->tokens[s->vgs[cl->vg].verb].start);
             continue;
@@ -1594,7 +1602,7 @@ static void code_sentence(jirga_coder *c)
         if (cl->vg >= 0 && (code_verb_clause(c, cl) || code_copula_clause(c, cl)))
             continue;
         if (!code_nominal_clause(c, cl))
-            trace(c, "    no pattern matched\n");
+            TRACE(c, "    no pattern matched\n");
     }
     c->current = NULL;
     drop_covered_statements(c, first_event);
@@ -1677,12 +1685,12 @@ static int code_with_peer(jirga_coder *c, const jirga_doc *doc, const jirga_even
         tab_result r;
         tab_code_text(c->peer, NULL, text, len, c->doc_date, &r, c->opts.trace ? &c->trace : NULL);
         if (r.status == TS_STORY_DISCARD) {
-            trace(c, "sentence %d: document discarded (%s)\n", c->nsentences, r.why);
+            TRACE(c, "sentence %d: document discarded (%s)\n", c->nsentences, r.why);
             c->nevents = 0;
             break;
         }
         if (r.status != TS_CODED)
-            trace(c, "sentence %d: not coded (%s)\n", c->nsentences, r.why);
+            TRACE(c, "sentence %d: not coded (%s)\n", c->nsentences, r.why);
         for (int k = 0; k < r.nevents; k++) {
             const tab_event *te = &r.events[k];
             jirga_event ev;
@@ -1752,7 +1760,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
                        c->opts.sentences_only ? NULL : &c->ctx);
         if (c->sent.discard >= 0 && c->d->discards[c->sent.discard].whole_document) {
             const dict_entry *e = &c->d->discards[c->sent.discard];
-            trace(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
+            TRACE(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
             c->nevents = 0;
             dropped = true;
             break;
