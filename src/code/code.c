@@ -40,6 +40,11 @@ struct jirga_coder {
     doc_context ctx;   /* names learned and antecedents, for the next sentence */
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
     word_id be_word;   /* "be", for copula patterns */
+    /* Verb lemmas some rules name, as word ids: a pattern's anchor is compared with them
+     * instead of its text (ids are interned, so equal ids are equal words; 0 when the
+     * dictionary lacks the word, and an anchor is never 0 when compared). */
+    word_id storm_word, raid_word, kill_word;
+    word_id toll_words[14]; /* TOLL_LEMMAS */
     int future_set;    /* the dictionary's FUTURE set ("is scheduled to"), or -1 */
     int hearsay_set;   /* HEARSAY ("reports that ..."), or -1 */
     int condition_set; /* CONDITION ("if ..."), or -1 */
@@ -53,6 +58,11 @@ struct jirga_coder {
 };
 
 static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
+
+/* ", killing 21 people", ", cutting power to ...", ", forcing thousands to flee": verbs
+ * whose participle tells the toll of the act before (code_verb_clause). */
+static const char *const TOLL_LEMMAS[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
+                                          "force", "displace", "join", "spark", "trigger", "cause", "end"};
 
 int code_parse_date(const char *s)
 {
@@ -318,6 +328,11 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
     }
     return false;
 }
+
+/* Is a pattern's code (char[8]) exactly lit, a literal of at most seven characters? The
+ * bytes compared, lit's NUL included, lie within the code's eight; a memcmp of a constant
+ * size is a comparison or two, where strcmp is a call per matched pattern. */
+static bool code_is(const char code[8], const char *lit) { return memcmp(code, lit, strlen(lit) + 1) == 0; }
 
 /* Material conflict (roots 14-20): where force lands is its target ("struck targets in
  * Iraq"); where people meet is not a party to the meeting ("met in Hanoi"). */
@@ -679,9 +694,9 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
                                   const actor_unit *tgt)
 {
     const sentence *s = &c->sent;
-    const char *verb_lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
-    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) &&
-        (!strcmp(verb_lemma, "storm") || !strcmp(verb_lemma, "raid")) &&
+    word_id verb = p->anchor; /* compared only when not 0: an anchorless pattern has no lemma */
+    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) && verb &&
+        (verb == c->storm_word || verb == c->raid_word) &&
         mission_in(s, tgt)) {
         /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
          * property (171), not military force; by protesters it is a riot (below) */
@@ -700,7 +715,7 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
         /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
          * militants who are themselves the subject of "killed" kill outside combat, 1823;
          * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
-        else if (!strcmp(code, "190") && !strcmp(verb_lemma, "kill") &&
+        else if (!strcmp(code, "190") && verb && verb == c->kill_word &&
                  (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
                  strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
                  !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
@@ -895,7 +910,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
     if (ns == 0)
         TRACE(c, "      no event: no source actor\n");
-    bool forward = strcmp(p->code, "---") != 0; /* "---:072": only the reverse event */
+    bool forward = !code_is(p->code, "---"); /* "---:072": only the reverse event */
     for (int i = 0; i < ns; i++) {
         if (nt == 0 && forward)
             emit(c, p->code, unit_of(s, source_group, i), NULL, p, verb_token, vg);
@@ -992,10 +1007,10 @@ static int reaction_to(const sentence *s, int subject)
  * dictionary's MEANS_<code> sets (coding guide 10: the code follows the words that describe
  * the act). The means must open the clause ("A US drone strike"), not sit in a phrase
  * before it ("After a suicide bombing, troops attacked"). Returns the code, or NULL. */
-static const char *means_of_subject(jirga_coder *c, const clause *cl, int subject, const char *code)
+static const char *means_of_subject(jirga_coder *c, const clause *cl, int subject, const char code[8])
 {
     const sentence *s = &c->sent;
-    if (strcmp(code, "190") && strcmp(code, "1823") && strcmp(code, "183") && strcmp(code, "1712"))
+    if (!code_is(code, "190") && !code_is(code, "1823") && !code_is(code, "183") && !code_is(code, "1712"))
         return NULL;
     int from = cl->left, stop = s->vgs[cl->vg].start;
     /* "A roadside bomb planted by militants killed ...": the means opens the reduced
@@ -1107,7 +1122,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 if (reserve && (m.target < 0 || strncmp(p->code, reserve->code, 2) != 0))
                     continue; /* only a same-root match with a target replaces the reserve */
                 if (!reserve && m.target < 0 && m.word_group < 0 && has_target_slot(p) &&
-                    strcmp(p->code, "---") != 0 && !vg->hypothetical) {
+                    !code_is(p->code, "---") && !vg->hypothetical) {
                     TRACE(c, "    matched without its target, kept in reserve: ");
                     trace_pattern(c, p);
                     TRACE(c, "\n");
@@ -1123,11 +1138,11 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 TRACE(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
             if (m.prep_past_amount)
                 TRACE(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
-            if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
+            if (code_is(p->code, "---") && (!p->code2[0] || vg->hypothetical)) {
                 TRACE(c, "      no event: the pattern says so\n");
                 return true;
             }
-            if (strcmp(p->code, "010") == 0 && sourcing(s, subject)) {
+            if (code_is(p->code, "010") && sourcing(s, subject)) {
                 TRACE(c, "      no event: '..., rights groups said' names a source, not an actor\n");
                 return true;
             }
@@ -1173,16 +1188,13 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 return true;
             }
             int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
-            const char *lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
             /* ", placing leaders under house arrest", ", shelling the regional capital": a
              * participle naming a further act of force or coercion is an event; ", killing
              * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
              * toll of the act before */
-            static const char *const tolls[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
-                                                "force", "displace", "join", "spark", "trigger", "cause", "end"};
             bool toll = false;
-            for (size_t t = 0; t < sizeof tolls / sizeof tolls[0]; t++)
-                toll = toll || !strcmp(lemma, tolls[t]);
+            for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
+                toll = toll || p->anchor == c->toll_words[t];
             if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
                 /* ", killing 21 people", ", warning of unrest": told in passing; only a
                  * verbal act aimed at someone (", accusing Moscow of ...") is an event */
@@ -1233,7 +1245,7 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
         TRACE(c, "    as 'be' + adjective: matched ");
         trace_pattern(c, p);
         TRACE(c, "\n");
-        if (strcmp(p->code, "---") == 0 || vg->hypothetical)
+        if (code_is(p->code, "---") || vg->hypothetical)
             return true;
         emit_match(c, p, &m, cl->subject, vg->verb, vg);
         return true;
@@ -1296,7 +1308,7 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
                 TRACE(c, "    matched ");
                 trace_pattern(c, p);
                 TRACE(c, "\n");
-                if (strcmp(p->code, "---") == 0) {
+                if (code_is(p->code, "---")) {
                     TRACE(c, "      no event: the pattern says so\n");
                     return true;
                 }
@@ -1623,6 +1635,13 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
+    c->storm_word = lex_find(dict->lex, "storm", 5);
+    c->raid_word = lex_find(dict->lex, "raid", 4);
+    c->kill_word = lex_find(dict->lex, "kill", 4);
+    _Static_assert(sizeof TOLL_LEMMAS / sizeof TOLL_LEMMAS[0] == sizeof c->toll_words / sizeof c->toll_words[0],
+                   "one word id per toll lemma");
+    for (size_t t = 0; t < sizeof TOLL_LEMMAS / sizeof TOLL_LEMMAS[0]; t++)
+        c->toll_words[t] = lex_find(dict->lex, TOLL_LEMMAS[t], strlen(TOLL_LEMMAS[t]));
     c->future_set = c->hearsay_set = c->condition_set = c->wish_set = c->reciprocal_set = -1;
     for (size_t i = 0; i < dict->nsets; i++) {
         if (strcmp(dict->sets[i].name, "FUTURE") == 0)
