@@ -55,6 +55,8 @@ struct jirga_coder {
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
+    const pattern **set_nominals; /* scratch: the set-anchored nominal patterns a clause may match */
+    size_t cap_set_nominals;
 };
 
 static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
@@ -1253,7 +1255,52 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
     return false;
 }
 
-/* Nominal patterns over the clause's words in text order. */
+/* Tries nominal pattern p on the word at items[j]; true when it matched (its events, if
+ * any, are then emitted). */
+static bool nominal_at(jirga_coder *c, const clause *cl, const verb_group *vg, const item *items, int n, int j,
+                       const pattern *p)
+{
+    const sentence *s = &c->sent;
+    int a = 0; /* the anchor element; slots before it bind the items before j */
+    while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
+        a++;
+    if (j < a)
+        return false;
+    match_state m = new_match(s, c->d, items, n, -1);
+    bool ok = true;
+    for (int e = 0; e < a && ok; e++) {
+        const item *it = &items[j - a + e];
+        if (it->kind != ITEM_GROUP)
+            ok = false;
+        else if (p->elems[e].kind == E_TARGET)
+            m.target = it->index;
+        else if (p->elems[e].kind == E_SOURCE)
+            m.source = it->index;
+        else if (s->groups[it->index].count >= 2)
+            m.compound = m.compound_last = it->index;
+        else
+            ok = false;
+    }
+    if (!ok || !match_from(&m, p, a, j, true))
+        return false;
+    TRACE(c, "    matched ");
+    trace_pattern(c, p);
+    TRACE(c, "\n");
+    if (code_is(p->code, "---")) {
+        TRACE(c, "      no event: the pattern says so\n");
+        return true;
+    }
+    if (vg && vg->hypothetical) {
+        TRACE(c, "      not coded: hypothetical\n");
+        return true;
+    }
+    int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
+    emit_match(c, p, &m, source, m.first_word >= 0 ? m.first_word : items[j].index, vg);
+    return true;
+}
+
+/* Nominal patterns over the clause's words in text order: at each word, those anchored
+ * on the word, then those anchored on a set. */
 static bool code_nominal_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -1262,6 +1309,15 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     int n = push_items(s, items, 0, cl->left, cl->right, -1);
     word_filter have = {{0}};
     filter_items(c->d, &have, s, items, n);
+    /* Whether the clause has a pattern's words does not depend on the word tried: the
+     * set-anchored patterns that may match are picked once, in their order. */
+    size_t nsets, npicked = 0;
+    const pattern *set_ps = dict_set_nominal_patterns(c->d, &nsets);
+    const pattern_needs *set_needs = nsets ? c->d->nominal_needs + (set_ps - c->d->nominals) : NULL;
+    GROW(c->set_nominals, c->cap_set_nominals, nsets);
+    for (size_t i = 0; i < nsets; i++)
+        if (word_filter_passes(&have, &set_needs[i]))
+            c->set_nominals[npicked++] = &set_ps[i];
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;
@@ -1274,53 +1330,17 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
         int nkeys = 1;
         for (int k = 0; k < t->nlemmas; k++)
             keys[nkeys++] = t->lemmas[k];
-        for (int k = 0; k <= nkeys; k++) {
+        for (int k = 0; k < nkeys; k++) {
             size_t np;
-            const pattern *ps = k < nkeys ? dict_nominal_patterns(c->d, keys[k], &np)
-                                          : dict_set_nominal_patterns(c->d, &np);
+            const pattern *ps = dict_nominal_patterns(c->d, keys[k], &np);
             const pattern_needs *needs = np ? c->d->nominal_needs + (ps - c->d->nominals) : NULL;
-            for (size_t i = 0; i < np; i++) {
-                if (!word_filter_passes(&have, &needs[i]))
-                    continue;
-                const pattern *p = &ps[i];
-                int a = 0; /* the anchor element; slots before it bind the items before j */
-                while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
-                    a++;
-                if (j < a)
-                    continue;
-                match_state m = new_match(s, c->d, items, n, -1);
-                bool ok = true;
-                for (int e = 0; e < a && ok; e++) {
-                    const item *it = &items[j - a + e];
-                    if (it->kind != ITEM_GROUP)
-                        ok = false;
-                    else if (p->elems[e].kind == E_TARGET)
-                        m.target = it->index;
-                    else if (p->elems[e].kind == E_SOURCE)
-                        m.source = it->index;
-                    else if (s->groups[it->index].count >= 2)
-                        m.compound = m.compound_last = it->index;
-                    else
-                        ok = false;
-                }
-                if (!ok || !match_from(&m, p, a, j, true))
-                    continue;
-                TRACE(c, "    matched ");
-                trace_pattern(c, p);
-                TRACE(c, "\n");
-                if (code_is(p->code, "---")) {
-                    TRACE(c, "      no event: the pattern says so\n");
+            for (size_t i = 0; i < np; i++)
+                if (word_filter_passes(&have, &needs[i]) && nominal_at(c, cl, vg, items, n, j, &ps[i]))
                     return true;
-                }
-                if (vg && vg->hypothetical) {
-                    TRACE(c, "      not coded: hypothetical\n");
-                    return true;
-                }
-                int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
-                emit_match(c, p, &m, source, m.first_word >= 0 ? m.first_word : items[j].index, vg);
-                return true;
-            }
         }
+        for (size_t i = 0; i < npicked; i++)
+            if (nominal_at(c, cl, vg, items, n, j, c->set_nominals[i]))
+                return true;
     }
     return false;
 }
@@ -1672,6 +1692,7 @@ void jirga_coder_free(jirga_coder *c)
     free(c->events);
     free(c->seen);
     free(c->names);
+    free(c->set_nominals);
     sbuf_free(&c->trace);
     tab_coder_free(c->peer);
     free(c);
