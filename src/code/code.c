@@ -56,6 +56,8 @@ struct jirga_coder {
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
     const pattern **set_nominals; /* scratch: the set-anchored nominal patterns a clause may match */
+    uint64_t *picked; /* scratch: the verb patterns a clause may match, one bit each */
+    size_t cap_picked;
     size_t cap_set_nominals;
 };
 
@@ -1064,6 +1066,122 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
     return NULL;
 }
 
+/* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
+ * whose filter words the clause has. A verb with many patterns has them grouped by their
+ * first filter bit (pattern_buckets): only the groups whose bit the clause has are read,
+ * which gives the same patterns as testing each. */
+static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_needs *needs, size_t np,
+                               const word_filter *have, uint64_t *picked)
+{
+    memset(picked, 0, (np + 63) / 64 * sizeof *picked);
+    const pattern_buckets *b = dict_verb_buckets(d, verb);
+    if (!b) {
+        for (size_t i = 0; i < np; i++)
+            if (word_filter_passes(have, &needs[i]))
+                picked[i / 64] |= 1ULL << (i % 64);
+        return;
+    }
+    for (int w = 0; w < 16; w++)
+        for (uint64_t hit = b->first_bits[w] & have->bits[w]; hit; hit &= hit - 1) {
+            uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
+            for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
+                uint32_t i = d->bucket_members[k]; /* < np: built from this verb's patterns */
+                if (word_filter_passes(have, &needs[i]))
+                    picked[i / 64] |= 1ULL << (i % 64);
+            }
+        }
+    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++)
+        picked[d->bucket_members[k] / 64] |= 1ULL << (d->bucket_members[k] % 64);
+}
+
+/* A verb pattern matched: codes the clause's events, or tells why there are none. The
+ * clause is then coded, whatever the outcome. */
+static void code_verb_match(jirga_coder *c, const clause *cl, int subject, const pattern *p, match_state *m)
+{
+    const sentence *s = &c->sent;
+    const verb_group *vg = &s->vgs[cl->vg];
+    TRACE(c, "    matched ");
+    trace_pattern(c, p);
+    TRACE(c, "\n");
+    if (m->past_amount)
+        TRACE(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
+    if (m->prep_past_amount)
+        TRACE(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
+    if (code_is(p->code, "---") && (!p->code2[0] || vg->hypothetical)) {
+        TRACE(c, "      no event: the pattern says so\n");
+        return;
+    }
+    if (code_is(p->code, "010") && sourcing(s, subject)) {
+        TRACE(c, "      no event: '..., rights groups said' names a source, not an actor\n");
+        return;
+    }
+    int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+    if (m->target < 0 && root >= 1 && root <= 13) {
+        int about = reaction_to(s, subject);
+        if (about >= 0) {
+            TRACE(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
+            m->target = about;
+        }
+    }
+    if (vg->hypothetical) {
+        const char *code = intended_code(c, vg, p->code);
+        /* "Putin will not attend the summit, South Africa's presidency said": what
+         * another country's speaker says an actor will not do is a negated act,
+         * not the actor's refusal (coding guide 7) */
+        for (size_t o_i = 0; code && vg->negated && o_i < s->nclauses; o_i++) {
+            const clause *o = &s->clauses[o_i];
+            if (o == cl || o->vg < 0 || o->subject < 0 || !(s->tokens[s->vgs[o->vg].verb].flags & W_SPEECH))
+                continue;
+            const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
+            if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
+                TRACE(c, "      not coded: a refusal told by another country's speaker\n");
+                return;
+            }
+        }
+        if (!code) {
+            TRACE(c, "      not coded: hypothetical ('%.*s')\n",
+                  (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+                  s->text + s->tokens[vg->modal_token].start);
+            return;
+        }
+        /* "Germany said it would send tanks": the actor states its intent */
+        pattern intent = *p;
+        str_copy(intent.code, sizeof intent.code, code);
+        intent.code2[0] = 0;
+        TRACE(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
+              (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+              s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
+        verb_group said = *vg;
+        said.negated = false;
+        emit_match(c, &intent, m, subject, vg->verb, &said);
+        return;
+    }
+    int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+    /* ", placing leaders under house arrest", ", shelling the regional capital": a
+     * participle naming a further act of force or coercion is an event; ", killing
+     * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
+     * toll of the act before */
+    bool toll = false;
+    for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
+        toll = toll || p->anchor == c->toll_words[t];
+    if (vg->participle && (proot >= 17 ? toll : m->target < 0)) {
+        /* ", killing 21 people", ", warning of unrest": told in passing; only a
+         * verbal act aimed at someone (", accusing Moscow of ...") is an event */
+        TRACE(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
+                             : "      not coded: a participle clause codes only verbal acts with a target\n");
+        return;
+    }
+    const char *means = vg->passive ? NULL : means_of_subject(c, cl, subject, p->code);
+    if (means) {
+        pattern by_means = *p;
+        str_copy(by_means.code, sizeof by_means.code, means);
+        by_means.code2[0] = 0;
+        emit_match(c, &by_means, m, subject, vg->verb, vg);
+        return;
+    }
+    emit_match(c, p, m, subject, vg->verb, vg);
+}
+
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -1097,26 +1215,17 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
      * Jordan": the longer pattern's "+" came too late). */
     const pattern *reserve = NULL;
     match_state reserve_m = {0};
-    for (int k = 0; k <= nkeys; k++) {
+    for (int k = 0; k < nkeys; k++) {
         size_t np = 0;
-        const pattern *ps = k < nkeys ? dict_verb_patterns(c->d, keys[k], &np) : NULL;
-        const pattern_needs *needs = np ? c->d->verb_needs + (ps - c->d->patterns) : NULL;
-        if (k == nkeys && !reserve)
-            break;
-        for (size_t i = 0; i <= np; i++) {
-            const pattern *p;
-            match_state m;
-            if (i == np) {
-                if (k < nkeys || !reserve)
-                    break;
-                p = reserve; /* no later pattern did better */
-                m = reserve_m;
-                reserve = NULL;
-            } else {
-                if (!word_filter_passes(&have, &needs[i]))
-                    continue; /* a word of the pattern is not in the clause */
-                p = &ps[i];
-                m = new_match(s, c->d, items, n, subject);
+        const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
+        if (!np)
+            continue;
+        GROW(c->picked, c->cap_picked, (np + 63) / 64);
+        pick_verb_patterns(c->d, keys[k], c->d->verb_needs + (ps - c->d->patterns), np, &have, c->picked);
+        for (size_t w = 0; w < (np + 63) / 64; w++)
+            for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
+                const pattern *p = &ps[w * 64 + (size_t)__builtin_ctzll(bits)]; /* in pattern order */
+                match_state m = new_match(s, c->d, items, n, subject);
                 if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                     continue;
                 if (!match_from(&m, p, 2, 0, false))
@@ -1132,93 +1241,16 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                     reserve_m = m;
                     continue;
                 }
-            }
-            TRACE(c, "    matched ");
-            trace_pattern(c, p);
-            TRACE(c, "\n");
-            if (m.past_amount)
-                TRACE(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
-            if (m.prep_past_amount)
-                TRACE(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
-            if (code_is(p->code, "---") && (!p->code2[0] || vg->hypothetical)) {
-                TRACE(c, "      no event: the pattern says so\n");
+                code_verb_match(c, cl, subject, p, &m);
                 return true;
             }
-            if (code_is(p->code, "010") && sourcing(s, subject)) {
-                TRACE(c, "      no event: '..., rights groups said' names a source, not an actor\n");
-                return true;
-            }
-            int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
-            if (m.target < 0 && root >= 1 && root <= 13) {
-                int about = reaction_to(s, subject);
-                if (about >= 0) {
-                    TRACE(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
-                    m.target = about;
-                }
-            }
-            if (vg->hypothetical) {
-                const char *code = intended_code(c, vg, p->code);
-                /* "Putin will not attend the summit, South Africa's presidency said": what
-                 * another country's speaker says an actor will not do is a negated act,
-                 * not the actor's refusal (coding guide 7) */
-                for (size_t o_i = 0; code && vg->negated && o_i < s->nclauses; o_i++) {
-                    const clause *o = &s->clauses[o_i];
-                    if (o == cl || o->vg < 0 || o->subject < 0 || !(s->tokens[s->vgs[o->vg].verb].flags & W_SPEECH))
-                        continue;
-                    const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
-                    if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
-                        TRACE(c, "      not coded: a refusal told by another country's speaker\n");
-                        return true;
-                    }
-                }
-                if (!code) {
-                    TRACE(c, "      not coded: hypothetical ('%.*s')\n",
-                          (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
-                          s->text + s->tokens[vg->modal_token].start);
-                    return true;
-                }
-                /* "Germany said it would send tanks": the actor states its intent */
-                pattern intent = *p;
-                str_copy(intent.code, sizeof intent.code, code);
-                intent.code2[0] = 0;
-                TRACE(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
-                      (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
-                      s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
-                verb_group said = *vg;
-                said.negated = false;
-                emit_match(c, &intent, &m, subject, vg->verb, &said);
-                return true;
-            }
-            int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
-            /* ", placing leaders under house arrest", ", shelling the regional capital": a
-             * participle naming a further act of force or coercion is an event; ", killing
-             * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
-             * toll of the act before */
-            bool toll = false;
-            for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
-                toll = toll || p->anchor == c->toll_words[t];
-            if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
-                /* ", killing 21 people", ", warning of unrest": told in passing; only a
-                 * verbal act aimed at someone (", accusing Moscow of ...") is an event */
-                TRACE(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
-                                     : "      not coded: a participle clause codes only verbal acts with a target\n");
-                return true;
-            }
-            const char *means = vg->passive ? NULL : means_of_subject(c, cl, subject, p->code);
-            if (means) {
-                pattern by_means = *p;
-                str_copy(by_means.code, sizeof by_means.code, means);
-                by_means.code2[0] = 0;
-                emit_match(c, &by_means, &m, subject, vg->verb, vg);
-                return true;
-            }
-            emit_match(c, p, &m, subject, vg->verb, vg);
-            return true;
-        }
-        if (np && c->opts.trace && !reserve)
+        if (c->opts.trace && !reserve)
             TRACE(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
     }
-    return false;
+    if (!reserve)
+        return false;
+    code_verb_match(c, cl, subject, reserve, &reserve_m); /* no later pattern did better */
+    return true;
 }
 
 /* "X is concerned about Y", "X was optimistic": a passive-looking verb after "be" may be
@@ -1693,6 +1725,7 @@ void jirga_coder_free(jirga_coder *c)
     free(c->seen);
     free(c->names);
     free(c->set_nominals);
+    free(c->picked);
     sbuf_free(&c->trace);
     tab_coder_free(c->peer);
     free(c);

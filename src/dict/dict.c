@@ -1068,6 +1068,53 @@ static pattern_needs *pattern_needs_of(const pattern *ps, size_t n)
     return needs;
 }
 
+/* Groups the patterns of each verb that has many by the first bit of their filters
+ * (pattern_buckets): a counting sort per verb, which keeps each group in pattern order. */
+static void build_buckets(jirga_dict *d, size_t nwords)
+{
+    d->buckets_of = xcalloc(nwords + 2, sizeof *d->buckets_of);
+    size_t nbuckets = 0, cap_buckets = 0, ngroups = 0, cap_start = 0, cap_members = 0;
+    uint32_t nmembers = 0, *fill = NULL;
+    size_t cap_fill = 0;
+    for (size_t w = 1; w <= d->index_words; w++) {
+        uint32_t first = d->verb_start[w], np = d->verb_start[w + 1] - first;
+        if (np < BUCKETS_MIN_PATTERNS)
+            continue;
+        GROW(d->buckets, cap_buckets, nbuckets + 1);
+        pattern_buckets *b = &d->buckets[nbuckets++];
+        memset(b, 0, sizeof *b);
+        d->buckets_of[w] = (uint32_t)nbuckets;
+        const pattern_needs *needs = d->verb_needs + first;
+        for (uint32_t i = 0; i < np; i++)
+            if (needs[i].bit[0] != NO_FILTER_BIT)
+                b->first_bits[needs[i].bit[0] >> 6] |= 1ULL << (needs[i].bit[0] & 63);
+        uint32_t bits = 0;
+        for (int k = 0; k < 16; k++) {
+            b->before[k] = (uint16_t)bits;
+            bits += (uint32_t)__builtin_popcountll(b->first_bits[k]);
+        }
+        b->bucket = (uint32_t)ngroups;
+        b->unfiltered = b->bucket + bits;
+        ngroups += bits + 1;
+        /* bucket_start[g + 1] counts group g, then becomes where group g + 1 starts */
+        GROW(d->bucket_start, cap_start, ngroups + 1);
+        GROW(fill, cap_fill, ngroups + 1);
+        for (size_t g = b->bucket; g <= ngroups; g++)
+            d->bucket_start[g] = 0;
+        for (uint32_t i = 0; i < np; i++)
+            d->bucket_start[(needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered : dict_bucket_of(b, needs[i].bit[0])) + 1]++;
+        d->bucket_start[b->bucket] = nmembers;
+        for (size_t g = b->bucket + 1; g <= ngroups; g++)
+            d->bucket_start[g] += d->bucket_start[g - 1];
+        memcpy(fill + b->bucket, d->bucket_start + b->bucket, (ngroups - b->bucket) * sizeof *fill);
+        nmembers += np;
+        GROW(d->bucket_members, cap_members, nmembers);
+        for (uint32_t i = 0; i < np; i++)
+            d->bucket_members[fill[needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered : dict_bucket_of(b, needs[i].bit[0])]++] = i;
+    }
+    free(fill);
+}
+
 static void build_indexes(loader *ld)
 {
     jirga_dict *d = ld->d;
@@ -1102,6 +1149,7 @@ static void build_indexes(loader *ld)
                                    offsetof(pattern, anchor), d->nominal_set_from);
     d->verb_needs = pattern_needs_of(d->patterns, d->npatterns);
     d->nominal_needs = pattern_needs_of(d->nominals, d->nnominals);
+    build_buckets(d, nwords);
     for (size_t i = 0; i < d->npatterns; i++) {
         cameo_code *c = (cameo_code *)dict_cameo(d, d->patterns[i].code);
         if (c)
@@ -1306,6 +1354,10 @@ void jirga_dict_free(jirga_dict *d)
     free(d->patterns);
     free(d->verb_start);
     free(d->verb_needs);
+    free(d->buckets);
+    free(d->buckets_of);
+    free(d->bucket_start);
+    free(d->bucket_members);
     free(d->nominal_needs);
     for (size_t i = 0; i < d->nnominals; i++)
         free(d->nominals[i].elems);

@@ -104,6 +104,18 @@ static inline bool word_filter_passes(const word_filter *f, const pattern_needs 
     return true;
 }
 
+/* The patterns of a verb that has many, grouped by the first bit of their filters (the
+ * rarest word, dict.c): a clause reads only the groups whose bit its filter has, where it
+ * would test each of a frequent verb's hundreds of filters (code_verb_clause). */
+enum { BUCKETS_MIN_PATTERNS = 32 }; /* fewer patterns are tested one by one */
+typedef struct pattern_buckets {
+    uint64_t first_bits[16]; /* the first filter bits of the verb's patterns, as in a word_filter */
+    uint16_t before[16];     /* the bits first_bits has in its words before word i */
+    uint32_t bucket;         /* bucket_start index of the group of the lowest bit; the groups
+                                follow in bit order */
+    uint32_t unfiltered;     /* bucket_start index of the patterns with no filter words */
+} pattern_buckets;
+
 typedef struct word_set {
     char *name;
     phrase *members; /* kind unused */
@@ -162,6 +174,10 @@ struct jirga_dict {
     size_t npatterns, cap_patterns;
     uint32_t *verb_start;
     pattern_needs *verb_needs; /* verb_needs[i] is the filter of patterns[i] */
+    pattern_buckets *buckets;  /* for the verbs with BUCKETS_MIN_PATTERNS patterns or more */
+    uint32_t *buckets_of;      /* by word id: its index in buckets + 1, 0 for none */
+    uint32_t *bucket_start;    /* group g: bucket_members[bucket_start[g] .. bucket_start[g + 1]] */
+    uint32_t *bucket_members;  /* indexes among the verb's patterns, ascending in each group */
     /* Nominal patterns, sorted by anchor word (anchor_set ones kept at the end). */
     pattern *nominals;
     size_t nnominals, cap_nominals;
@@ -242,6 +258,20 @@ static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, 
     }
     *count = d->verb_start[w + 1] - d->verb_start[w];
     return d->patterns + d->verb_start[w];
+}
+/* The groups of the patterns of verb w (BUCKETS_MIN_PATTERNS or more), or NULL. */
+static inline const pattern_buckets *dict_verb_buckets(const jirga_dict *d, word_id w)
+{
+    if (!w || w > d->index_words || !d->buckets_of || !d->buckets_of[w])
+        return NULL;
+    return &d->buckets[d->buckets_of[w] - 1];
+}
+/* The group (bucket_start index) of the patterns whose first filter bit is bit, a bit
+ * that b->first_bits has. */
+static inline uint32_t dict_bucket_of(const pattern_buckets *b, uint16_t bit)
+{
+    uint64_t below = b->first_bits[bit >> 6] & ((1ULL << (bit & 63)) - 1);
+    return b->bucket + b->before[bit >> 6] + (uint32_t)__builtin_popcountll(below);
 }
 /* Nominal patterns anchored on word w. */
 static inline const pattern *dict_nominal_patterns(const jirga_dict *d, word_id w, size_t *count)
