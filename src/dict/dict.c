@@ -113,7 +113,22 @@ static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
     return true;
 }
 
-const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
+/* A code of two to four digits as a number that tells lengths apart ("01", "010" and
+ * "0100" differ): an index into cameo_by_number. -1 for any other string. Reads no byte
+ * past the code's NUL, nor past its fifth byte. */
+static int cameo_number(const char *code)
+{
+    int n = 0, len = 0;
+    for (; code[len]; len++) {
+        if (len == 4 || code[len] < '0' || code[len] > '9')
+            return -1;
+        n = n * 10 + (code[len] - '0');
+    }
+    return len < 2 ? -1 : len == 2 ? n : len == 3 ? 100 + n : 1100 + n;
+}
+enum { CAMEO_NUMBERS = 11100 }; /* 100 of two digits, 1000 of three, 10000 of four */
+
+static const cameo_code *cameo_search(const jirga_dict *d, const char *code)
 {
     size_t lo = 0, hi = d->ncameo;
     while (lo < hi) { /* the table is sorted by code as a string */
@@ -129,9 +144,32 @@ const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
     return NULL;
 }
 
+/* Every event looks its code up: a code of digits is found by its number, with the
+ * entry the binary search finds (index_cameo), other strings by the search. */
+const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
+{
+    int k = d->cameo_by_number ? cameo_number(code) : -1;
+    if (k < 0)
+        return cameo_search(d, code);
+    return d->cameo_by_number[k] ? &d->cameo[d->cameo_by_number[k] - 1] : NULL;
+}
+
 static int cmp_cameo(const void *a, const void *b)
 {
     return strcmp(((const cameo_code *)a)->code, ((const cameo_code *)b)->code);
+}
+
+/* Sorts the table by code, then numbers its codes of digits (dict_cameo). */
+static void index_cameo(jirga_dict *d)
+{
+    if (d->ncameo > 1)
+        qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    d->cameo_by_number = xcalloc(CAMEO_NUMBERS, sizeof *d->cameo_by_number);
+    for (size_t i = 0; i < d->ncameo; i++) {
+        int k = cameo_number(d->cameo[i].code);
+        if (k >= 0) /* of equal codes, the one the search finds, as before the index */
+            d->cameo_by_number[k] = (uint32_t)(cameo_search(d, d->cameo[i].code) - d->cameo) + 1;
+    }
 }
 
 /* ---- Intent table ----------------------------------------------------------------------- */
@@ -1206,8 +1244,7 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         jirga_dict_free(d);
         return NULL;
     }
-    if (d->ncameo > 1)
-        qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    index_cameo(d);
     char intent_path[4096];
     snprintf(intent_path, sizeof intent_path, "%s/../intent.tsv", dir);
     if (!load_intents(d, intent_path, err)) {
@@ -1294,8 +1331,7 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
             jirga_dict_free(d);
             return NULL;
         }
-        if (d->ncameo > 1)
-            qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+        index_cameo(d);
     }
     d->peer = tab_dict_load(format, &tf, opts ? opts->warn : NULL, opts ? opts->warn_ctx : NULL, err);
     if (!d->peer) {
@@ -1374,6 +1410,7 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->ncameo; i++)
         free(d->cameo[i].label);
     free(d->cameo);
+    free(d->cameo_by_number);
     free(d->intents);
     for (size_t i = 0; i < d->nplaces; i++) {
         free(d->places[i].name);

@@ -192,6 +192,7 @@ struct jirga_dict {
 
     cameo_code *cameo;
     size_t ncameo;
+    uint32_t *cameo_by_number; /* a code of digits' number (dict.c) -> its cameo index + 1, 0 for none */
     intent_rule *intents;
     size_t nintents;
     place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
