@@ -33,6 +33,10 @@ struct jirga_coder {
     int doc_date;
     char date_text[11];
     const clause *current; /* the clause being coded: its date applies to its events */
+    const clause *dated;   /* the clause whose date clause_date holds; NULL at each sentence,
+                              whose clauses reuse the memory of the sentence before */
+    char clause_date[11];
+    bool clause_date_stated;
     /* Named actors seen so far in the document, latest last: antecedents for "the
      * insurgents", "the ministry". */
     char (*seen)[24];
@@ -738,6 +742,27 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
     return code;
 }
 
+/* The date of the clause being coded: the one it states (or, in a sentence of one clause,
+ * the sentence states), else the article's. Writes it to out (11 bytes) and tells whether
+ * it was stated. The same for each event of the clause, so found once per clause. */
+static bool clause_date(jirga_coder *c, char out[11])
+{
+    const sentence *s = &c->sent;
+    if (c->dated != c->current) {
+        c->dated = c->current;
+        str_copy(c->clause_date, sizeof c->clause_date, c->date_text);
+        char stated[11];
+        int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
+        if (at < 0 && s->nclauses == 1)
+            at = date_find(s, 0, (int)s->ntokens, c->doc_date, stated);
+        c->clause_date_stated = at >= 0;
+        if (at >= 0)
+            memcpy(c->clause_date, stated, sizeof c->clause_date);
+    }
+    memcpy(out, c->clause_date, sizeof c->clause_date);
+    return c->clause_date_stated;
+}
+
 static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
                  const pattern *p, int verb_token, const verb_group *vg)
 {
@@ -757,58 +782,54 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         tgt = NULL;
     }
     code = force_by_roles(c, code, p, src, tgt);
-    jirga_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.sentence = c->nsentences;
-    ev.sentence_text = s->text;
-    ev.sentence_len = s->len;
-    fill_actor(s, src, &ev.source);
-    fill_actor(s, tgt, &ev.target);
-    str_copy(ev.cameo, sizeof ev.cameo, code);
-    memcpy(ev.root, code, 2);
-    const cameo_code *cc = dict_cameo(c->d, code);
-    ev.label = cc ? cc->label : "";
-    ev.quad = cc ? cc->quad : 0;
-    ev.goldstein = cc ? cc->goldstein : 0;
-    ev.negated = vg && vg->negated;
-    ev.verb_start = (int)s->tokens[verb_token].start;
-    ev.verb_end = (int)s->tokens[verb_token].end;
-    ev.pattern_file = p->file;
-    ev.pattern_line = p->line;
-    str_copy(ev.event_date, sizeof ev.event_date, c->date_text);
-    if (c->current) {
-        char stated[11];
-        int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
-        if (at < 0 && s->nclauses == 1)
-            at = date_find(s, 0, (int)s->ntokens, c->doc_date, stated);
-        if (at >= 0) {
-            memcpy(ev.event_date, stated, sizeof ev.event_date);
-            ev.date_stated = true;
-        }
-    }
-    ev.quote_start = ev.quote_end = -1;
-    if (c->current && vg && code[0] == '0' && code[1] == '1' && (s->tokens[vg->verb].flags & W_SPEECH))
-        find_quote(s, vg, c->current, &ev.quote_start, &ev.quote_end);
-    if (c->current)
-        find_place(c, c->current, ev.source.country, &ev.place);
-    /* Counts go with material events; troop numbers with any event of the sentence. */
-    for (int k = 0; k < c->nsent_counts; k++)
-        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev.root) >= 14)
-            ev.counts[ev.ncounts++] = c->sent_counts[k];
+    /* The event is built in place after the others and kept by counting it. What decides
+     * whether it is kept (sentence, code, actors, negation) is filled first; the date,
+     * quote and place only for an event that stays. */
+    GROW(c->events, c->cap_events, c->nevents + 1);
+    jirga_event *ev = &c->events[c->nevents];
+    memset(ev, 0, sizeof *ev);
+    ev->sentence = c->nsentences;
+    fill_actor(s, src, &ev->source);
+    fill_actor(s, tgt, &ev->target);
+    str_copy(ev->cameo, sizeof ev->cameo, code);
+    ev->negated = vg && vg->negated;
     for (size_t i = 0; i < c->nevents; i++)
-        if (same_event(&c->events[i], &ev)) {
-            TRACE(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
+        if (same_event(&c->events[i], ev)) {
+            TRACE(c, "      same event as before: %s %s -> %s\n", code, ev->source.code, ev->target.code);
             return;
         }
-    if (ev.negated && !c->opts.keep_negated) {
-        TRACE(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev.source.code,
-              ev.target.code[0] ? ev.target.code : "(none)");
+    if (ev->negated && !c->opts.keep_negated) {
+        TRACE(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev->source.code,
+              ev->target.code[0] ? ev->target.code : "(none)");
         return;
     }
-    TRACE(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev.label, ev.root, ev.source.code,
-          ev.target.code[0] ? ev.target.code : "(none)", ev.negated ? " [negated]" : "");
-    GROW(c->events, c->cap_events, c->nevents + 1);
-    c->events[c->nevents++] = ev;
+    ev->sentence_text = s->text;
+    ev->sentence_len = s->len;
+    memcpy(ev->root, code, 2);
+    const cameo_code *cc = dict_cameo(c->d, code);
+    ev->label = cc ? cc->label : "";
+    ev->quad = cc ? cc->quad : 0;
+    ev->goldstein = cc ? cc->goldstein : 0;
+    ev->verb_start = (int)s->tokens[verb_token].start;
+    ev->verb_end = (int)s->tokens[verb_token].end;
+    ev->pattern_file = p->file;
+    ev->pattern_line = p->line;
+    if (c->current)
+        ev->date_stated = clause_date(c, ev->event_date);
+    else
+        str_copy(ev->event_date, sizeof ev->event_date, c->date_text);
+    ev->quote_start = ev->quote_end = -1;
+    if (c->current && vg && code[0] == '0' && code[1] == '1' && (s->tokens[vg->verb].flags & W_SPEECH))
+        find_quote(s, vg, c->current, &ev->quote_start, &ev->quote_end);
+    if (c->current)
+        find_place(c, c->current, ev->source.country, &ev->place);
+    /* Counts go with material events; troop numbers with any event of the sentence. */
+    for (int k = 0; k < c->nsent_counts; k++)
+        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev->root) >= 14)
+            ev->counts[ev->ncounts++] = c->sent_counts[k];
+    TRACE(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev->label, ev->root, ev->source.code,
+          ev->target.code[0] ? ev->target.code : "(none)", ev->negated ? " [negated]" : "");
+    c->nevents++;
 }
 
 static const actor_unit *unit_of(const sentence *s, int group, int k)
@@ -1628,6 +1649,7 @@ static void code_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
     size_t first_event = c->nevents;
+    c->dated = NULL;
     if (c->opts.trace) {
         TRACE(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
         trace_parse(c);
