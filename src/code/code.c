@@ -359,12 +359,8 @@ static bool after_preposition(const match_state *m, int j, int pos)
     static const char *const locative[] = {"in", "near", "inside", "outside", "across", "around", "throughout",
                                            "within", "during", "at"};
     int at = (int)m->items[k].index;
-    if (!(m->s->tokens[at].flags & W_PREP))
-        return false;
-    for (size_t i = 0; i < sizeof locative / sizeof locative[0]; i++)
-        if (token_word_is(m->s, at, locative[i]))
-            return true;
-    return false;
+    return (m->s->tokens[at].flags & W_PREP) &&
+           token_word_among(m->s, at, locative, (int)(sizeof locative / sizeof locative[0])) >= 0;
 }
 
 /* Is token t (its form or a lemma) a one-word member of the set? */
@@ -590,12 +586,8 @@ static void find_quote(const sentence *s, const verb_group *vg, const clause *cl
 static bool is_place_preposition(const sentence *s, int k)
 {
     static const char *const words[] = {"in", "near", "at", "outside", "around", "inside"};
-    if (!(s->tokens[k].flags & W_PREP))
-        return false; /* most tokens: no string comparison */
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (token_word_is(s, k, words[i]))
-            return true;
-    return false;
+    /* most tokens: no string comparison */
+    return (s->tokens[k].flags & W_PREP) && token_word_among(s, k, words, (int)(sizeof words / sizeof words[0])) >= 0;
 }
 
 static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *name, const char *country,
@@ -957,10 +949,7 @@ static const char *intended_code(const jirga_coder *c, const verb_group *vg, con
 {
     const sentence *s = &c->sent;
     static const char *const intent_modals[] = {"will", "would", "'ll", "wo", "shall"};
-    bool intent = false;
-    for (size_t i = 0; i < sizeof intent_modals / sizeof intent_modals[0]; i++)
-        intent = intent || token_word_is(s, vg->modal_token, intent_modals[i]);
-    if (!intent)
+    if (token_word_among(s, vg->modal_token, intent_modals, (int)(sizeof intent_modals / sizeof intent_modals[0])) < 0)
         return NULL;
     int root = (action[0] - '0') * 10 + (action[1] - '0');
     if (root == 3 || (root >= 10 && root <= 13))

@@ -43,12 +43,14 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 
 static int month_at(const sentence *s, int i)
 {
-    for (int m = 0; m < 12; m++) {
-        if (token_word_is(s, i, months[m]))
-            return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
-        if (token_word_is(s, i, month_abbr[m]) && (s->tokens[i].shape & T_CAP) && m != 4)
-            return m + 1;
-    }
+    /* A token is at most one month and one abbreviation, both only for "may", whose
+     * month is tried first */
+    int m = token_word_among(s, i, months, 12);
+    if (m >= 0)
+        return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
+    m = token_word_among(s, i, month_abbr, 12);
+    if (m >= 0 && (s->tokens[i].shape & T_CAP) && m != 4)
+        return m + 1;
     if (token_word_is(s, i, "sept") && (s->tokens[i].shape & T_CAP))
         return 9;
     return 0;
@@ -104,11 +106,16 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
 {
     if (!doc_date)
         return -1;
+    /* "May" is a month too: modals are read as well as words of time and numbers */
+    int i = from;
+    while (i < to && !(s->tokens[i].flags & (W_TIME | W_MODAL)) && !(s->tokens[i].shape & T_NUM))
+        i++; /* most clauses name no time: the article's day is then not needed */
+    if (i >= to)
+        return -1;
     int ay = doc_date / 10000, am = doc_date / 100 % 100, ad = doc_date % 100;
     long today = days_from_civil(ay, am, ad);
-    for (int i = from; i < to; i++) {
-        if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) &&
-            !(s->tokens[i].flags & W_MODAL)) /* "May" is a month too */
+    for (; i < to; i++) {
+        if (!(s->tokens[i].flags & (W_TIME | W_MODAL)) && !(s->tokens[i].shape & T_NUM))
             continue;
         if (token_word_is(s, i, "yesterday")) {
             put_day(out, today - 1);
@@ -118,15 +125,15 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
             put_day(out, today);
             return i;
         }
-        for (int w = 0; w < 7; w++)
-            if (token_word_is(s, i, weekdays[w]) && (s->tokens[i].shape & T_CAP)) {
-                long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
-                long back = (dow - w + 7) % 7;
-                if (token_word_is(s, i - 1, "last") && back == 0)
-                    back = 7;
-                put_day(out, today - back);
-                return i - (token_word_is(s, i - 1, "last") || token_word_is(s, i - 1, "on"));
-            }
+        int w = token_word_among(s, i, weekdays, 7); /* at most one */
+        if (w >= 0 && (s->tokens[i].shape & T_CAP)) {
+            long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
+            long back = (dow - w + 7) % 7;
+            if (token_word_is(s, i - 1, "last") && back == 0)
+                back = 7;
+            put_day(out, today - back);
+            return i - (token_word_is(s, i - 1, "last") || token_word_is(s, i - 1, "on"));
+        }
         if ((token_word_is(s, i, "last") || token_word_is(s, i, "this") || token_word_is(s, i, "earlier")) && i + 1 < to) {
             int start = i;
             if (token_word_is(s, i, "earlier") && token_word_is(s, i + 1, "this"))
