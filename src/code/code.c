@@ -72,12 +72,27 @@ static const char LEARNED[] = "learned in sentence"; /* the file of a name learn
 static const char *const TOLL_LEMMAS[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
                                           "force", "displace", "join", "spark", "trigger", "cause", "end"};
 
+/* Is s exactly YYYY-MM-DD in digits, the form nearly every document's date has? */
+static bool plain_date(const char *s)
+{
+    for (int k = 0; k < 10; k++) /* stops at a NUL: no byte past s's end is read */
+        if (k == 4 || k == 7 ? s[k] != '-' : s[k] < '0' || s[k] > '9')
+            return false;
+    return s[10] == 0;
+}
+
 int code_parse_date(const char *s)
 {
     if (!s)
         return 0;
     int y, m, d;
     char extra;
+    if (plain_date(s)) { /* what the first sscanf below reads from it, without its cost */
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+        d = (s[8] - '0') * 10 + (s[9] - '0');
+        return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? y * 10000 + m * 100 + d : 0;
+    }
     if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 || sscanf(s, "%4d%2d%2d%c", &y, &m, &d, &extra) == 3)
         if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
             return y * 10000 + m * 100 + d;
@@ -337,10 +352,21 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
     return false;
 }
 
-/* Is a pattern's code (char[8]) exactly lit, a literal of at most seven characters? The
- * bytes compared, lit's NUL included, lie within the code's eight; a memcmp of a constant
- * size is a comparison or two, where strcmp is a call per matched pattern. */
+/* Is a code held in an array of eight bytes or more (a pattern's, an event's, an actor's)
+ * exactly lit, a literal of at most seven characters? The bytes compared, lit's NUL
+ * included, lie within the array; a memcmp of a constant size is a comparison or two,
+ * where strcmp is a call. */
 static bool code_is(const char code[8], const char *lit) { return memcmp(code, lit, strlen(lit) + 1) == 0; }
+
+/* Is the string s exactly lit? For a code that may lie in a shorter string (a set's name,
+ * a literal): stopping at the first difference, it reads no byte past s's NUL. */
+static bool str_is(const char *s, const char *lit)
+{
+    size_t k = 0;
+    while (lit[k] && s[k] == lit[k])
+        k++;
+    return s[k] == lit[k];
+}
 
 /* Material conflict (roots 14-20): where force lands is its target ("struck targets in
  * Iraq"); where people meet is not a party to the meeting ("met in Hanoi"). */
@@ -590,10 +616,22 @@ static bool is_place_preposition(const sentence *s, int k)
     return (s->tokens[k].flags & W_PREP) && token_word_among(s, k, words, (int)(sizeof words / sizeof words[0])) >= 0;
 }
 
-static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *name, const char *country,
-                      const place_entry *pl)
+/* A place named by tokens [from, to); the gazetteer's name for a capital, else the words. */
+static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *country,
+                      const place_entry *pl, const char *capital)
 {
-    str_copy(out->name, sizeof out->name, name);
+    if (capital) {
+        str_copy(out->name, sizeof out->name, capital);
+    } else {
+        /* the words as written, up to 127 bytes and the first NUL (what "%.*s" gave) */
+        const char *text = s->text + s->tokens[from].start;
+        char name[128];
+        size_t n = strnlen(text, s->tokens[to - 1].end - s->tokens[from].start);
+        n = n < sizeof name - 1 ? n : sizeof name - 1;
+        memcpy(name, text, n);
+        name[n] = 0;
+        str_copy(out->name, sizeof out->name, name);
+    }
     memcpy(out->country, country, 3);
     out->country[3] = 0;
     out->has_coords = pl != NULL;
@@ -620,7 +658,7 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
         if (token_word_is(s, j, "capital") && source_country[0]) {
             const place_entry *cap = dict_capital(c->d, source_country);
             if (cap) {
-                set_place(s, out, j, j + 1, cap->name, cap->country, cap);
+                set_place(s, out, j, j + 1, cap->country, cap, cap->name);
                 return true;
             }
             continue;
@@ -650,19 +688,17 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
             int g = s->group_at[j];
             const actor_unit *u = g >= 0 ? &s->units[s->groups[g].first] : NULL;
             const place_entry *pl = dict_place(c->d, folded);
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(s->tokens[j + len - 1].end - t->start), s->text + t->start);
             if (u && u->start == j && u->end == j + len && strlen(u->code) >= 3 && u->actor &&
                 (!pl || strncmp(pl->country, u->code, 3) != 0)) {
                 if (strlen(u->code) == 3) { /* a country: "in Afghanistan" */
-                    set_place(s, out, j, j + len, name, u->code, NULL);
+                    set_place(s, out, j, j + len, u->code, NULL, NULL);
                     return true;
                 }
                 if (!pl)
                     continue;
             }
             if (pl) {
-                set_place(s, out, j, j + len, name, pl->country, pl);
+                set_place(s, out, j, j + len, pl->country, pl, NULL);
                 return true;
             }
         }
@@ -695,7 +731,7 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
 {
     const sentence *s = &c->sent;
     word_id verb = p->anchor; /* compared only when not 0: an anchorless pattern has no lemma */
-    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) && verb &&
+    if (tgt && ((code[0] == '1' && code[1] == '9') || str_is(code, "170")) && verb &&
         (verb == c->storm_word || verb == c->raid_word) &&
         mission_in(s, tgt)) {
         /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
@@ -708,16 +744,16 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
         const char *srole = sl >= 3 ? src->code + sl - 3 : "";
         const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
         const char *by_role = NULL;
-        if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
+        if (str_is(srole, "OPP") || str_is(srole, "EDU") || str_is(srole, "LAB") || str_is(srole, "AGR"))
             by_role = "145";
-        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP") && code[1] == '9')
+        else if ((str_is(srole, "COP") || str_is(srole, "MIL")) && str_is(trole, "OPP") && code[1] == '9')
             by_role = "175";
         /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
          * militants who are themselves the subject of "killed" kill outside combat, 1823;
          * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
-        else if (!strcmp(code, "190") && verb && verb == c->kill_word &&
-                 (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
-                 strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
+        else if (str_is(code, "190") && verb && verb == c->kill_word &&
+                 (str_is(srole, "UAF") || str_is(srole, "CRM") || str_is(srole, "INS")) &&
+                 !str_is(trole, "MIL") && !str_is(trole, "COP") &&
                  !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
             int k = src->end;
             while (k < (int)s->ntokens && (s->tokens[k].flags & (W_ADV | W_HAVE | W_BE | W_MODAL)))
@@ -977,15 +1013,17 @@ static bool sourcing(const sentence *s, int group)
         return false;
     for (int u = g->first; u < g->first + g->count; u++) {
         const actor_unit *unit = &s->units[u];
+        if (unit->actor)
+            return false; /* a named actor is never a source: its role is not read */
         bool role = false;
         for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
-            role = role || strcmp(unit->code, roles[r]) == 0;
+            role = role || memcmp(unit->code, roles[r], 4) == 0; /* three letters and the NUL */
         /* "..., diplomats said", "..., a government source said": unnamed diplomats and
          * sources of no country are sourcing as well (coding guide, section 6) */
         int last = unit->end - 1;
         role = role || token_word_is(s, last, "diplomats") || token_word_is(s, last, "diplomat") ||
                token_word_is(s, last, "source") || token_word_is(s, last, "sources");
-        if (unit->actor || !role)
+        if (!role)
             return false;
     }
     return true;
@@ -1600,7 +1638,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
          * 01-05 and 09-13: a comment, appeal, intent, consultation, praise, investigation,
          * demand, disapproval, rejection or threat), reported after the verb of saying, is
          * the event (coding guide, section 6) */
-        if (strcmp(e->cameo, "010") == 0 && e->source.code[0])
+        if (code_is(e->cameo, "010") && e->source.code[0])
             for (size_t k = first; k < c->nevents && !covered; k++) {
                 const jirga_event *o = &c->events[k];
                 int root = atoi(o->root);
@@ -1609,7 +1647,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
                                                                !participle_at(&c->sent, o->verb_start)
                                                          : o->verb_start >= e->quote_start &&
                                                                o->verb_end <= e->quote_end) && /* inside the quote */
-                          ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && strcmp(o->cameo, "010") != 0;
+                          ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && !code_is(o->cameo, "010");
             }
         if (covered) {
             TRACE(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
@@ -1816,9 +1854,8 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     c->ctx.names = c->names;
     c->doc_date = code_parse_date(doc->date);
     c->date_text[0] = 0;
-    if (c->doc_date)
-        snprintf(c->date_text, sizeof c->date_text, "%04d-%02d-%02d", c->doc_date / 10000,
-                 c->doc_date / 100 % 100, c->doc_date % 100);
+    if (c->doc_date) /* year 1-9999, month 1-12, day 1-31 (code_parse_date): no printf */
+        date_format(c->date_text, c->doc_date / 10000, c->doc_date / 100 % 100, c->doc_date % 100);
     bool title_first = doc->first_line_is_title;
     if (doc->title && doc->title[0]) {
         text_clean(doc->title, strlen(doc->title), &c->clean);

@@ -25,6 +25,10 @@ static inline int token_word_among(const sentence *s, int i, const char *const *
 /* YYYY-MM-DD (or YYYYMMDD) to YYYYMMDD; 0 when s is NULL or malformed. */
 int code_parse_date(const char *s);
 
+/* Writes YYYY-MM-DD, YYYY-MM (d 0) or YYYY (m 0), as printf's "%04d-%02d-%02d" would
+ * (dates.c). */
+void date_format(char out[11], int y, int m, int d);
+
 /* Finds a date expression in tokens [from, to) of s and resolves it against doc_date
  * (YYYYMMDD): writes YYYY-MM-DD, YYYY-MM or YYYY into out and returns the token where it
  * starts, or -1 when there is none (dates.c). */

@@ -74,8 +74,8 @@ static int number_at(const sentence *s, int i, int lo, int hi)
 }
 
 /* YYYY-MM-DD, YYYY-MM (d 0) or YYYY (m 0) without printf: events of every clause
- * with a date write one. */
-static void put_date(char out[11], int y, int m, int d)
+ * with a date write one, and every document its own. */
+void date_format(char out[11], int y, int m, int d)
 {
     if (y < 0 || y > 9999) {
         snprintf(out, 11, m ? (d ? "%04d-%02d-%02d" : "%04d-%02d") : "%04d", y, m, d);
@@ -96,7 +96,7 @@ static void put_day(char out[11], long days)
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    put_date(out, y % 10000, m, d);
+    date_format(out, y % 10000, m, d);
 }
 
 /* Finds a date expression in tokens [from, to) and resolves it against doc_date
@@ -149,16 +149,16 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     m = 12;
                     y--;
                 }
-                put_date(out, y, m, 0);
+                date_format(out, y, m, 0);
                 return start;
             }
             if (token_word_is(s, i + 1, "year")) {
-                put_date(out, last ? ay - 1 : ay, 0, 0);
+                date_format(out, last ? ay - 1 : ay, 0, 0);
                 return start;
             }
             int m = month_at(s, i + 1);
             if (m && last) { /* the latest such month before the article's month */
-                put_date(out, m < am ? ay : ay - 1, m, 0);
+                date_format(out, m < am ? ay : ay - 1, m, 0);
                 return start;
             }
             i = start;
@@ -183,15 +183,15 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     year--;
             }
             if (day)
-                put_date(out, year, m, day);
+                date_format(out, year, m, day);
             else
-                put_date(out, year, m, 0);
+                date_format(out, year, m, 0);
             return start;
         }
         if (token_word_is(s, i - 1, "in")) {
             int year = number_at(s, i, 1900, 2200);
             if (year && !(s->tokens[i].end - s->tokens[i].start != 4)) {
-                put_date(out, year, 0, 0);
+                date_format(out, year, 0, 0);
                 return i - 1;
             }
         }
