@@ -285,22 +285,26 @@ static int push_items(const sentence *s, item *items, int n, int from, int to, i
     return n;
 }
 
-/* Adds a token's words to a clause's filter, and the bits of the sets they may start. */
-static void filter_token(const jirga_dict *d, word_filter *f, const token *t)
+/* Adds a word to a clause's filter and, when the token may start a set's member
+ * (sets), the bits of the sets whose members it starts. */
+static inline void filter_word(const jirga_dict *d, word_filter *f, word_id w, bool sets)
 {
-    word_id words[4] = {t->word};
-    int n = 1;
-    for (int k = 0; k < t->nlemmas && n < 4; k++)
-        words[n++] = t->lemmas[k];
-    for (int k = 0; k < n; k++) {
-        if (!words[k])
-            continue;
-        word_filter_add(f, words[k]);
-        size_t nbits = 0;
-        const uint16_t *bits = t->phrase_kinds & STARTS_SET_MEMBER ? dict_set_bits(d, words[k], &nbits) : NULL;
-        for (size_t b = 0; b < nbits; b++)
-            f->bits[bits[b] >> 6] |= 1ULL << (bits[b] & 63);
-    }
+    if (!w)
+        return;
+    word_filter_add(f, w);
+    size_t nbits = 0;
+    const uint16_t *bits = sets ? dict_set_bits(d, w, &nbits) : NULL;
+    for (size_t b = 0; b < nbits; b++)
+        f->bits[bits[b] >> 6] |= 1ULL << (bits[b] & 63);
+}
+
+/* Adds a token's words (its form and up to three lemmas) to a clause's filter. */
+static inline void filter_token(const jirga_dict *d, word_filter *f, const token *t)
+{
+    bool sets = t->phrase_kinds & STARTS_SET_MEMBER;
+    filter_word(d, f, t->word, sets);
+    for (int k = 0; k < t->nlemmas && k < 3; k++)
+        filter_word(d, f, t->lemmas[k], sets);
 }
 
 static void filter_items(const jirga_dict *d, word_filter *f, const sentence *s, const item *items, int n)
@@ -550,15 +554,18 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     a->start = a->end = -1;
     if (!u)
         return;
-    str_copy(a->code, sizeof a->code, u->code);
     size_t n = strlen(u->code);
+    if (n < sizeof a->code) /* what str_copy does, its length counted once */
+        memcpy(a->code, u->code, n + 1);
+    else
+        str_copy(a->code, sizeof a->code, u->code);
     if (n >= 6 || (n == 3 && u->actor)) {
         memcpy(a->country, u->code, 3);
         size_t r = n - 3 < 6 ? n - 3 : 6; /* the role: up to six letters after the country */
         memcpy(a->role, u->code + 3, r);
         a->role[r] = 0;
     } else {
-        str_copy(a->role, sizeof a->role, u->code); /* a lone agent: no country */
+        memcpy(a->role, u->code, n + 1); /* a lone agent: no country; n < 6 fits role[8] */
     }
     a->start = (int)s->tokens[u->start].start;
     a->end = (int)s->tokens[u->end - 1].end;
@@ -1667,7 +1674,9 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
         }
         if (covered)
             continue;
-        c->events[kept++] = *e;
+        if (kept != i) /* most events stay where they are */
+            c->events[kept] = *e;
+        kept++;
     }
     c->nevents = kept;
 }
