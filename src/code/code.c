@@ -292,10 +292,10 @@ static inline void filter_word(const jirga_dict *d, word_filter *f, word_id w, b
     if (!w)
         return;
     word_filter_add(f, w);
-    size_t nbits = 0;
-    const uint16_t *bits = sets ? dict_set_bits(d, w, &nbits) : NULL;
-    for (size_t b = 0; b < nbits; b++)
-        f->bits[bits[b] >> 6] |= 1ULL << (bits[b] & 63);
+    size_t nmasks = 0;
+    const filter_mask *masks = sets ? dict_set_masks(d, w, &nmasks) : NULL;
+    for (size_t k = 0; k < nmasks; k++)
+        f->bits[masks[k].word] |= masks[k].bits; /* word < 16: merge_set_bits */
 }
 
 /* Adds a token's words (its form and up to three lemmas) to a clause's filter. */

@@ -1042,21 +1042,42 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
     }
 }
 
-/* The sets' own filter bits, and for each word the bits of the sets it may start. */
+/* Each word's set bits become one mask per word of the filter they fall in: a content
+ * word starts members of up to dozens of sets, whose bits share fewer filter words.
+ * bits[start[w] .. start[w + 1]] are the bits of word w. */
+static void merge_set_bits(jirga_dict *d, size_t nwords, const uint32_t *start, const uint16_t *bits)
+{
+    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    d->set_masks = xmalloc((start[nwords + 1] + 1) * sizeof *d->set_masks); /* a mask per bit at most */
+    uint32_t n = 0;
+    for (size_t w = 0; w <= nwords; w++) {
+        d->set_start[w] = n;
+        uint64_t merged[16] = {0};
+        for (uint32_t k = start[w]; k < start[w + 1]; k++)
+            merged[bits[k] >> 6] |= 1ULL << (bits[k] & 63);
+        for (uint8_t i = 0; i < 16; i++)
+            if (merged[i])
+                d->set_masks[n++] = (filter_mask){merged[i], i};
+    }
+    d->set_start[nwords + 1] = n;
+}
+
+/* The sets' own filter bits, and for each word the masks of the sets it may start. */
 static void build_set_bits(jirga_dict *d, size_t nwords)
 {
     for (size_t id = 1; id < d->cap_set_of; id++)
         if (d->set_of[id])
             d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
-    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    uint32_t *start = xcalloc(nwords + 2, sizeof *start);
+    uint16_t *bits = NULL;
     int *last = xmalloc((nwords + 1) * sizeof *last); /* the last set counted for a word */
     for (int pass = 0; pass < 2; pass++) {
-        size_t total = pass ? d->set_start[nwords + 1] : 0;
+        size_t total = pass ? start[nwords + 1] : 0;
         uint32_t *fill = NULL;
         if (pass) {
-            d->set_bits = xmalloc((total + 1) * sizeof *d->set_bits);
+            bits = xmalloc((total + 1) * sizeof *bits);
             fill = xmalloc((nwords + 2) * sizeof *fill);
-            memcpy(fill, d->set_start, (nwords + 2) * sizeof *fill);
+            memcpy(fill, start, (nwords + 2) * sizeof *fill);
         }
         for (size_t w = 0; w <= nwords; w++)
             last[w] = -1;
@@ -1067,16 +1088,19 @@ static void build_set_bits(jirga_dict *d, size_t nwords)
                     continue;
                 last[w] = (int)i;
                 if (pass)
-                    d->set_bits[fill[w]++] = d->sets[i].bit;
+                    bits[fill[w]++] = d->sets[i].bit;
                 else
-                    d->set_start[w + 1]++;
+                    start[w + 1]++;
             }
         if (!pass)
             for (size_t w = 1; w < nwords + 2; w++)
-                d->set_start[w] += d->set_start[w - 1];
+                start[w] += start[w - 1];
         free(fill);
     }
     free(last);
+    merge_set_bits(d, nwords, start, bits);
+    free(start);
+    free(bits);
 }
 
 static void build_filters(jirga_dict *d, size_t nwords)
@@ -1386,7 +1410,7 @@ void jirga_dict_free(jirga_dict *d)
     free(d->phrase_start);
     free(d->phrase_kinds);
     free(d->set_start);
-    free(d->set_bits);
+    free(d->set_masks);
     for (size_t i = 0; i < d->npatterns; i++)
         free(d->patterns[i].elems);
     free(d->patterns);

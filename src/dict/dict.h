@@ -85,6 +85,12 @@ typedef struct word_filter {
     uint64_t bits[16];
 } word_filter;
 
+/* Bits of one word of a word_filter: bits[word] |= bits adds them all. */
+typedef struct filter_mask {
+    uint64_t bits;
+    uint8_t word; /* < 16 */
+} filter_mask;
+
 static inline uint16_t dict_word_bit(uint32_t w) { return (uint16_t)((w * 0x9E3779B1u) >> 22); }
 static inline void word_filter_add(word_filter *f, uint32_t w)
 {
@@ -163,10 +169,10 @@ struct jirga_dict {
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
     uint8_t *phrase_kinds;  /* by word id: the kinds (1 << PHRASE_*) of the phrases it starts,
                                and STARTS_SET_MEMBER */
-    /* By word id, set_start[w]..set_start[w+1] in set_bits: the filter bits of the sets
+    /* By word id, set_start[w]..set_start[w+1] in set_masks: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
-    uint16_t *set_bits;
+    filter_mask *set_masks;
     uint32_t index_words;   /* the word ids the indexes cover: 1 .. index_words */
 
     /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
@@ -240,15 +246,15 @@ static inline int dict_phrase_kinds(const jirga_dict *d, word_id w)
 {
     return w && w <= d->index_words && d->phrase_kinds ? d->phrase_kinds[w] : 0;
 }
-/* The filter bits of the sets that have a member starting with w. */
-static inline const uint16_t *dict_set_bits(const jirga_dict *d, word_id w, size_t *count)
+/* The filter bits of the sets that have a member starting with w, as masks. */
+static inline const filter_mask *dict_set_masks(const jirga_dict *d, word_id w, size_t *count)
 {
     if (!w || w > d->index_words || !d->set_start) {
         *count = 0;
         return NULL;
     }
     *count = d->set_start[w + 1] - d->set_start[w];
-    return d->set_bits + d->set_start[w];
+    return d->set_masks + d->set_start[w];
 }
 /* Verb patterns whose verb is w. */
 static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, size_t *count)
