@@ -1141,7 +1141,7 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_
             uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
             for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
                 uint32_t i = d->bucket_members[k]; /* < np: built from this verb's patterns */
-                if (word_filter_passes(have, &needs[i]))
+                if (word_filter_passes_from(have, &needs[i], 1)) /* the group's bit is the first */
                     picked[i / 64] |= 1ULL << (i % 64);
             }
         }

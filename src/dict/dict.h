@@ -102,12 +102,17 @@ static inline bool word_filter_has(const word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     return (f->bits[b >> 6] >> (b & 63)) & 1;
 }
-static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
+/* Does the filter have the pattern's bits from the first-th on? */
+static inline bool word_filter_passes_from(const word_filter *f, const pattern_needs *n, int first)
 {
-    for (int i = 0; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
+    for (int i = first; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
         if (!(f->bits[n->bit[i] >> 6] & (1ULL << (n->bit[i] & 63))))
             return false;
     return true;
+}
+static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
+{
+    return word_filter_passes_from(f, n, 0);
 }
 
 /* The patterns of a verb that has many, grouped by the first bit of their filters (the
