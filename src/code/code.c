@@ -1149,6 +1149,15 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_
         picked[d->bucket_members[k] / 64] |= 1ULL << (d->bucket_members[k] % 64);
 }
 
+/* Is the pattern's verb one whose participle tells the toll of the act before? */
+static bool tells_toll(const jirga_coder *c, const pattern *p)
+{
+    for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
+        if (p->anchor == c->toll_words[t])
+            return true;
+    return false;
+}
+
 /* A verb pattern matched: codes the clause's events, or tells why there are none. The
  * clause is then coded, whatever the outcome. */
 static void code_verb_match(jirga_coder *c, const clause *cl, int subject, const pattern *p, match_state *m)
@@ -1216,10 +1225,7 @@ static void code_verb_match(jirga_coder *c, const clause *cl, int subject, const
      * participle naming a further act of force or coercion is an event; ", killing
      * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
      * toll of the act before */
-    bool toll = false;
-    for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
-        toll = toll || p->anchor == c->toll_words[t];
-    if (vg->participle && (proot >= 17 ? toll : m->target < 0)) {
+    if (vg->participle && (proot >= 17 ? tells_toll(c, p) : m->target < 0)) {
         /* ", killing 21 people", ", warning of unrest": told in passing; only a
          * verbal act aimed at someone (", accusing Moscow of ...") is an event */
         TRACE(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
