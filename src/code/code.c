@@ -59,10 +59,11 @@ struct jirga_coder {
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
-    const pattern **set_nominals; /* scratch: the set-anchored nominal patterns a clause may match */
-    uint64_t *picked; /* scratch: the verb patterns a clause may match, one bit each */
-    size_t cap_picked;
-    size_t cap_set_nominals;
+    /* Scratch, sized when the coder is made: the set-anchored nominal patterns a clause
+     * may match, and the verb patterns it may match, a bit each (for the verb that has the
+     * most patterns). */
+    const pattern **set_nominals;
+    uint64_t *picked;
 };
 
 static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
@@ -820,7 +821,8 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     /* The event is built in place after the others and kept by counting it. What decides
      * whether it is kept (sentence, code, actors, negation) is filled first; the date,
      * quote and place only for an event that stays. */
-    GROW(c->events, c->cap_events, c->nevents + 1);
+    if (c->nevents == c->cap_events) /* the test inline: a call per event otherwise */
+        GROW(c->events, c->cap_events, c->nevents + 1);
     jirga_event *ev = &c->events[c->nevents];
     memset(ev, 0, sizeof *ev);
     ev->sentence = c->nsentences;
@@ -1281,7 +1283,6 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
         if (!np)
             continue;
-        GROW(c->picked, c->cap_picked, (np + 63) / 64);
         pick_verb_patterns(c->d, keys[k], c->d->verb_needs + (ps - c->d->patterns), np, &have, c->picked);
         for (size_t w = 0; w < (np + 63) / 64; w++)
             for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
@@ -1407,7 +1408,6 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     size_t nsets, npicked = 0;
     const pattern *set_ps = dict_set_nominal_patterns(c->d, &nsets);
     const pattern_needs *set_needs = nsets ? c->d->nominal_needs + (set_ps - c->d->nominals) : NULL;
-    GROW(c->set_nominals, c->cap_set_nominals, nsets);
     for (size_t i = 0; i < nsets; i++)
         if (word_filter_passes(&have, &set_needs[i]))
             c->set_nominals[npicked++] = &set_ps[i];
@@ -1528,7 +1528,8 @@ static void resolve_references(jirga_coder *c)
     for (size_t u = 0; u < s->nunits; u++) {
         actor_unit *unit = &s->units[u];
         if (unit->actor) {
-            GROW(c->seen, c->cap_seen, c->nseen + 1);
+            if (c->nseen == c->cap_seen)
+                GROW(c->seen, c->cap_seen, c->nseen + 1);
             memcpy(c->seen[c->nseen++], unit->code, sizeof unit->code);
             continue;
         }
@@ -1751,6 +1752,15 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
+    size_t nsets, most = 0;
+    dict_set_nominal_patterns(dict, &nsets);
+    c->set_nominals = xcalloc(nsets + 1, sizeof *c->set_nominals);
+    for (word_id w = 1; w <= dict->index_words; w++) {
+        size_t np;
+        dict_verb_patterns(dict, w, &np);
+        most = np > most ? np : most;
+    }
+    c->picked = xcalloc((most + 63) / 64 + 1, sizeof *c->picked);
     c->storm_word = lex_find(dict->lex, "storm", 5);
     c->raid_word = lex_find(dict->lex, "raid", 4);
     c->kill_word = lex_find(dict->lex, "kill", 4);
