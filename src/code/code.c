@@ -829,7 +829,11 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
     ev->sentence = c->nsentences;
     fill_actor(s, src, &ev->source);
     fill_actor(s, tgt, &ev->target);
-    str_copy(ev->cameo, sizeof ev->cameo, code);
+    size_t code_len = strlen(code);
+    if (code_len < sizeof ev->cameo) /* what str_copy does, without its call */
+        memcpy(ev->cameo, code, code_len + 1);
+    else
+        str_copy(ev->cameo, sizeof ev->cameo, code);
     ev->negated = vg && vg->negated;
     for (size_t i = 0; i < c->nevents; i++)
         if (same_event(&c->events[i], ev)) {
@@ -1498,9 +1502,10 @@ static void learn_from_sentence(jirga_coder *c)
                   s->text + s->tokens[unit->start].start, unit->code);
             continue;
         }
-        if (!entry || strlen(unit->code) < 3)
+        size_t len = entry ? strlen(unit->code) : 0;
+        if (len < 3)
             continue;
-        if (dict_is_organisation(unit->code)) {
+        if (len >= 6 && dict_is_organisation(unit->code)) { /* none shorter is one */
             c->ctx.org = entry;
             memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
         } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {
