@@ -310,12 +310,40 @@ const place_entry *dict_place(const jirga_dict *d, const char *folded)
     return NULL;
 }
 
+/* The capitals are sorted by country once found (find_capitals), one per country: a
+ * binary search finds the one the scan of the unsorted list found. */
 const place_entry *dict_capital(const jirga_dict *d, const char *country)
 {
-    for (size_t i = 0; i < d->ncapitals; i++)
-        if (d->capitals[i][0] == country[0] && strcmp(d->capitals[i], country) == 0)
-            return &d->places[d->capital_of[i]];
+    size_t lo = 0, hi = d->ncapitals;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(d->capitals[mid], country);
+        if (c == 0)
+            return &d->places[d->capital_of[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+static bool has_capital(const jirga_dict *d, const char *country)
+{
+    for (size_t i = 0; i < d->ncapitals; i++)
+        if (strcmp(d->capitals[i], country) == 0)
+            return true;
+    return false;
+}
+
+typedef struct capital_row {
+    char country[4];
+    size_t place;
+} capital_row;
+
+static int cmp_capital_row(const void *a, const void *b)
+{
+    return strcmp(((const capital_row *)a)->country, ((const capital_row *)b)->country);
 }
 
 /* A capital is a city the gazetteer knows that the actors name as a government. */
@@ -333,13 +361,26 @@ static void find_capitals(jirga_dict *d)
             sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, p->words[k]));
         const place_entry *pl = dict_place(d, name.data);
         sbuf_free(&name);
-        if (!pl || strncmp(pl->country, code, 3) != 0 || dict_capital(d, pl->country))
+        if (!pl || strncmp(pl->country, code, 3) != 0 || has_capital(d, pl->country))
             continue;
         d->capitals = xrealloc(d->capitals, (d->ncapitals + 1) * sizeof *d->capitals);
         d->capital_of = xrealloc(d->capital_of, (d->ncapitals + 1) * sizeof *d->capital_of);
         memcpy(d->capitals[d->ncapitals], pl->country, 4);
         d->capital_of[d->ncapitals++] = (size_t)(pl - d->places);
     }
+    /* sorted for dict_capital's binary search */
+    capital_row *rows = xmalloc((d->ncapitals + 1) * sizeof *rows);
+    for (size_t i = 0; i < d->ncapitals; i++) {
+        memcpy(rows[i].country, d->capitals[i], sizeof rows[i].country);
+        rows[i].place = d->capital_of[i];
+    }
+    if (d->ncapitals > 1)
+        qsort(rows, d->ncapitals, sizeof *rows, cmp_capital_row);
+    for (size_t i = 0; i < d->ncapitals; i++) {
+        memcpy(d->capitals[i], rows[i].country, sizeof rows[i].country);
+        d->capital_of[i] = rows[i].place;
+    }
+    free(rows);
 }
 
 /* ---- Words and phrases --------------------------------------------------------------- */
