@@ -1194,7 +1194,7 @@ static void build_buckets(jirga_dict *d, size_t nwords)
         uint32_t bits = 0;
         for (int k = 0; k < 16; k++) {
             b->before[k] = (uint16_t)bits;
-            bits += (uint32_t)__builtin_popcountll(b->first_bits[k]);
+            bits += dict_popcount(b->first_bits[k]);
         }
         b->bucket = (uint32_t)ngroups;
         b->unfiltered = b->bucket + bits;

@@ -278,12 +278,22 @@ static inline const pattern_buckets *dict_verb_buckets(const jirga_dict *d, word
         return NULL;
     return &d->buckets[d->buckets_of[w] - 1];
 }
+/* The set bits of x, counted in registers: without -mpopcnt the compiler's builtin is a
+ * library call, once per group a clause visits. */
+static inline uint32_t dict_popcount(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
 /* The group (bucket_start index) of the patterns whose first filter bit is bit, a bit
  * that b->first_bits has. */
 static inline uint32_t dict_bucket_of(const pattern_buckets *b, uint16_t bit)
 {
     uint64_t below = b->first_bits[bit >> 6] & ((1ULL << (bit & 63)) - 1);
-    return b->bucket + b->before[bit >> 6] + (uint32_t)__builtin_popcountll(below);
+    return b->bucket + b->before[bit >> 6] + dict_popcount(below);
 }
 /* Nominal patterns anchored on word w. */
 static inline const pattern *dict_nominal_patterns(const jirga_dict *d, word_id w, size_t *count)
