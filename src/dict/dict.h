@@ -102,7 +102,7 @@ static inline bool word_filter_has(const word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     return (f->bits[b >> 6] >> (b & 63)) & 1;
 }
-/* Does the filter have the pattern's bits from the first-th on? */
+/* Does the filter have the pattern's bits n->bit[first] and after? */
 static inline bool word_filter_passes_from(const word_filter *f, const pattern_needs *n, int first)
 {
     for (int i = first; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
