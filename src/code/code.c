@@ -33,6 +33,10 @@ struct jirga_coder {
     int doc_date;
     char date_text[11];
     const clause *current; /* the clause being coded: its date applies to its events */
+    const clause *dated;   /* the clause whose date clause_date holds; NULL at each sentence,
+                              whose clauses reuse the memory of the sentence before */
+    char clause_date[11];
+    bool clause_date_stated;
     /* Named actors seen so far in the document, latest last: antecedents for "the
      * insurgents", "the ministry". */
     char (*seen)[24];
@@ -40,6 +44,11 @@ struct jirga_coder {
     doc_context ctx;   /* names learned and antecedents, for the next sentence */
     doc_name *names;   /* MAX_DOC_NAMES, allocated once: entries point into it */
     word_id be_word;   /* "be", for copula patterns */
+    /* Verb lemmas some rules name, as word ids: a pattern's anchor is compared with them
+     * instead of its text (ids are interned, so equal ids are equal words; 0 when the
+     * dictionary lacks the word, and an anchor is never 0 when compared). */
+    word_id storm_word, raid_word, kill_word;
+    word_id toll_words[14]; /* TOLL_LEMMAS */
     int future_set;    /* the dictionary's FUTURE set ("is scheduled to"), or -1 */
     int hearsay_set;   /* HEARSAY ("reports that ..."), or -1 */
     int condition_set; /* CONDITION ("if ..."), or -1 */
@@ -50,9 +59,28 @@ struct jirga_coder {
     jirga_count sent_counts[JIRGA_MAX_COUNTS]; /* counts of the sentence being coded */
     int nsent_counts;
     jirga_name learned[MAX_DOC_NAMES]; /* the names learned, for jirga_learned_names */
+    /* Scratch, sized when the coder is made: the set-anchored nominal patterns a clause
+     * may match, and the verb patterns it may match, a bit each (for the verb that has the
+     * most patterns). */
+    const pattern **set_nominals;
+    uint64_t *picked;
 };
 
 static const char LEARNED[] = "learned in sentence"; /* the file of a name learned in the document */
+
+/* ", killing 21 people", ", cutting power to ...", ", forcing thousands to flee": verbs
+ * whose participle tells the toll of the act before (code_verb_clause). */
+static const char *const TOLL_LEMMAS[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
+                                          "force", "displace", "join", "spark", "trigger", "cause", "end"};
+
+/* Is s exactly YYYY-MM-DD in digits, the form nearly every document's date has? */
+static bool plain_date(const char *s)
+{
+    for (int k = 0; k < 10; k++) /* stops at a NUL: no byte past s's end is read */
+        if (k == 4 || k == 7 ? s[k] != '-' : s[k] < '0' || s[k] > '9')
+            return false;
+    return s[10] == 0;
+}
 
 int code_parse_date(const char *s)
 {
@@ -60,6 +88,12 @@ int code_parse_date(const char *s)
         return 0;
     int y, m, d;
     char extra;
+    if (plain_date(s)) { /* what the first sscanf below reads from it, without its cost */
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+        d = (s[8] - '0') * 10 + (s[9] - '0');
+        return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? y * 10000 + m * 100 + d : 0;
+    }
     if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 || sscanf(s, "%4d%2d%2d%c", &y, &m, &d, &extra) == 3)
         if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
             return y * 10000 + m * 100 + d;
@@ -68,11 +102,17 @@ int code_parse_date(const char *s)
 
 /* ---- Trace -------------------------------------------------------------------------- */
 
-static void trace(jirga_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(jirga_coder *c, const char *fmt, ...)
+/* Only jirga explain traces: the test comes before the arguments are evaluated and the
+ * line formatted, since coding without a trace is the hot path. */
+#define TRACE(c, ...)                            \
+    do {                                         \
+        if ((c)->opts.trace)                     \
+            trace_line((c), __VA_ARGS__);        \
+    } while (0)
+
+static void trace_line(jirga_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_line(jirga_coder *c, const char *fmt, ...)
 {
-    if (!c->opts.trace)
-        return;
     char buf[2048];
     va_list ap;
     va_start(ap, fmt);
@@ -85,100 +125,102 @@ static void trace_span(jirga_coder *c, int from, int to)
 {
     const sentence *s = &c->sent;
     if (from >= to || from < 0) {
-        trace(c, "-");
+        TRACE(c, "-");
         return;
     }
     int a = (int)s->tokens[from].start, b = (int)s->tokens[to - 1].end;
-    trace(c, "%.*s", b - a, s->text + a);
+    TRACE(c, "%.*s", b - a, s->text + a);
 }
 
 static void trace_pattern(jirga_coder *c, const pattern *p)
 {
-    trace(c, "%s:%d  ", p->file, p->line);
+    if (!c->opts.trace)
+        return;
+    TRACE(c, "%s:%d  ", p->file, p->line);
     for (int i = 0; i < p->nelems; i++) {
         const pattern_elem *e = &p->elems[i];
         const char *sep = i == 0 ? "" : e->adjacent ? "_" : " ";
         switch (e->kind) {
-        case E_SOURCE: trace(c, "%s$", sep); break;
-        case E_TARGET: trace(c, "%s+", sep); break;
-        case E_COMPOUND: trace(c, "%s%%", sep); break;
-        case E_SET: trace(c, "%s&%s", sep, c->d->sets[e->set].name); break;
-        default: trace(c, "%s%s", sep, lex_word(c->d->lex, e->word)); break;
+        case E_SOURCE: TRACE(c, "%s$", sep); break;
+        case E_TARGET: TRACE(c, "%s+", sep); break;
+        case E_COMPOUND: TRACE(c, "%s%%", sep); break;
+        case E_SET: TRACE(c, "%s&%s", sep, c->d->sets[e->set].name); break;
+        default: TRACE(c, "%s%s", sep, lex_word(c->d->lex, e->word)); break;
         }
     }
-    trace(c, " = %s%s%s", p->code, p->code2[0] ? ":" : "", p->code2);
+    TRACE(c, " = %s%s%s", p->code, p->code2[0] ? ":" : "", p->code2);
 }
 
 static void trace_parse(jirga_coder *c)
 {
     const sentence *s = &c->sent;
     const lexicon *lex = c->d->lex;
-    trace(c, "  tokens:");
+    TRACE(c, "  tokens:");
     for (size_t i = 0; i < s->ntokens; i++) {
         const token *t = &s->tokens[i];
-        trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+        TRACE(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
         if (t->nlemmas) {
-            trace(c, "/");
+            TRACE(c, "/");
             for (int k = 0; k < t->nlemmas; k++)
-                trace(c, "%s%s", k ? "," : "", lex_word(lex, t->lemmas[k]));
+                TRACE(c, "%s%s", k ? "," : "", lex_word(lex, t->lemmas[k]));
         }
     }
-    trace(c, "\n");
+    TRACE(c, "\n");
     if (s->headline_case) {
-        trace(c, "  title-case headline: capitals read as verbs:");
+        TRACE(c, "  title-case headline: capitals read as verbs:");
         for (size_t i = 1; i < s->ntokens; i++) {
             const token *t = &s->tokens[i];
             if ((t->flags & W_VERB) && !(t->shape & (T_CAP | T_ALLCAPS)) && s->text[t->start] >= 'A' && s->text[t->start] <= 'Z')
-                trace(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
+                TRACE(c, " %.*s", (int)(t->end - t->start), s->text + t->start);
         }
-        trace(c, "\n");
+        TRACE(c, "\n");
     }
     for (size_t g = 0; g < s->ngroups; g++) {
         const actor_group *grp = &s->groups[g];
-        trace(c, "  actors %zu: ", g + 1);
+        TRACE(c, "  actors %zu: ", g + 1);
         for (int u = grp->first; u < grp->first + grp->count; u++) {
             const actor_unit *unit = &s->units[u];
-            trace(c, "%s[", u > grp->first ? " + " : "");
+            TRACE(c, "%s[", u > grp->first ? " + " : "");
             trace_span(c, unit->start, unit->end);
-            trace(c, "] %s", unit->code);
+            TRACE(c, "] %s", unit->code);
             if (unit->actor && unit->actor->file == LEARNED)
-                trace(c, " (%s %d)", LEARNED, unit->actor->line);
+                TRACE(c, " (%s %d)", LEARNED, unit->actor->line);
             else if (unit->actor)
-                trace(c, " (%s:%d)", unit->actor->file, unit->actor->line);
+                TRACE(c, " (%s:%d)", unit->actor->file, unit->actor->line);
             if (unit->agent)
-                trace(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
+                TRACE(c, " (agent %s:%d)", unit->agent->file, unit->agent->line);
             size_t cl = strlen(unit->code);
             if (cl >= 3 && !strcmp(unit->code + cl - 3, "ELI") && unit->agent &&
                 (!unit->actor || !strstr(dict_code_on(unit->actor, s->date), "ELI")))
-                trace(c, " (ELI: a former, ousted or deposed official)");
+                TRACE(c, " (ELI: a former, ousted or deposed official)");
         }
-        trace(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
+        TRACE(c, "%s\n", grp->count > 1 ? "  [compound]" : "");
     }
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
-        trace(c, "  clause %zu: ", k + 1);
+        TRACE(c, "  clause %zu: ", k + 1);
         trace_span(c, cl->left, cl->right);
-        trace(c, "\n");
+        TRACE(c, "\n");
         if (cl->vg >= 0) {
             const verb_group *vg = &s->vgs[cl->vg];
-            trace(c, "    verb: ");
+            TRACE(c, "    verb: ");
             trace_span(c, vg->start, vg->end);
-            trace(c, "%s%s%s\n", vg->passive ? " [passive]" : " [active]", vg->negated ? " [negated]" : "",
+            TRACE(c, "%s%s%s\n", vg->passive ? " [passive]" : " [active]", vg->negated ? " [negated]" : "",
                   vg->hypothetical ? " [hypothetical]" : "");
         } else {
-            trace(c, "    verb: none (nominal patterns only)\n");
+            TRACE(c, "    verb: none (nominal patterns only)\n");
         }
-        trace(c, "    subject: ");
+        TRACE(c, "    subject: ");
         if (cl->subject >= 0)
             trace_span(c, s->groups[cl->subject].start, s->groups[cl->subject].end);
         else
-            trace(c, "none");
-        trace(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
+            TRACE(c, "none");
+        TRACE(c, "%s%s\n", cl->subject_inherited ? " (shared with the clause before)" : "",
               cl->subject_possessor ? " (owner of a speaker no dictionary knows: \"X's Africa Command said\")" : "");
         if (cl->agent >= 0) {
-            trace(c, "    by-agent: ");
+            TRACE(c, "    by-agent: ");
             trace_span(c, s->groups[cl->agent].start, s->groups[cl->agent].end);
-            trace(c, "\n");
+            TRACE(c, "\n");
         }
     }
 }
@@ -244,35 +286,40 @@ static int push_items(const sentence *s, item *items, int n, int from, int to, i
     return n;
 }
 
-/* Adds a token's words to a clause's filter, and the bits of the sets they may start. */
-static void filter_token(const jirga_dict *d, word_filter *f, const token *t)
+/* Adds a word to a clause's filter and, when the token may start a set's member
+ * (sets), the bits of the sets whose members it starts. */
+static inline void filter_word(const jirga_dict *d, word_filter *f, word_id w, bool sets)
 {
-    word_id words[4] = {t->word};
-    int n = 1;
-    for (int k = 0; k < t->nlemmas && n < 4; k++)
-        words[n++] = t->lemmas[k];
-    for (int k = 0; k < n; k++) {
-        if (!words[k])
-            continue;
-        word_filter_add(f, words[k]);
-        size_t nbits = 0;
-        const uint16_t *bits = t->phrase_kinds & STARTS_SET_MEMBER ? dict_set_bits(d, words[k], &nbits) : NULL;
-        for (size_t b = 0; b < nbits; b++)
-            f->bits[bits[b] >> 6] |= 1ULL << (bits[b] & 63);
-    }
+    if (!w)
+        return;
+    word_filter_add(f, w);
+    size_t nmasks = 0;
+    const filter_mask *masks = sets ? dict_set_masks(d, w, &nmasks) : NULL;
+    for (size_t k = 0; k < nmasks; k++)
+        f->bits[masks[k].word] |= masks[k].bits; /* word < 16: merge_set_bits */
+}
+
+/* Adds a token's words (its form and up to three lemmas) to a clause's filter. */
+static inline void filter_token(const jirga_dict *d, word_filter *f, const token *t)
+{
+    bool sets = t->phrase_kinds & STARTS_SET_MEMBER;
+    filter_word(d, f, t->word, sets);
+    for (int k = 0; k < t->nlemmas && k < 3; k++)
+        filter_word(d, f, t->lemmas[k], sets);
 }
 
 static void filter_items(const jirga_dict *d, word_filter *f, const sentence *s, const item *items, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (items[i].kind == ITEM_TOKEN) {
-            filter_token(d, f, &s->tokens[items[i].index]);
-        } else {
-            const actor_group *g = &s->groups[items[i].index];
+        int k = items[i].index;
+        if (items[i].kind == ITEM_GROUP) {
+            const actor_group *g = &s->groups[k];
             const actor_unit *u = &s->units[g->first];
-            if (g->count == 1 && u->agent) /* a role word may be a pattern word */
-                filter_token(d, f, &s->tokens[u->end - 1]);
+            if (g->count != 1 || !u->agent)
+                continue;
+            k = u->end - 1; /* a role word may be a pattern word */
         }
+        filter_token(d, f, &s->tokens[k]); /* the one call: inlined */
     }
 }
 
@@ -311,6 +358,22 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
     return false;
 }
 
+/* Is a code held in an array of eight bytes or more (a pattern's, an event's, an actor's)
+ * exactly lit, a literal of at most seven characters? The bytes compared, lit's NUL
+ * included, lie within the array; a memcmp of a constant size is a comparison or two,
+ * where strcmp is a call. */
+static bool code_is(const char code[8], const char *lit) { return memcmp(code, lit, strlen(lit) + 1) == 0; }
+
+/* Is the string s exactly lit? For a code that may lie in a shorter string (a set's name,
+ * a literal): stopping at the first difference, it reads no byte past s's NUL. */
+static bool str_is(const char *s, const char *lit)
+{
+    size_t k = 0;
+    while (lit[k] && s[k] == lit[k])
+        k++;
+    return s[k] == lit[k];
+}
+
 /* Material conflict (roots 14-20): where force lands is its target ("struck targets in
  * Iraq"); where people meet is not a party to the meeting ("met in Hanoi"). */
 static bool material(const pattern *p) { return (p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14; }
@@ -328,12 +391,8 @@ static bool after_preposition(const match_state *m, int j, int pos)
     static const char *const locative[] = {"in", "near", "inside", "outside", "across", "around", "throughout",
                                            "within", "during", "at"};
     int at = (int)m->items[k].index;
-    if (!(m->s->tokens[at].flags & W_PREP))
-        return false;
-    for (size_t i = 0; i < sizeof locative / sizeof locative[0]; i++)
-        if (token_word_is(m->s, at, locative[i]))
-            return true;
-    return false;
+    return (m->s->tokens[at].flags & W_PREP) &&
+           token_word_among(m->s, at, locative, (int)(sizeof locative / sizeof locative[0])) >= 0;
 }
 
 /* Is token t (its form or a lemma) a one-word member of the set? */
@@ -497,15 +556,18 @@ static void fill_actor(const sentence *s, const actor_unit *u, jirga_actor *a)
     a->start = a->end = -1;
     if (!u)
         return;
-    str_copy(a->code, sizeof a->code, u->code);
     size_t n = strlen(u->code);
+    if (n < sizeof a->code) /* what str_copy does, its length counted once */
+        memcpy(a->code, u->code, n + 1);
+    else
+        str_copy(a->code, sizeof a->code, u->code);
     if (n >= 6 || (n == 3 && u->actor)) {
         memcpy(a->country, u->code, 3);
         size_t r = n - 3 < 6 ? n - 3 : 6; /* the role: up to six letters after the country */
         memcpy(a->role, u->code + 3, r);
         a->role[r] = 0;
     } else {
-        str_copy(a->role, sizeof a->role, u->code); /* a lone agent: no country */
+        memcpy(a->role, u->code, n + 1); /* a lone agent: no country; n < 6 fits role[8] */
     }
     a->start = (int)s->tokens[u->start].start;
     a->end = (int)s->tokens[u->end - 1].end;
@@ -559,18 +621,26 @@ static void find_quote(const sentence *s, const verb_group *vg, const clause *cl
 static bool is_place_preposition(const sentence *s, int k)
 {
     static const char *const words[] = {"in", "near", "at", "outside", "around", "inside"};
-    if (!(s->tokens[k].flags & W_PREP))
-        return false; /* most tokens: no string comparison */
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (token_word_is(s, k, words[i]))
-            return true;
-    return false;
+    /* most tokens: no string comparison */
+    return (s->tokens[k].flags & W_PREP) && token_word_among(s, k, words, (int)(sizeof words / sizeof words[0])) >= 0;
 }
 
-static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *name, const char *country,
-                      const place_entry *pl)
+/* A place named by tokens [from, to); the gazetteer's name for a capital, else the words. */
+static void set_place(const sentence *s, jirga_place *out, int from, int to, const char *country,
+                      const place_entry *pl, const char *capital)
 {
-    str_copy(out->name, sizeof out->name, name);
+    if (capital) {
+        str_copy(out->name, sizeof out->name, capital);
+    } else {
+        /* the words as written, up to 127 bytes and the first NUL (what "%.*s" gave) */
+        const char *text = s->text + s->tokens[from].start;
+        char name[128];
+        size_t n = strnlen(text, s->tokens[to - 1].end - s->tokens[from].start);
+        n = n < sizeof name - 1 ? n : sizeof name - 1;
+        memcpy(name, text, n);
+        name[n] = 0;
+        str_copy(out->name, sizeof out->name, name);
+    }
     memcpy(out->country, country, 3);
     out->country[3] = 0;
     out->has_coords = pl != NULL;
@@ -597,7 +667,7 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
         if (token_word_is(s, j, "capital") && source_country[0]) {
             const place_entry *cap = dict_capital(c->d, source_country);
             if (cap) {
-                set_place(s, out, j, j + 1, cap->name, cap->country, cap);
+                set_place(s, out, j, j + 1, cap->country, cap, cap->name);
                 return true;
             }
             continue;
@@ -627,19 +697,17 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
             int g = s->group_at[j];
             const actor_unit *u = g >= 0 ? &s->units[s->groups[g].first] : NULL;
             const place_entry *pl = dict_place(c->d, folded);
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(s->tokens[j + len - 1].end - t->start), s->text + t->start);
             if (u && u->start == j && u->end == j + len && strlen(u->code) >= 3 && u->actor &&
                 (!pl || strncmp(pl->country, u->code, 3) != 0)) {
                 if (strlen(u->code) == 3) { /* a country: "in Afghanistan" */
-                    set_place(s, out, j, j + len, name, u->code, NULL);
+                    set_place(s, out, j, j + len, u->code, NULL, NULL);
                     return true;
                 }
                 if (!pl)
                     continue;
             }
             if (pl) {
-                set_place(s, out, j, j + len, name, pl->country, pl);
+                set_place(s, out, j, j + len, pl->country, pl, NULL);
                 return true;
             }
         }
@@ -671,13 +739,13 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
                                   const actor_unit *tgt)
 {
     const sentence *s = &c->sent;
-    const char *verb_lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
-    if (tgt && ((code[0] == '1' && code[1] == '9') || !strcmp(code, "170")) &&
-        (!strcmp(verb_lemma, "storm") || !strcmp(verb_lemma, "raid")) &&
+    word_id verb = p->anchor; /* compared only when not 0: an anchorless pattern has no lemma */
+    if (tgt && ((code[0] == '1' && code[1] == '9') || str_is(code, "170")) && verb &&
+        (verb == c->storm_word || verb == c->raid_word) &&
         mission_in(s, tgt)) {
         /* "police stormed Mexico's embassy": forcing into a diplomatic mission is seizing
          * property (171), not military force; by protesters it is a riot (below) */
-        trace(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
+        TRACE(c, "      %s becomes 171: %s stormed or raided a diplomatic mission\n", code, src->code);
         code = "171";
     }
     if ((code[0] == '1' && code[1] == '9') || !strncmp(code, "171", 3)) {
@@ -685,16 +753,16 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
         const char *srole = sl >= 3 ? src->code + sl - 3 : "";
         const char *trole = tl >= 3 ? tgt->code + tl - 3 : "";
         const char *by_role = NULL;
-        if (!strcmp(srole, "OPP") || !strcmp(srole, "EDU") || !strcmp(srole, "LAB") || !strcmp(srole, "AGR"))
+        if (str_is(srole, "OPP") || str_is(srole, "EDU") || str_is(srole, "LAB") || str_is(srole, "AGR"))
             by_role = "145";
-        else if ((!strcmp(srole, "COP") || !strcmp(srole, "MIL")) && !strcmp(trole, "OPP") && code[1] == '9')
+        else if ((str_is(srole, "COP") || str_is(srole, "MIL")) && str_is(trole, "OPP") && code[1] == '9')
             by_role = "175";
         /* "gangs killed 62 people", "gunmen abducted and killed 11 miners": gunmen, gangs or
          * militants who are themselves the subject of "killed" kill outside combat, 1823;
          * not soldiers or police as targets, nor "rockets fired by Hamas killed" */
-        else if (!strcmp(code, "190") && !strcmp(verb_lemma, "kill") &&
-                 (!strcmp(srole, "UAF") || !strcmp(srole, "CRM") || !strcmp(srole, "INS")) &&
-                 strcmp(trole, "MIL") != 0 && strcmp(trole, "COP") != 0 &&
+        else if (str_is(code, "190") && verb && verb == c->kill_word &&
+                 (str_is(srole, "UAF") || str_is(srole, "CRM") || str_is(srole, "INS")) &&
+                 !str_is(trole, "MIL") && !str_is(trole, "COP") &&
                  !(src->start > 0 && token_word_is(s, src->start - 1, "by"))) {
             int k = src->end;
             while (k < (int)s->ntokens && (s->tokens[k].flags & (W_ADV | W_HAVE | W_BE | W_MODAL)))
@@ -703,7 +771,7 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
                 by_role = "1823";
         }
         if (by_role) {
-            trace(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
+            TRACE(c, "      %s becomes %s: force used by %s%s%s\n", code, by_role, src->code, tgt ? " on " : "",
                   tgt ? tgt->code : "");
             code = by_role;
         }
@@ -711,17 +779,38 @@ static const char *force_by_roles(jirga_coder *c, const char *code, const patter
     return code;
 }
 
+/* The date of the clause being coded: the one it states (or, in a sentence of one clause,
+ * the sentence states), else the article's. Writes it to out (11 bytes) and tells whether
+ * it was stated. The same for each event of the clause, so found once per clause. */
+static bool clause_date(jirga_coder *c, char out[11])
+{
+    const sentence *s = &c->sent;
+    if (c->dated != c->current) {
+        c->dated = c->current;
+        str_copy(c->clause_date, sizeof c->clause_date, c->date_text);
+        char stated[11];
+        int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
+        if (at < 0 && s->nclauses == 1)
+            at = date_find(s, 0, (int)s->ntokens, c->doc_date, stated);
+        c->clause_date_stated = at >= 0;
+        if (at >= 0)
+            memcpy(c->clause_date, stated, sizeof c->clause_date);
+    }
+    memcpy(out, c->clause_date, sizeof c->clause_date);
+    return c->clause_date_stated;
+}
+
 static void emit(jirga_coder *c, const char *code, const actor_unit *src, const actor_unit *tgt,
                  const pattern *p, int verb_token, const verb_group *vg)
 {
     const sentence *s = &c->sent;
     if (!src) {
-        trace(c, "      no event: no source actor\n");
+        TRACE(c, "      no event: no source actor\n");
         return;
     }
     /* "the two sides" stands for two actors in the same words: they are not one actor */
     if (tgt && src->start == tgt->start && !(src->pronoun && tgt->pronoun && src->actor != tgt->actor)) {
-        trace(c, "      no event: source and target are the same words\n");
+        TRACE(c, "      no event: source and target are the same words\n");
         return;
     }
     if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
@@ -730,58 +819,59 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         tgt = NULL;
     }
     code = force_by_roles(c, code, p, src, tgt);
-    jirga_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.sentence = c->nsentences;
-    ev.sentence_text = s->text;
-    ev.sentence_len = s->len;
-    fill_actor(s, src, &ev.source);
-    fill_actor(s, tgt, &ev.target);
-    str_copy(ev.cameo, sizeof ev.cameo, code);
-    memcpy(ev.root, code, 2);
-    const cameo_code *cc = dict_cameo(c->d, code);
-    ev.label = cc ? cc->label : "";
-    ev.quad = cc ? cc->quad : 0;
-    ev.goldstein = cc ? cc->goldstein : 0;
-    ev.negated = vg && vg->negated;
-    ev.verb_start = (int)s->tokens[verb_token].start;
-    ev.verb_end = (int)s->tokens[verb_token].end;
-    ev.pattern_file = p->file;
-    ev.pattern_line = p->line;
-    str_copy(ev.event_date, sizeof ev.event_date, c->date_text);
-    if (c->current) {
-        char stated[11];
-        int at = date_find(s, c->current->left, c->current->right, c->doc_date, stated);
-        if (at < 0 && s->nclauses == 1)
-            at = date_find(s, 0, (int)s->ntokens, c->doc_date, stated);
-        if (at >= 0) {
-            memcpy(ev.event_date, stated, sizeof ev.event_date);
-            ev.date_stated = true;
-        }
-    }
-    ev.quote_start = ev.quote_end = -1;
-    if (c->current && vg && code[0] == '0' && code[1] == '1' && (s->tokens[vg->verb].flags & W_SPEECH))
-        find_quote(s, vg, c->current, &ev.quote_start, &ev.quote_end);
-    if (c->current)
-        find_place(c, c->current, ev.source.country, &ev.place);
-    /* Counts go with material events; troop numbers with any event of the sentence. */
-    for (int k = 0; k < c->nsent_counts; k++)
-        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev.root) >= 14)
-            ev.counts[ev.ncounts++] = c->sent_counts[k];
+    /* The event is built in place after the others and kept by counting it. What decides
+     * whether it is kept (sentence, code, actors, negation) is filled first; the date,
+     * quote and place only for an event that stays. */
+    if (c->nevents == c->cap_events) /* the test inline: a call per event otherwise */
+        GROW(c->events, c->cap_events, c->nevents + 1);
+    jirga_event *ev = &c->events[c->nevents];
+    memset(ev, 0, sizeof *ev);
+    ev->sentence = c->nsentences;
+    fill_actor(s, src, &ev->source);
+    fill_actor(s, tgt, &ev->target);
+    size_t code_len = strlen(code);
+    if (code_len < sizeof ev->cameo) /* what str_copy does, without its call */
+        memcpy(ev->cameo, code, code_len + 1);
+    else
+        str_copy(ev->cameo, sizeof ev->cameo, code);
+    ev->negated = vg && vg->negated;
     for (size_t i = 0; i < c->nevents; i++)
-        if (same_event(&c->events[i], &ev)) {
-            trace(c, "      same event as before: %s %s -> %s\n", code, ev.source.code, ev.target.code);
+        if (same_event(&c->events[i], ev)) {
+            TRACE(c, "      same event as before: %s %s -> %s\n", code, ev->source.code, ev->target.code);
             return;
         }
-    if (ev.negated && !c->opts.keep_negated) {
-        trace(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev.source.code,
-              ev.target.code[0] ? ev.target.code : "(none)");
+    if (ev->negated && !c->opts.keep_negated) {
+        TRACE(c, "      not coded: the verb is negated: %s %s -> %s\n", code, ev->source.code,
+              ev->target.code[0] ? ev->target.code : "(none)");
         return;
     }
-    trace(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev.label, ev.root, ev.source.code,
-          ev.target.code[0] ? ev.target.code : "(none)", ev.negated ? " [negated]" : "");
-    GROW(c->events, c->cap_events, c->nevents + 1);
-    c->events[c->nevents++] = ev;
+    ev->sentence_text = s->text;
+    ev->sentence_len = s->len;
+    memcpy(ev->root, code, 2);
+    const cameo_code *cc = dict_cameo(c->d, code);
+    ev->label = cc ? cc->label : "";
+    ev->quad = cc ? cc->quad : 0;
+    ev->goldstein = cc ? cc->goldstein : 0;
+    ev->verb_start = (int)s->tokens[verb_token].start;
+    ev->verb_end = (int)s->tokens[verb_token].end;
+    ev->pattern_file = p->file;
+    ev->pattern_line = p->line;
+    if (c->current)
+        ev->date_stated = clause_date(c, ev->event_date);
+    else
+        str_copy(ev->event_date, sizeof ev->event_date, c->date_text);
+    ev->quote_start = ev->quote_end = -1;
+    if (c->current && vg && code[0] == '0' && code[1] == '1' && (s->tokens[vg->verb].flags & W_SPEECH))
+        find_quote(s, vg, c->current, &ev->quote_start, &ev->quote_end);
+    if (c->current)
+        find_place(c, c->current, ev->source.country, &ev->place);
+    /* Counts go with material events; troop numbers with any event of the sentence. */
+    for (int k = 0; k < c->nsent_counts; k++)
+        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev->root) >= 14)
+            ev->counts[ev->ncounts++] = c->sent_counts[k];
+    TRACE(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev->label, ev->root, ev->source.code,
+          ev->target.code[0] ? ev->target.code : "(none)", ev->negated ? " [negated]" : "");
+    c->nevents++;
 }
 
 static const actor_unit *unit_of(const sentence *s, int group, int k)
@@ -855,7 +945,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         const actor_unit *w = unit_of(s, bound.word_group, 0), *src = unit_of(s, source_group, 0);
         if (w->actor && strncmp(w->code, src->code, 3) != 0) {
             const actor_group *wg = &s->groups[bound.word_group], *tg = &s->groups[bound.target];
-            trace(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
+            TRACE(c, "      target: %.*s, whose role word the pattern names, not the later %.*s\n",
                   (int)(s->tokens[wg->end - 1].end - s->tokens[wg->start].start), s->text + s->tokens[wg->start].start,
                   (int)(s->tokens[tg->end - 1].end - s->tokens[tg->start].start), s->text + s->tokens[tg->start].start);
             bound.target = bound.word_group;
@@ -875,7 +965,7 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
         bool noun = !(s->tokens[bound.first_word].flags & (W_PREP | W_DET | W_CONJ | W_BOUNDARY));
         if (g >= 0 && noun && g != source_group && s->groups[g].end == k + 1 && s->groups[g].start > verb_token &&
             (bound.target < 0 || unit_of(s, g, 0)->actor)) {
-            trace(c, "      target: %.*s, whose %.*s the pattern names\n",
+            TRACE(c, "      target: %.*s, whose %.*s the pattern names\n",
                   (int)(s->tokens[s->groups[g].end - 1].end - s->tokens[s->groups[g].start].start),
                   s->text + s->tokens[s->groups[g].start].start,
                   (int)(s->tokens[bound.first_word].end - s->tokens[bound.first_word].start),
@@ -886,8 +976,8 @@ static void emit_match(jirga_coder *c, const pattern *p, const match_state *m, i
     m = &bound;
     int ns = group_size(s, source_group), nt = group_size(s, m->target);
     if (ns == 0)
-        trace(c, "      no event: no source actor\n");
-    bool forward = strcmp(p->code, "---") != 0; /* "---:072": only the reverse event */
+        TRACE(c, "      no event: no source actor\n");
+    bool forward = !code_is(p->code, "---"); /* "---:072": only the reverse event */
     for (int i = 0; i < ns; i++) {
         if (nt == 0 && forward)
             emit(c, p->code, unit_of(s, source_group, i), NULL, p, verb_token, vg);
@@ -909,10 +999,7 @@ static const char *intended_code(const jirga_coder *c, const verb_group *vg, con
 {
     const sentence *s = &c->sent;
     static const char *const intent_modals[] = {"will", "would", "'ll", "wo", "shall"};
-    bool intent = false;
-    for (size_t i = 0; i < sizeof intent_modals / sizeof intent_modals[0]; i++)
-        intent = intent || token_word_is(s, vg->modal_token, intent_modals[i]);
-    if (!intent)
+    if (token_word_among(s, vg->modal_token, intent_modals, (int)(sizeof intent_modals / sizeof intent_modals[0])) < 0)
         return NULL;
     int root = (action[0] - '0') * 10 + (action[1] - '0');
     if (root == 3 || (root >= 10 && root <= 13))
@@ -940,15 +1027,17 @@ static bool sourcing(const sentence *s, int group)
         return false;
     for (int u = g->first; u < g->first + g->count; u++) {
         const actor_unit *unit = &s->units[u];
+        if (unit->actor)
+            return false; /* a named actor is never a source: its role is not read */
         bool role = false;
         for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
-            role = role || strcmp(unit->code, roles[r]) == 0;
+            role = role || memcmp(unit->code, roles[r], 4) == 0; /* three letters and the NUL */
         /* "..., diplomats said", "..., a government source said": unnamed diplomats and
          * sources of no country are sourcing as well (coding guide, section 6) */
         int last = unit->end - 1;
         role = role || token_word_is(s, last, "diplomats") || token_word_is(s, last, "diplomat") ||
                token_word_is(s, last, "source") || token_word_is(s, last, "sources");
-        if (unit->actor || !role)
+        if (!role)
             return false;
     }
     return true;
@@ -984,10 +1073,10 @@ static int reaction_to(const sentence *s, int subject)
  * dictionary's MEANS_<code> sets (coding guide 10: the code follows the words that describe
  * the act). The means must open the clause ("A US drone strike"), not sit in a phrase
  * before it ("After a suicide bombing, troops attacked"). Returns the code, or NULL. */
-static const char *means_of_subject(jirga_coder *c, const clause *cl, int subject, const char *code)
+static const char *means_of_subject(jirga_coder *c, const clause *cl, int subject, const char code[8])
 {
     const sentence *s = &c->sent;
-    if (strcmp(code, "190") && strcmp(code, "1823") && strcmp(code, "183") && strcmp(code, "1712"))
+    if (!code_is(code, "190") && !code_is(code, "1823") && !code_is(code, "183") && !code_is(code, "1712"))
         return NULL;
     int from = cl->left, stop = s->vgs[cl->vg].start;
     /* "A roadside bomb planted by militants killed ...": the means opens the reduced
@@ -1018,7 +1107,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                 const char *by = ws->name + 6;
                 if (!strcmp(by, code))
                     return NULL;
-                trace(c, "      the subject names the means ('%.*s', %s:%d): %s, not %s\n",
+                TRACE(c, "      the subject names the means ('%.*s', %s:%d): %s, not %s\n",
                       (int)(s->tokens[pos + ph->nwords - 1].end - t->start), s->text + t->start, ws->file,
                       ws->line, by, code);
                 /* "A US drone strike": the role word modifies the event noun after it, not a
@@ -1027,7 +1116,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                 actor_unit *u = subject >= 0 && s->groups[subject].count == 1
                                     ? &c->sent.units[s->groups[subject].first] : NULL;
                 if (u && u->agent && u->end - 1 >= pos && u->end - 1 < pos + ph->nwords - 1 && strlen(u->code) > 3) {
-                    trace(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
+                    TRACE(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
                           (int)(s->tokens[u->end - 1].end - s->tokens[u->start].start), s->text + s->tokens[u->start].start,
                           u->code, u->code);
                     u->code[3] = 0;
@@ -1037,6 +1126,128 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
         }
     }
     return NULL;
+}
+
+/* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
+ * whose filter words the clause has. A verb with many patterns has them grouped by their
+ * first filter bit (pattern_buckets): only the groups whose bit the clause has are read,
+ * which gives the same patterns as testing each. */
+static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_needs *needs, size_t np,
+                               const word_filter *have, uint64_t *picked)
+{
+    memset(picked, 0, (np + 63) / 64 * sizeof *picked);
+    const pattern_buckets *b = dict_verb_buckets(d, verb);
+    if (!b) {
+        for (size_t i = 0; i < np; i++)
+            if (word_filter_passes(have, &needs[i]))
+                picked[i / 64] |= 1ULL << (i % 64);
+        return;
+    }
+    for (int w = 0; w < 16; w++)
+        for (uint64_t hit = b->first_bits[w] & have->bits[w]; hit; hit &= hit - 1) {
+            uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
+            for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
+                uint32_t i = d->bucket_members[k]; /* < np: built from this verb's patterns */
+                if (word_filter_passes_from(have, &needs[i], 1)) /* the group's bit is the first */
+                    picked[i / 64] |= 1ULL << (i % 64);
+            }
+        }
+    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++)
+        picked[d->bucket_members[k] / 64] |= 1ULL << (d->bucket_members[k] % 64);
+}
+
+/* Is the pattern's verb one whose participle tells the toll of the act before? */
+static bool tells_toll(const jirga_coder *c, const pattern *p)
+{
+    for (size_t t = 0; p->anchor && t < sizeof c->toll_words / sizeof c->toll_words[0]; t++)
+        if (p->anchor == c->toll_words[t])
+            return true;
+    return false;
+}
+
+/* A verb pattern matched: codes the clause's events, or tells why there are none. The
+ * clause is then coded, whatever the outcome. */
+static void code_verb_match(jirga_coder *c, const clause *cl, int subject, const pattern *p, match_state *m)
+{
+    const sentence *s = &c->sent;
+    const verb_group *vg = &s->vgs[cl->vg];
+    TRACE(c, "    matched ");
+    trace_pattern(c, p);
+    TRACE(c, "\n");
+    if (m->past_amount)
+        TRACE(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
+    if (m->prep_past_amount)
+        TRACE(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
+    if (code_is(p->code, "---") && (!p->code2[0] || vg->hypothetical)) {
+        TRACE(c, "      no event: the pattern says so\n");
+        return;
+    }
+    if (code_is(p->code, "010") && sourcing(s, subject)) {
+        TRACE(c, "      no event: '..., rights groups said' names a source, not an actor\n");
+        return;
+    }
+    int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+    if (m->target < 0 && root >= 1 && root <= 13) {
+        int about = reaction_to(s, subject);
+        if (about >= 0) {
+            TRACE(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
+            m->target = about;
+        }
+    }
+    if (vg->hypothetical) {
+        const char *code = intended_code(c, vg, p->code);
+        /* "Putin will not attend the summit, South Africa's presidency said": what
+         * another country's speaker says an actor will not do is a negated act,
+         * not the actor's refusal (coding guide 7) */
+        for (size_t o_i = 0; code && vg->negated && o_i < s->nclauses; o_i++) {
+            const clause *o = &s->clauses[o_i];
+            if (o == cl || o->vg < 0 || o->subject < 0 || !(s->tokens[s->vgs[o->vg].verb].flags & W_SPEECH))
+                continue;
+            const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
+            if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
+                TRACE(c, "      not coded: a refusal told by another country's speaker\n");
+                return;
+            }
+        }
+        if (!code) {
+            TRACE(c, "      not coded: hypothetical ('%.*s')\n",
+                  (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+                  s->text + s->tokens[vg->modal_token].start);
+            return;
+        }
+        /* "Germany said it would send tanks": the actor states its intent */
+        pattern intent = *p;
+        str_copy(intent.code, sizeof intent.code, code);
+        intent.code2[0] = 0;
+        TRACE(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
+              (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
+              s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
+        verb_group said = *vg;
+        said.negated = false;
+        emit_match(c, &intent, m, subject, vg->verb, &said);
+        return;
+    }
+    int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
+    /* ", placing leaders under house arrest", ", shelling the regional capital": a
+     * participle naming a further act of force or coercion is an event; ", killing
+     * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
+     * toll of the act before */
+    if (vg->participle && (proot >= 17 ? tells_toll(c, p) : m->target < 0)) {
+        /* ", killing 21 people", ", warning of unrest": told in passing; only a
+         * verbal act aimed at someone (", accusing Moscow of ...") is an event */
+        TRACE(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
+                             : "      not coded: a participle clause codes only verbal acts with a target\n");
+        return;
+    }
+    const char *means = vg->passive ? NULL : means_of_subject(c, cl, subject, p->code);
+    if (means) {
+        pattern by_means = *p;
+        str_copy(by_means.code, sizeof by_means.code, means);
+        by_means.code2[0] = 0;
+        emit_match(c, &by_means, m, subject, vg->verb, vg);
+        return;
+    }
+    emit_match(c, p, m, subject, vg->verb, vg);
 }
 
 static bool code_verb_clause(jirga_coder *c, const clause *cl)
@@ -1057,11 +1268,12 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                        -1);
 
     if (subject < 0) {
-        trace(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
+        TRACE(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
         return false;
     }
     word_filter have = {{0}};
-    filter_token(c->d, &have, verb);
+    const item verb_item = {ITEM_TOKEN, vg->verb};
+    filter_items(c->d, &have, s, &verb_item, 1);
     filter_items(c->d, &have, s, items, n);
     word_id keys[4] = {verb->word};
     int nkeys = 1;
@@ -1072,26 +1284,16 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
      * Jordan": the longer pattern's "+" came too late). */
     const pattern *reserve = NULL;
     match_state reserve_m = {0};
-    for (int k = 0; k <= nkeys; k++) {
+    for (int k = 0; k < nkeys; k++) {
         size_t np = 0;
-        const pattern *ps = k < nkeys ? dict_verb_patterns(c->d, keys[k], &np) : NULL;
-        const pattern_needs *needs = np ? c->d->verb_needs + (ps - c->d->patterns) : NULL;
-        if (k == nkeys && !reserve)
-            break;
-        for (size_t i = 0; i <= np; i++) {
-            const pattern *p;
-            match_state m;
-            if (i == np) {
-                if (k < nkeys || !reserve)
-                    break;
-                p = reserve; /* no later pattern did better */
-                m = reserve_m;
-                reserve = NULL;
-            } else {
-                if (!word_filter_passes(&have, &needs[i]))
-                    continue; /* a word of the pattern is not in the clause */
-                p = &ps[i];
-                m = new_match(s, c->d, items, n, subject);
+        const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
+        if (!np)
+            continue;
+        pick_verb_patterns(c->d, keys[k], c->d->verb_needs + (ps - c->d->patterns), np, &have, c->picked);
+        for (size_t w = 0; w < (np + 63) / 64; w++)
+            for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
+                const pattern *p = &ps[w * 64 + (size_t)__builtin_ctzll(bits)]; /* in pattern order */
+                match_state m = new_match(s, c->d, items, n, subject);
                 if (p->elems[0].kind == E_COMPOUND && group_size(s, subject) < 2)
                     continue;
                 if (!match_from(&m, p, 2, 0, false))
@@ -1099,104 +1301,24 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
                 if (reserve && (m.target < 0 || strncmp(p->code, reserve->code, 2) != 0))
                     continue; /* only a same-root match with a target replaces the reserve */
                 if (!reserve && m.target < 0 && m.word_group < 0 && has_target_slot(p) &&
-                    strcmp(p->code, "---") != 0 && !vg->hypothetical) {
-                    trace(c, "    matched without its target, kept in reserve: ");
+                    !code_is(p->code, "---") && !vg->hypothetical) {
+                    TRACE(c, "    matched without its target, kept in reserve: ");
                     trace_pattern(c, p);
-                    trace(c, "\n");
+                    TRACE(c, "\n");
                     reserve = p;
                     reserve_m = m;
                     continue;
                 }
-            }
-            trace(c, "    matched ");
-            trace_pattern(c, p);
-            trace(c, "\n");
-            if (m.past_amount)
-                trace(c, "      target found past an amount ('on $34 billion of X'): the amount counts as no words\n");
-            if (m.prep_past_amount)
-                trace(c, "      preposition found past an amount ('tariffs of up to 212 percent on X'): the amount counts as no words\n");
-            if (strcmp(p->code, "---") == 0 && (!p->code2[0] || vg->hypothetical)) {
-                trace(c, "      no event: the pattern says so\n");
+                code_verb_match(c, cl, subject, p, &m);
                 return true;
             }
-            if (strcmp(p->code, "010") == 0 && sourcing(s, subject)) {
-                trace(c, "      no event: '..., rights groups said' names a source, not an actor\n");
-                return true;
-            }
-            int root = (p->code[0] - '0') * 10 + (p->code[1] - '0');
-            if (m.target < 0 && root >= 1 && root <= 13) {
-                int about = reaction_to(s, subject);
-                if (about >= 0) {
-                    trace(c, "      target: the actor of the main clause, whose act '..., a claim X dismissed' answers\n");
-                    m.target = about;
-                }
-            }
-            if (vg->hypothetical) {
-                const char *code = intended_code(c, vg, p->code);
-                /* "Putin will not attend the summit, South Africa's presidency said": what
-                 * another country's speaker says an actor will not do is a negated act,
-                 * not the actor's refusal (coding guide 7) */
-                for (size_t o_i = 0; code && vg->negated && o_i < s->nclauses; o_i++) {
-                    const clause *o = &s->clauses[o_i];
-                    if (o == cl || o->vg < 0 || o->subject < 0 || !(s->tokens[s->vgs[o->vg].verb].flags & W_SPEECH))
-                        continue;
-                    const char *said_by = unit_of(s, o->subject, 0)->code, *actor = unit_of(s, subject, 0)->code;
-                    if (said_by[0] && actor[0] && strncmp(said_by, actor, 3) != 0) {
-                        trace(c, "      not coded: a refusal told by another country's speaker\n");
-                        return true;
-                    }
-                }
-                if (!code) {
-                    trace(c, "      not coded: hypothetical ('%.*s')\n",
-                          (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
-                          s->text + s->tokens[vg->modal_token].start);
-                    return true;
-                }
-                /* "Germany said it would send tanks": the actor states its intent */
-                pattern intent = *p;
-                str_copy(intent.code, sizeof intent.code, code);
-                intent.code2[0] = 0;
-                trace(c, "      '%.*s': coded as what the actor says it will%s do: %s\n",
-                      (int)(s->tokens[vg->modal_token].end - s->tokens[vg->modal_token].start),
-                      s->text + s->tokens[vg->modal_token].start, vg->negated ? " not" : "", code);
-                verb_group said = *vg;
-                said.negated = false;
-                emit_match(c, &intent, &m, subject, vg->verb, &said);
-                return true;
-            }
-            int proot = (p->code[0] - '0') * 10 + (p->code[1] - '0');
-            const char *lemma = p->anchor ? lex_word(c->d->lex, p->anchor) : "";
-            /* ", placing leaders under house arrest", ", shelling the regional capital": a
-             * participle naming a further act of force or coercion is an event; ", killing
-             * 21 people", ", cutting power to ...", ", forcing thousands to flee" tell the
-             * toll of the act before */
-            static const char *const tolls[] = {"kill", "wound", "injure", "leave", "destroy", "damage", "cut",
-                                                "force", "displace", "join", "spark", "trigger", "cause", "end"};
-            bool toll = false;
-            for (size_t t = 0; t < sizeof tolls / sizeof tolls[0]; t++)
-                toll = toll || !strcmp(lemma, tolls[t]);
-            if (vg->participle && (proot >= 17 ? toll : m.target < 0)) {
-                /* ", killing 21 people", ", warning of unrest": told in passing; only a
-                 * verbal act aimed at someone (", accusing Moscow of ...") is an event */
-                trace(c, proot >= 17 ? "      not coded: a participle telling the toll of the act before\n"
-                                     : "      not coded: a participle clause codes only verbal acts with a target\n");
-                return true;
-            }
-            const char *means = vg->passive ? NULL : means_of_subject(c, cl, subject, p->code);
-            if (means) {
-                pattern by_means = *p;
-                str_copy(by_means.code, sizeof by_means.code, means);
-                by_means.code2[0] = 0;
-                emit_match(c, &by_means, &m, subject, vg->verb, vg);
-                return true;
-            }
-            emit_match(c, p, &m, subject, vg->verb, vg);
-            return true;
-        }
-        if (np && c->opts.trace && !reserve)
-            trace(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
+        if (c->opts.trace && !reserve)
+            TRACE(c, "    tried %zu pattern(s) for '%s': none matched\n", np, lex_word(c->d->lex, keys[k]));
     }
-    return false;
+    if (!reserve)
+        return false;
+    code_verb_match(c, cl, subject, reserve, &reserve_m); /* no later pattern did better */
+    return true;
 }
 
 /* "X is concerned about Y", "X was optimistic": a passive-looking verb after "be" may be
@@ -1222,10 +1344,10 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
         match_state m = new_match(s, c->d, items, n, cl->subject);
         if (!match_from(&m, p, 2, 0, false))
             continue;
-        trace(c, "    as 'be' + adjective: matched ");
+        TRACE(c, "    as 'be' + adjective: matched ");
         trace_pattern(c, p);
-        trace(c, "\n");
-        if (strcmp(p->code, "---") == 0 || vg->hypothetical)
+        TRACE(c, "\n");
+        if (code_is(p->code, "---") || vg->hypothetical)
             return true;
         emit_match(c, p, &m, cl->subject, vg->verb, vg);
         return true;
@@ -1233,7 +1355,52 @@ static bool code_copula_clause(jirga_coder *c, const clause *cl)
     return false;
 }
 
-/* Nominal patterns over the clause's words in text order. */
+/* Tries nominal pattern p on the word at items[j]; true when it matched (its events, if
+ * any, are then emitted). */
+static bool nominal_at(jirga_coder *c, const clause *cl, const verb_group *vg, const item *items, int n, int j,
+                       const pattern *p)
+{
+    const sentence *s = &c->sent;
+    int a = 0; /* the anchor element; slots before it bind the items before j */
+    while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
+        a++;
+    if (j < a)
+        return false;
+    match_state m = new_match(s, c->d, items, n, -1);
+    bool ok = true;
+    for (int e = 0; e < a && ok; e++) {
+        const item *it = &items[j - a + e];
+        if (it->kind != ITEM_GROUP)
+            ok = false;
+        else if (p->elems[e].kind == E_TARGET)
+            m.target = it->index;
+        else if (p->elems[e].kind == E_SOURCE)
+            m.source = it->index;
+        else if (s->groups[it->index].count >= 2)
+            m.compound = m.compound_last = it->index;
+        else
+            ok = false;
+    }
+    if (!ok || !match_from(&m, p, a, j, true))
+        return false;
+    TRACE(c, "    matched ");
+    trace_pattern(c, p);
+    TRACE(c, "\n");
+    if (code_is(p->code, "---")) {
+        TRACE(c, "      no event: the pattern says so\n");
+        return true;
+    }
+    if (vg && vg->hypothetical) {
+        TRACE(c, "      not coded: hypothetical\n");
+        return true;
+    }
+    int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
+    emit_match(c, p, &m, source, m.first_word >= 0 ? m.first_word : items[j].index, vg);
+    return true;
+}
+
+/* Nominal patterns over the clause's words in text order: at each word, those anchored
+ * on the word, then those anchored on a set. */
 static bool code_nominal_clause(jirga_coder *c, const clause *cl)
 {
     const sentence *s = &c->sent;
@@ -1242,6 +1409,14 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
     int n = push_items(s, items, 0, cl->left, cl->right, -1);
     word_filter have = {{0}};
     filter_items(c->d, &have, s, items, n);
+    /* Whether the clause has a pattern's words does not depend on the word tried: the
+     * set-anchored patterns that may match are picked once, in their order. */
+    size_t nsets, npicked = 0;
+    const pattern *set_ps = dict_set_nominal_patterns(c->d, &nsets);
+    const pattern_needs *set_needs = nsets ? c->d->nominal_needs + (set_ps - c->d->nominals) : NULL;
+    for (size_t i = 0; i < nsets; i++)
+        if (word_filter_passes(&have, &set_needs[i]))
+            c->set_nominals[npicked++] = &set_ps[i];
     for (int j = 0; j < n; j++) {
         if (items[j].kind != ITEM_TOKEN)
             continue;
@@ -1254,53 +1429,17 @@ static bool code_nominal_clause(jirga_coder *c, const clause *cl)
         int nkeys = 1;
         for (int k = 0; k < t->nlemmas; k++)
             keys[nkeys++] = t->lemmas[k];
-        for (int k = 0; k <= nkeys; k++) {
+        for (int k = 0; k < nkeys; k++) {
             size_t np;
-            const pattern *ps = k < nkeys ? dict_nominal_patterns(c->d, keys[k], &np)
-                                          : dict_set_nominal_patterns(c->d, &np);
+            const pattern *ps = dict_nominal_patterns(c->d, keys[k], &np);
             const pattern_needs *needs = np ? c->d->nominal_needs + (ps - c->d->nominals) : NULL;
-            for (size_t i = 0; i < np; i++) {
-                if (!word_filter_passes(&have, &needs[i]))
-                    continue;
-                const pattern *p = &ps[i];
-                int a = 0; /* the anchor element; slots before it bind the items before j */
-                while (p->elems[a].kind != E_WORD && p->elems[a].kind != E_SET)
-                    a++;
-                if (j < a)
-                    continue;
-                match_state m = new_match(s, c->d, items, n, -1);
-                bool ok = true;
-                for (int e = 0; e < a && ok; e++) {
-                    const item *it = &items[j - a + e];
-                    if (it->kind != ITEM_GROUP)
-                        ok = false;
-                    else if (p->elems[e].kind == E_TARGET)
-                        m.target = it->index;
-                    else if (p->elems[e].kind == E_SOURCE)
-                        m.source = it->index;
-                    else if (s->groups[it->index].count >= 2)
-                        m.compound = m.compound_last = it->index;
-                    else
-                        ok = false;
-                }
-                if (!ok || !match_from(&m, p, a, j, true))
-                    continue;
-                trace(c, "    matched ");
-                trace_pattern(c, p);
-                trace(c, "\n");
-                if (strcmp(p->code, "---") == 0) {
-                    trace(c, "      no event: the pattern says so\n");
+            for (size_t i = 0; i < np; i++)
+                if (word_filter_passes(&have, &needs[i]) && nominal_at(c, cl, vg, items, n, j, &ps[i]))
                     return true;
-                }
-                if (vg && vg->hypothetical) {
-                    trace(c, "      not coded: hypothetical\n");
-                    return true;
-                }
-                int source = m.source >= 0 ? m.source : vg && vg->passive ? cl->agent : cl->subject;
-                emit_match(c, p, &m, source, m.first_word >= 0 ? m.first_word : items[j].index, vg);
-                return true;
-            }
         }
+        for (size_t i = 0; i < npicked; i++)
+            if (nominal_at(c, cl, vg, items, n, j, c->set_nominals[i]))
+                return true;
     }
     return false;
 }
@@ -1352,20 +1491,21 @@ static void learn_from_sentence(jirga_coder *c)
                 out->sentence = c->nsentences;
                 c->ctx.nnames++;
                 entry = &nm->entry;
-                trace(c, "  learned: '%.*s' is %s for the rest of the document\n",
+                TRACE(c, "  learned: '%.*s' is %s for the rest of the document\n",
                       (int)(s->tokens[unit->name_end - 1].end - s->tokens[unit->name_start].start),
                       s->text + s->tokens[unit->name_start].start, unit->code);
             }
         }
         if (unit->pronoun) {
-            trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+            TRACE(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
                   (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                   s->text + s->tokens[unit->start].start, unit->code);
             continue;
         }
-        if (!entry || strlen(unit->code) < 3)
+        size_t len = entry ? strlen(unit->code) : 0;
+        if (len < 3)
             continue;
-        if (dict_is_organisation(unit->code)) {
+        if (len >= 6 && dict_is_organisation(unit->code)) { /* none shorter is one */
             c->ctx.org = entry;
             memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
         } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {
@@ -1395,7 +1535,8 @@ static void resolve_references(jirga_coder *c)
     for (size_t u = 0; u < s->nunits; u++) {
         actor_unit *unit = &s->units[u];
         if (unit->actor) {
-            GROW(c->seen, c->cap_seen, c->nseen + 1);
+            if (c->nseen == c->cap_seen)
+                GROW(c->seen, c->cap_seen, c->nseen + 1);
             memcpy(c->seen[c->nseen++], unit->code, sizeof unit->code);
             continue;
         }
@@ -1420,13 +1561,13 @@ static void resolve_references(jirga_coder *c)
                  * role alone (coding guide 2); an earlier sentence's speaker still counts */
                 if (k >= seen0 && before > 0 && token_word_is(s, before - 1, ",") && after < (int)s->ntokens &&
                     (s->tokens[after].flags & W_SPEECH)) {
-                    trace(c, "  attribution: '%.*s' names a speaker with no country in its phrase; not %s of "
+                    TRACE(c, "  attribution: '%.*s' names a speaker with no country in its phrase; not %s of "
                              "the same sentence\n",
                           (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                           s->text + s->tokens[unit->start].start, code);
                     break;
                 }
-                trace(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
+                TRACE(c, "  reference: '%.*s' is %s, seen earlier in the document\n",
                       (int)(s->tokens[unit->end - 1].end - s->tokens[unit->start].start),
                       s->text + s->tokens[unit->start].start, code);
                 memcpy(unit->code, code, sizeof unit->code);
@@ -1518,7 +1659,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
          * 01-05 and 09-13: a comment, appeal, intent, consultation, praise, investigation,
          * demand, disapproval, rejection or threat), reported after the verb of saying, is
          * the event (coding guide, section 6) */
-        if (strcmp(e->cameo, "010") == 0 && e->source.code[0])
+        if (code_is(e->cameo, "010") && e->source.code[0])
             for (size_t k = first; k < c->nevents && !covered; k++) {
                 const jirga_event *o = &c->events[k];
                 int root = atoi(o->root);
@@ -1527,10 +1668,10 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
                                                                !participle_at(&c->sent, o->verb_start)
                                                          : o->verb_start >= e->quote_start &&
                                                                o->verb_end <= e->quote_end) && /* inside the quote */
-                          ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && strcmp(o->cameo, "010") != 0;
+                          ((root >= 1 && root <= 5) || (root >= 9 && root <= 13)) && !code_is(o->cameo, "010");
             }
         if (covered) {
-            trace(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
+            TRACE(c, "  the statement 010 %s is covered by what it said\n", e->source.code);
             continue;
         }
         /* "convicted X of espionage and sentenced him": the same act of the same source
@@ -1539,7 +1680,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
             const jirga_event *o = &c->events[k];
             if (k != i && o->target.code[0] && strcmp(o->cameo, e->cameo) == 0 &&
                 strcmp(o->source.code, e->source.code) == 0) {
-                trace(c, "  %s %s without a target repeats %s %s -> %s\n", e->cameo, e->source.code, o->cameo,
+                TRACE(c, "  %s %s without a target repeats %s %s -> %s\n", e->cameo, e->source.code, o->cameo,
                       o->source.code, o->target.code);
                 covered = true;
                 break;
@@ -1547,7 +1688,9 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
         }
         if (covered)
             continue;
-        c->events[kept++] = *e;
+        if (kept != i) /* most events stay where they are */
+            c->events[kept] = *e;
+        kept++;
     }
     c->nevents = kept;
 }
@@ -1556,37 +1699,38 @@ static void code_sentence(jirga_coder *c)
 {
     const sentence *s = &c->sent;
     size_t first_event = c->nevents;
+    c->dated = NULL;
     if (c->opts.trace) {
-        trace(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
+        TRACE(c, "sentence %d: %.*s\n", c->nsentences, (int)s->len, s->text);
         trace_parse(c);
     }
     if (s->discard >= 0) {
         const dict_entry *e = &c->d->discards[s->discard];
-        trace(c, "  discarded by %s:%d\n", e->file, e->line);
+        TRACE(c, "  discarded by %s:%d\n", e->file, e->line);
         return;
     }
     c->nsent_counts = counts_find(c->d, s, c->sent_counts, JIRGA_MAX_COUNTS);
     for (int k = 0; k < c->nsent_counts; k++)
-        trace(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
+        TRACE(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
     for (size_t k = 0; k < s->nclauses; k++) {
         const clause *cl = &s->clauses[k];
-        trace(c, "  coding clause %zu\n", k + 1);
+        TRACE(c, "  coding clause %zu\n", k + 1);
         c->current = cl;
         if (is_unreal(c, cl)) {
-            trace(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
+            TRACE(c, "    not coded: the clause is a condition or hearsay ('%.*s')\n",
                   (int)(s->tokens[cl->left - 1].end - s->tokens[cl->left - 1].start),
                   s->text + s->tokens[cl->left - 1].start);
             continue;
         }
         if (cl->vg >= 0 && k > 0 && c->nevents > first_event && atoi(c->events[c->nevents - 1].root) <= 13 &&
             reduced_relative(s, &s->vgs[cl->vg])) {
-            trace(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
+            TRACE(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
                   s->text + s->tokens[s->vgs[cl->vg].verb].start);
             continue;
         }
         if (cl->vg >= 0 && is_future(c, &s->vgs[cl->vg])) {
-            trace(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
+            TRACE(c, "    not coded: the clause speaks of the future ('%.*s ... to')\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
                   s->text + s->tokens[s->vgs[cl->vg].verb].start);
             continue;
@@ -1594,7 +1738,7 @@ static void code_sentence(jirga_coder *c)
         if (cl->vg >= 0 && (code_verb_clause(c, cl) || code_copula_clause(c, cl)))
             continue;
         if (!code_nominal_clause(c, cl))
-            trace(c, "    no pattern matched\n");
+            TRACE(c, "    no pattern matched\n");
     }
     c->current = NULL;
     drop_covered_statements(c, first_event);
@@ -1615,6 +1759,22 @@ jirga_coder *jirga_coder_new(const jirga_dict *dict, const jirga_coder_options *
     c->names = xcalloc(MAX_DOC_NAMES, sizeof *c->names);
     c->sent.cache = lex_cache_new();
     c->be_word = lex_find(dict->lex, "be", 2);
+    size_t nsets, most = 0;
+    dict_set_nominal_patterns(dict, &nsets);
+    c->set_nominals = xcalloc(nsets + 1, sizeof *c->set_nominals);
+    for (word_id w = 1; w <= dict->index_words; w++) {
+        size_t np;
+        dict_verb_patterns(dict, w, &np);
+        most = np > most ? np : most;
+    }
+    c->picked = xcalloc((most + 63) / 64 + 1, sizeof *c->picked);
+    c->storm_word = lex_find(dict->lex, "storm", 5);
+    c->raid_word = lex_find(dict->lex, "raid", 4);
+    c->kill_word = lex_find(dict->lex, "kill", 4);
+    _Static_assert(sizeof TOLL_LEMMAS / sizeof TOLL_LEMMAS[0] == sizeof c->toll_words / sizeof c->toll_words[0],
+                   "one word id per toll lemma");
+    for (size_t t = 0; t < sizeof TOLL_LEMMAS / sizeof TOLL_LEMMAS[0]; t++)
+        c->toll_words[t] = lex_find(dict->lex, TOLL_LEMMAS[t], strlen(TOLL_LEMMAS[t]));
     c->future_set = c->hearsay_set = c->condition_set = c->wish_set = c->reciprocal_set = -1;
     for (size_t i = 0; i < dict->nsets; i++) {
         if (strcmp(dict->sets[i].name, "FUTURE") == 0)
@@ -1645,6 +1805,8 @@ void jirga_coder_free(jirga_coder *c)
     free(c->events);
     free(c->seen);
     free(c->names);
+    free(c->set_nominals);
+    free(c->picked);
     sbuf_free(&c->trace);
     tab_coder_free(c->peer);
     free(c);
@@ -1677,12 +1839,12 @@ static int code_with_peer(jirga_coder *c, const jirga_doc *doc, const jirga_even
         tab_result r;
         tab_code_text(c->peer, NULL, text, len, c->doc_date, &r, c->opts.trace ? &c->trace : NULL);
         if (r.status == TS_STORY_DISCARD) {
-            trace(c, "sentence %d: document discarded (%s)\n", c->nsentences, r.why);
+            TRACE(c, "sentence %d: document discarded (%s)\n", c->nsentences, r.why);
             c->nevents = 0;
             break;
         }
         if (r.status != TS_CODED)
-            trace(c, "sentence %d: not coded (%s)\n", c->nsentences, r.why);
+            TRACE(c, "sentence %d: not coded (%s)\n", c->nsentences, r.why);
         for (int k = 0; k < r.nevents; k++) {
             const tab_event *te = &r.events[k];
             jirga_event ev;
@@ -1724,9 +1886,8 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
     c->ctx.names = c->names;
     c->doc_date = code_parse_date(doc->date);
     c->date_text[0] = 0;
-    if (c->doc_date)
-        snprintf(c->date_text, sizeof c->date_text, "%04d-%02d-%02d", c->doc_date / 10000,
-                 c->doc_date / 100 % 100, c->doc_date % 100);
+    if (c->doc_date) /* year 1-9999, month 1-12, day 1-31 (code_parse_date): no printf */
+        date_format(c->date_text, c->doc_date / 10000, c->doc_date / 100 % 100, c->doc_date % 100);
     bool title_first = doc->first_line_is_title;
     if (doc->title && doc->title[0]) {
         text_clean(doc->title, strlen(doc->title), &c->clean);
@@ -1752,7 +1913,7 @@ int jirga_code(jirga_coder *c, const jirga_doc *doc, const jirga_event **events)
                        c->opts.sentences_only ? NULL : &c->ctx);
         if (c->sent.discard >= 0 && c->d->discards[c->sent.discard].whole_document) {
             const dict_entry *e = &c->d->discards[c->sent.discard];
-            trace(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
+            TRACE(c, "sentence %d: document discarded by %s:%d\n", c->nsentences, e->file, e->line);
             c->nevents = 0;
             dropped = true;
             break;

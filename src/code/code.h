@@ -8,8 +8,26 @@
 
 #include "../parse/parse.h"
 
+/* The index of the first of n lower-case words that token i (in range or not) is, ignoring
+ * ASCII case as token_word_is does, or -1. The token's first byte is compared before a
+ * word's length is counted: most words fail on it. */
+static inline int token_word_among(const sentence *s, int i, const char *const *words, int n)
+{
+    if (i < 0 || i >= (int)s->ntokens || s->tokens[i].end == s->tokens[i].start)
+        return -1; /* an empty token is no word: token_word_is fails on the length */
+    char first = (char)(s->text[s->tokens[i].start] | 0x20);
+    for (int k = 0; k < n; k++)
+        if (words[k][0] == first && token_word_is(s, i, words[k]))
+            return k;
+    return -1;
+}
+
 /* YYYY-MM-DD (or YYYYMMDD) to YYYYMMDD; 0 when s is NULL or malformed. */
 int code_parse_date(const char *s);
+
+/* Writes YYYY-MM-DD, YYYY-MM (d 0) or YYYY (m 0), as printf's "%04d-%02d-%02d" would
+ * (dates.c). */
+void date_format(char out[11], int y, int m, int d);
 
 /* Finds a date expression in tokens [from, to) of s and resolves it against doc_date
  * (YYYYMMDD): writes YYYY-MM-DD, YYYY-MM or YYYY into out and returns the token where it

@@ -27,10 +27,10 @@ static long number_value(const sentence *s, int i)
 
 int counts_find(const jirga_dict *d, const sentence *s, jirga_count *out, int max)
 {
-    int n = 0;
-    for (int i = 0; i < (int)s->ntokens && n < max; i++) {
+    int n = 0, ntokens = (int)s->ntokens;
+    for (int i = 0; i < ntokens && n < max; i++) {
         if (!(s->tokens[i].shape & T_NUM))
-            continue;
+            continue; /* most tokens: the loop stays this short */
         long v = number_value(s, i);
         if (v <= 0)
             continue;

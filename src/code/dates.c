@@ -43,12 +43,14 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 
 static int month_at(const sentence *s, int i)
 {
-    for (int m = 0; m < 12; m++) {
-        if (token_word_is(s, i, months[m]))
-            return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
-        if (token_word_is(s, i, month_abbr[m]) && (s->tokens[i].shape & T_CAP) && m != 4)
-            return m + 1;
-    }
+    /* A token is at most one month and one abbreviation, both only for "may", whose
+     * month is tried first */
+    int m = token_word_among(s, i, months, 12);
+    if (m >= 0)
+        return m == 4 && !(s->tokens[i].shape & T_CAP) ? 0 : m + 1; /* "may" the modal */
+    m = token_word_among(s, i, month_abbr, 12);
+    if (m >= 0 && (s->tokens[i].shape & T_CAP) && m != 4)
+        return m + 1;
     if (token_word_is(s, i, "sept") && (s->tokens[i].shape & T_CAP))
         return 9;
     return 0;
@@ -72,8 +74,8 @@ static int number_at(const sentence *s, int i, int lo, int hi)
 }
 
 /* YYYY-MM-DD, YYYY-MM (d 0) or YYYY (m 0) without printf: events of every clause
- * with a date write one. */
-static void put_date(char out[11], int y, int m, int d)
+ * with a date write one, and every document its own. */
+void date_format(char out[11], int y, int m, int d)
 {
     if (y < 0 || y > 9999) {
         snprintf(out, 11, m ? (d ? "%04d-%02d-%02d" : "%04d-%02d") : "%04d", y, m, d);
@@ -94,7 +96,7 @@ static void put_day(char out[11], long days)
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    put_date(out, y % 10000, m, d);
+    date_format(out, y % 10000, m, d);
 }
 
 /* Finds a date expression in tokens [from, to) and resolves it against doc_date
@@ -104,11 +106,16 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
 {
     if (!doc_date)
         return -1;
+    /* "May" is a month too: modals are read as well as words of time and numbers */
+    int i = from;
+    while (i < to && !(s->tokens[i].flags & (W_TIME | W_MODAL)) && !(s->tokens[i].shape & T_NUM))
+        i++; /* most clauses name no time: the article's day is then not needed */
+    if (i >= to)
+        return -1;
     int ay = doc_date / 10000, am = doc_date / 100 % 100, ad = doc_date % 100;
     long today = days_from_civil(ay, am, ad);
-    for (int i = from; i < to; i++) {
-        if (!(s->tokens[i].flags & W_TIME) && !(s->tokens[i].shape & T_NUM) &&
-            !(s->tokens[i].flags & W_MODAL)) /* "May" is a month too */
+    for (; i < to; i++) {
+        if (!(s->tokens[i].flags & (W_TIME | W_MODAL)) && !(s->tokens[i].shape & T_NUM))
             continue;
         if (token_word_is(s, i, "yesterday")) {
             put_day(out, today - 1);
@@ -118,15 +125,15 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
             put_day(out, today);
             return i;
         }
-        for (int w = 0; w < 7; w++)
-            if (token_word_is(s, i, weekdays[w]) && (s->tokens[i].shape & T_CAP)) {
-                long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
-                long back = (dow - w + 7) % 7;
-                if (token_word_is(s, i - 1, "last") && back == 0)
-                    back = 7;
-                put_day(out, today - back);
-                return i - (token_word_is(s, i - 1, "last") || token_word_is(s, i - 1, "on"));
-            }
+        int w = token_word_among(s, i, weekdays, 7); /* at most one */
+        if (w >= 0 && (s->tokens[i].shape & T_CAP)) {
+            long dow = ((today + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 = Monday */
+            long back = (dow - w + 7) % 7;
+            if (token_word_is(s, i - 1, "last") && back == 0)
+                back = 7;
+            put_day(out, today - back);
+            return i - (token_word_is(s, i - 1, "last") || token_word_is(s, i - 1, "on"));
+        }
         if ((token_word_is(s, i, "last") || token_word_is(s, i, "this") || token_word_is(s, i, "earlier")) && i + 1 < to) {
             int start = i;
             if (token_word_is(s, i, "earlier") && token_word_is(s, i + 1, "this"))
@@ -142,16 +149,16 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     m = 12;
                     y--;
                 }
-                put_date(out, y, m, 0);
+                date_format(out, y, m, 0);
                 return start;
             }
             if (token_word_is(s, i + 1, "year")) {
-                put_date(out, last ? ay - 1 : ay, 0, 0);
+                date_format(out, last ? ay - 1 : ay, 0, 0);
                 return start;
             }
             int m = month_at(s, i + 1);
             if (m && last) { /* the latest such month before the article's month */
-                put_date(out, m < am ? ay : ay - 1, m, 0);
+                date_format(out, m < am ? ay : ay - 1, m, 0);
                 return start;
             }
             i = start;
@@ -176,15 +183,15 @@ int date_find(const sentence *s, int from, int to, int doc_date, char out[11])
                     year--;
             }
             if (day)
-                put_date(out, year, m, day);
+                date_format(out, year, m, day);
             else
-                put_date(out, year, m, 0);
+                date_format(out, year, m, 0);
             return start;
         }
         if (token_word_is(s, i - 1, "in")) {
             int year = number_at(s, i, 1900, 2200);
             if (year && !(s->tokens[i].end - s->tokens[i].start != 4)) {
-                put_date(out, year, 0, 0);
+                date_format(out, year, 0, 0);
                 return i - 1;
             }
         }

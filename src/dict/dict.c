@@ -113,7 +113,22 @@ static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
     return true;
 }
 
-const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
+/* A code of two to four digits as a number that tells lengths apart ("01", "010" and
+ * "0100" differ): an index into cameo_by_number. -1 for any other string. Reads no byte
+ * past the code's NUL, nor past its fifth byte. */
+static int cameo_number(const char *code)
+{
+    int n = 0, len = 0;
+    for (; code[len]; len++) {
+        if (len == 4 || code[len] < '0' || code[len] > '9')
+            return -1;
+        n = n * 10 + (code[len] - '0');
+    }
+    return len < 2 ? -1 : len == 2 ? n : len == 3 ? 100 + n : 1100 + n;
+}
+enum { CAMEO_NUMBERS = 11100 }; /* 100 of two digits, 1000 of three, 10000 of four */
+
+static const cameo_code *cameo_search(const jirga_dict *d, const char *code)
 {
     size_t lo = 0, hi = d->ncameo;
     while (lo < hi) { /* the table is sorted by code as a string */
@@ -129,9 +144,32 @@ const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
     return NULL;
 }
 
+/* Every event looks its code up: a code of digits is found by its number, with the
+ * entry the binary search finds (index_cameo), other strings by the search. */
+const cameo_code *dict_cameo(const jirga_dict *d, const char *code)
+{
+    int k = d->cameo_by_number ? cameo_number(code) : -1;
+    if (k < 0)
+        return cameo_search(d, code);
+    return d->cameo_by_number[k] ? &d->cameo[d->cameo_by_number[k] - 1] : NULL;
+}
+
 static int cmp_cameo(const void *a, const void *b)
 {
     return strcmp(((const cameo_code *)a)->code, ((const cameo_code *)b)->code);
+}
+
+/* Sorts the table by code, then numbers its codes of digits (dict_cameo). */
+static void index_cameo(jirga_dict *d)
+{
+    if (d->ncameo > 1)
+        qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    d->cameo_by_number = xcalloc(CAMEO_NUMBERS, sizeof *d->cameo_by_number);
+    for (size_t i = 0; i < d->ncameo; i++) {
+        int k = cameo_number(d->cameo[i].code);
+        if (k >= 0) /* of equal codes, the one the search finds, as before the index */
+            d->cameo_by_number[k] = (uint32_t)(cameo_search(d, d->cameo[i].code) - d->cameo) + 1;
+    }
 }
 
 /* ---- Intent table ----------------------------------------------------------------------- */
@@ -272,12 +310,40 @@ const place_entry *dict_place(const jirga_dict *d, const char *folded)
     return NULL;
 }
 
+/* The capitals are sorted by country once found (find_capitals), one per country: a
+ * binary search finds the one the scan of the unsorted list found. */
 const place_entry *dict_capital(const jirga_dict *d, const char *country)
 {
-    for (size_t i = 0; i < d->ncapitals; i++)
-        if (d->capitals[i][0] == country[0] && strcmp(d->capitals[i], country) == 0)
-            return &d->places[d->capital_of[i]];
+    size_t lo = 0, hi = d->ncapitals;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(d->capitals[mid], country);
+        if (c == 0)
+            return &d->places[d->capital_of[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+static bool has_capital(const jirga_dict *d, const char *country)
+{
+    for (size_t i = 0; i < d->ncapitals; i++)
+        if (strcmp(d->capitals[i], country) == 0)
+            return true;
+    return false;
+}
+
+typedef struct capital_row {
+    char country[4];
+    size_t place;
+} capital_row;
+
+static int cmp_capital_row(const void *a, const void *b)
+{
+    return strcmp(((const capital_row *)a)->country, ((const capital_row *)b)->country);
 }
 
 /* A capital is a city the gazetteer knows that the actors name as a government. */
@@ -295,13 +361,26 @@ static void find_capitals(jirga_dict *d)
             sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, p->words[k]));
         const place_entry *pl = dict_place(d, name.data);
         sbuf_free(&name);
-        if (!pl || strncmp(pl->country, code, 3) != 0 || dict_capital(d, pl->country))
+        if (!pl || strncmp(pl->country, code, 3) != 0 || has_capital(d, pl->country))
             continue;
         d->capitals = xrealloc(d->capitals, (d->ncapitals + 1) * sizeof *d->capitals);
         d->capital_of = xrealloc(d->capital_of, (d->ncapitals + 1) * sizeof *d->capital_of);
         memcpy(d->capitals[d->ncapitals], pl->country, 4);
         d->capital_of[d->ncapitals++] = (size_t)(pl - d->places);
     }
+    /* sorted for dict_capital's binary search */
+    capital_row *rows = xmalloc((d->ncapitals + 1) * sizeof *rows);
+    for (size_t i = 0; i < d->ncapitals; i++) {
+        memcpy(rows[i].country, d->capitals[i], sizeof rows[i].country);
+        rows[i].place = d->capital_of[i];
+    }
+    if (d->ncapitals > 1)
+        qsort(rows, d->ncapitals, sizeof *rows, cmp_capital_row);
+    for (size_t i = 0; i < d->ncapitals; i++) {
+        memcpy(d->capitals[i], rows[i].country, sizeof rows[i].country);
+        d->capital_of[i] = rows[i].place;
+    }
+    free(rows);
 }
 
 /* ---- Words and phrases --------------------------------------------------------------- */
@@ -1004,21 +1083,42 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
     }
 }
 
-/* The sets' own filter bits, and for each word the bits of the sets it may start. */
+/* Each word's set bits become one mask per word of the filter they fall in: a content
+ * word starts members of up to dozens of sets, whose bits share fewer filter words.
+ * bits[start[w] .. start[w + 1]] are the bits of word w. */
+static void merge_set_bits(jirga_dict *d, size_t nwords, const uint32_t *start, const uint16_t *bits)
+{
+    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    d->set_masks = xmalloc((start[nwords + 1] + 1) * sizeof *d->set_masks); /* a mask per bit at most */
+    uint32_t n = 0;
+    for (size_t w = 0; w <= nwords; w++) {
+        d->set_start[w] = n;
+        uint64_t merged[16] = {0};
+        for (uint32_t k = start[w]; k < start[w + 1]; k++)
+            merged[bits[k] >> 6] |= 1ULL << (bits[k] & 63);
+        for (uint8_t i = 0; i < 16; i++)
+            if (merged[i])
+                d->set_masks[n++] = (filter_mask){merged[i], i};
+    }
+    d->set_start[nwords + 1] = n;
+}
+
+/* The sets' own filter bits, and for each word the masks of the sets it may start. */
 static void build_set_bits(jirga_dict *d, size_t nwords)
 {
     for (size_t id = 1; id < d->cap_set_of; id++)
         if (d->set_of[id])
             d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
-    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    uint32_t *start = xcalloc(nwords + 2, sizeof *start);
+    uint16_t *bits = NULL;
     int *last = xmalloc((nwords + 1) * sizeof *last); /* the last set counted for a word */
     for (int pass = 0; pass < 2; pass++) {
-        size_t total = pass ? d->set_start[nwords + 1] : 0;
+        size_t total = pass ? start[nwords + 1] : 0;
         uint32_t *fill = NULL;
         if (pass) {
-            d->set_bits = xmalloc((total + 1) * sizeof *d->set_bits);
+            bits = xmalloc((total + 1) * sizeof *bits);
             fill = xmalloc((nwords + 2) * sizeof *fill);
-            memcpy(fill, d->set_start, (nwords + 2) * sizeof *fill);
+            memcpy(fill, start, (nwords + 2) * sizeof *fill);
         }
         for (size_t w = 0; w <= nwords; w++)
             last[w] = -1;
@@ -1029,16 +1129,19 @@ static void build_set_bits(jirga_dict *d, size_t nwords)
                     continue;
                 last[w] = (int)i;
                 if (pass)
-                    d->set_bits[fill[w]++] = d->sets[i].bit;
+                    bits[fill[w]++] = d->sets[i].bit;
                 else
-                    d->set_start[w + 1]++;
+                    start[w + 1]++;
             }
         if (!pass)
             for (size_t w = 1; w < nwords + 2; w++)
-                d->set_start[w] += d->set_start[w - 1];
+                start[w] += start[w - 1];
         free(fill);
     }
     free(last);
+    merge_set_bits(d, nwords, start, bits);
+    free(start);
+    free(bits);
 }
 
 static void build_filters(jirga_dict *d, size_t nwords)
@@ -1066,6 +1169,53 @@ static pattern_needs *pattern_needs_of(const pattern *ps, size_t n)
         for (int k = 0; k < 4; k++)
             needs[i].bit[k] = k < ps[i].nneed ? ps[i].need[k] : NO_FILTER_BIT;
     return needs;
+}
+
+/* Groups the patterns of each verb that has many by the first bit of their filters
+ * (pattern_buckets): a counting sort per verb, which keeps each group in pattern order. */
+static void build_buckets(jirga_dict *d, size_t nwords)
+{
+    d->buckets_of = xcalloc(nwords + 2, sizeof *d->buckets_of);
+    size_t nbuckets = 0, cap_buckets = 0, ngroups = 0, cap_start = 0, cap_members = 0;
+    uint32_t nmembers = 0, *fill = NULL;
+    size_t cap_fill = 0;
+    for (size_t w = 1; w <= d->index_words; w++) {
+        uint32_t first = d->verb_start[w], np = d->verb_start[w + 1] - first;
+        if (np < BUCKETS_MIN_PATTERNS)
+            continue;
+        GROW(d->buckets, cap_buckets, nbuckets + 1);
+        pattern_buckets *b = &d->buckets[nbuckets++];
+        memset(b, 0, sizeof *b);
+        d->buckets_of[w] = (uint32_t)nbuckets;
+        const pattern_needs *needs = d->verb_needs + first;
+        for (uint32_t i = 0; i < np; i++)
+            if (needs[i].bit[0] != NO_FILTER_BIT)
+                b->first_bits[needs[i].bit[0] >> 6] |= 1ULL << (needs[i].bit[0] & 63);
+        uint32_t bits = 0;
+        for (int k = 0; k < 16; k++) {
+            b->before[k] = (uint16_t)bits;
+            bits += dict_popcount(b->first_bits[k]);
+        }
+        b->bucket = (uint32_t)ngroups;
+        b->unfiltered = b->bucket + bits;
+        ngroups += bits + 1;
+        /* bucket_start[g + 1] counts group g, then becomes where group g + 1 starts */
+        GROW(d->bucket_start, cap_start, ngroups + 1);
+        GROW(fill, cap_fill, ngroups + 1);
+        for (size_t g = b->bucket; g <= ngroups; g++)
+            d->bucket_start[g] = 0;
+        for (uint32_t i = 0; i < np; i++)
+            d->bucket_start[(needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered : dict_bucket_of(b, needs[i].bit[0])) + 1]++;
+        d->bucket_start[b->bucket] = nmembers;
+        for (size_t g = b->bucket + 1; g <= ngroups; g++)
+            d->bucket_start[g] += d->bucket_start[g - 1];
+        memcpy(fill + b->bucket, d->bucket_start + b->bucket, (ngroups - b->bucket) * sizeof *fill);
+        nmembers += np;
+        GROW(d->bucket_members, cap_members, nmembers);
+        for (uint32_t i = 0; i < np; i++)
+            d->bucket_members[fill[needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered : dict_bucket_of(b, needs[i].bit[0])]++] = i;
+    }
+    free(fill);
 }
 
 static void build_indexes(loader *ld)
@@ -1108,6 +1258,7 @@ static void build_indexes(loader *ld)
                                    offsetof(pattern, anchor), d->nominal_set_from);
     d->verb_needs = pattern_needs_of(d->patterns, d->npatterns);
     d->nominal_needs = pattern_needs_of(d->nominals, d->nnominals);
+    build_buckets(d, nwords);
     for (size_t i = 0; i < d->npatterns; i++) {
         cameo_code *c = (cameo_code *)dict_cameo(d, d->patterns[i].code);
         if (c)
@@ -1125,10 +1276,12 @@ bool dict_is_organisation(const char *code)
     static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
     if (strlen(code) < 6)
         return false;
-    if (!strncmp(code, "IGO", 3) || !strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3))
+    /* six characters or more, none NUL: a memcmp of three bytes is strncmp's answer,
+     * without a call for each role */
+    if (!memcmp(code, "IGO", 3) || !memcmp(code, "NGO", 3) || !memcmp(code, "IMG", 3))
         return true;
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (!strncmp(code + 3, roles[i], 3))
+        if (!memcmp(code + 3, roles[i], 3))
             return true;
     return false;
 }
@@ -1164,8 +1317,7 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         jirga_dict_free(d);
         return NULL;
     }
-    if (d->ncameo > 1)
-        qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+    index_cameo(d);
     char intent_path[4096];
     snprintf(intent_path, sizeof intent_path, "%s/../intent.tsv", dir);
     if (!load_intents(d, intent_path, err)) {
@@ -1252,8 +1404,7 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
             jirga_dict_free(d);
             return NULL;
         }
-        if (d->ncameo > 1)
-            qsort(d->cameo, d->ncameo, sizeof *d->cameo, cmp_cameo);
+        index_cameo(d);
     }
     d->peer = tab_dict_load(format, &tf, opts ? opts->warn : NULL, opts ? opts->warn_ctx : NULL, err);
     if (!d->peer) {
@@ -1306,12 +1457,16 @@ void jirga_dict_free(jirga_dict *d)
     free(d->phrase_start);
     free(d->phrase_facts);
     free(d->set_start);
-    free(d->set_bits);
+    free(d->set_masks);
     for (size_t i = 0; i < d->npatterns; i++)
         free(d->patterns[i].elems);
     free(d->patterns);
     free(d->verb_start);
     free(d->verb_needs);
+    free(d->buckets);
+    free(d->buckets_of);
+    free(d->bucket_start);
+    free(d->bucket_members);
     free(d->nominal_needs);
     for (size_t i = 0; i < d->nnominals; i++)
         free(d->nominals[i].elems);
@@ -1328,6 +1483,7 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->ncameo; i++)
         free(d->cameo[i].label);
     free(d->cameo);
+    free(d->cameo_by_number);
     free(d->intents);
     for (size_t i = 0; i < d->nplaces; i++) {
         free(d->places[i].name);

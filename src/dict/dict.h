@@ -89,6 +89,12 @@ typedef struct word_filter {
     uint64_t bits[16];
 } word_filter;
 
+/* Bits of one word of a word_filter: bits[word] |= bits adds them all. */
+typedef struct filter_mask {
+    uint64_t bits;
+    uint8_t word; /* < 16 */
+} filter_mask;
+
 static inline uint16_t dict_word_bit(uint32_t w) { return (uint16_t)((w * 0x9E3779B1u) >> 22); }
 static inline void word_filter_add(word_filter *f, uint32_t w)
 {
@@ -100,13 +106,30 @@ static inline bool word_filter_has(const word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     return (f->bits[b >> 6] >> (b & 63)) & 1;
 }
-static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
+/* Does the filter have the pattern's bits n->bit[first] and after? */
+static inline bool word_filter_passes_from(const word_filter *f, const pattern_needs *n, int first)
 {
-    for (int i = 0; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
+    for (int i = first; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
         if (!(f->bits[n->bit[i] >> 6] & (1ULL << (n->bit[i] & 63))))
             return false;
     return true;
 }
+static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
+{
+    return word_filter_passes_from(f, n, 0);
+}
+
+/* The patterns of a verb that has many, grouped by the first bit of their filters (the
+ * rarest word, dict.c): a clause reads only the groups whose bit its filter has, where it
+ * would test each of a frequent verb's hundreds of filters (code_verb_clause). */
+enum { BUCKETS_MIN_PATTERNS = 32 }; /* fewer patterns are tested one by one */
+typedef struct pattern_buckets {
+    uint64_t first_bits[16]; /* the first filter bits of the verb's patterns, as in a word_filter */
+    uint16_t before[16];     /* the bits first_bits has in its words before word i */
+    uint32_t bucket;         /* bucket_start index of the group of the lowest bit; the groups
+                                follow in bit order */
+    uint32_t unfiltered;     /* bucket_start index of the patterns with no filter words */
+} pattern_buckets;
 
 typedef struct word_set {
     char *name;
@@ -154,10 +177,10 @@ struct jirga_dict {
     size_t nphrases, cap_phrases;
     uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
     uint32_t *phrase_facts; /* by word id: what phrases tell of it (FACTS_*) */
-    /* By word id, set_start[w]..set_start[w+1] in set_bits: the filter bits of the sets
+    /* By word id, set_start[w]..set_start[w+1] in set_masks: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
-    uint16_t *set_bits;
+    filter_mask *set_masks;
     uint32_t index_words;   /* the word ids the indexes cover: 1 .. index_words */
 
     /* Verb patterns sorted by verb lemma, most elements first; same scheme. */
@@ -165,6 +188,10 @@ struct jirga_dict {
     size_t npatterns, cap_patterns;
     uint32_t *verb_start;
     pattern_needs *verb_needs; /* verb_needs[i] is the filter of patterns[i] */
+    pattern_buckets *buckets;  /* for the verbs with BUCKETS_MIN_PATTERNS patterns or more */
+    uint32_t *buckets_of;      /* by word id: its index in buckets + 1, 0 for none */
+    uint32_t *bucket_start;    /* group g: bucket_members[bucket_start[g] .. bucket_start[g + 1]] */
+    uint32_t *bucket_members;  /* indexes among the verb's patterns, ascending in each group */
     /* Nominal patterns, sorted by anchor word (anchor_set ones kept at the end). */
     pattern *nominals;
     size_t nnominals, cap_nominals;
@@ -179,6 +206,7 @@ struct jirga_dict {
 
     cameo_code *cameo;
     size_t ncameo;
+    uint32_t *cameo_by_number; /* a code of digits' number (dict.c) -> its cameo index + 1, 0 for none */
     intent_rule *intents;
     size_t nintents;
     place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
@@ -230,15 +258,15 @@ static inline uint32_t dict_phrase_facts(const jirga_dict *d, word_id w)
 }
 /* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
 static inline int dict_phrase_kinds(const jirga_dict *d, word_id w) { return (int)(dict_phrase_facts(d, w) & 0xff); }
-/* The filter bits of the sets that have a member starting with w. */
-static inline const uint16_t *dict_set_bits(const jirga_dict *d, word_id w, size_t *count)
+/* The filter bits of the sets that have a member starting with w, as masks. */
+static inline const filter_mask *dict_set_masks(const jirga_dict *d, word_id w, size_t *count)
 {
     if (!w || w > d->index_words || !d->set_start) {
         *count = 0;
         return NULL;
     }
     *count = d->set_start[w + 1] - d->set_start[w];
-    return d->set_bits + d->set_start[w];
+    return d->set_masks + d->set_start[w];
 }
 /* Verb patterns whose verb is w. */
 static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, size_t *count)
@@ -249,6 +277,30 @@ static inline const pattern *dict_verb_patterns(const jirga_dict *d, word_id w, 
     }
     *count = d->verb_start[w + 1] - d->verb_start[w];
     return d->patterns + d->verb_start[w];
+}
+/* The groups of the patterns of verb w (BUCKETS_MIN_PATTERNS or more), or NULL. */
+static inline const pattern_buckets *dict_verb_buckets(const jirga_dict *d, word_id w)
+{
+    if (!w || w > d->index_words || !d->buckets_of || !d->buckets_of[w])
+        return NULL;
+    return &d->buckets[d->buckets_of[w] - 1];
+}
+/* The set bits of x, counted in registers: without -mpopcnt the compiler's builtin is a
+ * library call, once per group a clause visits. */
+static inline uint32_t dict_popcount(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The group (bucket_start index) of the patterns whose first filter bit is bit, a bit
+ * that b->first_bits has. */
+static inline uint32_t dict_bucket_of(const pattern_buckets *b, uint16_t bit)
+{
+    uint64_t below = b->first_bits[bit >> 6] & ((1ULL << (bit & 63)) - 1);
+    return b->bucket + b->before[bit >> 6] + dict_popcount(below);
 }
 /* Nominal patterns anchored on word w. */
 static inline const pattern *dict_nominal_patterns(const jirga_dict *d, word_id w, size_t *count)
