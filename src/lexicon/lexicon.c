@@ -542,78 +542,92 @@ static const form_info *cache_fill(const lexicon *lex, cache_slot *set, const ui
     return &set[0].info;
 }
 
-/* The cached description of a token of at most 8 bytes, most of them: its key is one
- * word, held in a register until a miss. */
-static inline const form_info *cached_short_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
-                                                 size_t before, size_t after, bool punct)
+/* The cache key of the token s[0..n) (0 < n < CACHE_KEY; before and after as for
+ * last_key_word), lowered when the token is ASCII; returns the key's hash, which picks
+ * its pair of slots. */
+static inline uint64_t form_key(const char *s, size_t n, size_t before, size_t after, uint64_t key[KEY_WORDS],
+                                bool *ascii)
 {
-    uint64_t x = last_key_word(s, n, 0, before, after);
-    bool ascii = !(x & KEY_ASCII_MASK);
-    if (ascii)
-        x = lower_ascii8(x);
-    cache_slot *set = &cache->slots[cache_set(x * key_mul[0])];
-    /* Equal lengths leave the other words zero in both keys. */
-    for (int way = 0; way < 2; way++)
-        if (set[way].len == n && set[way].punct == punct && set[way].key[0] == x)
-            return &set[way].info;
-    const uint64_t key[KEY_WORDS] = {x};
-    return cache_fill(lex, set, key, ascii, s, n, punct);
-}
-
-/* The cached description of the token s[0..n) (0 < n < CACHE_KEY; before and after
- * as for last_key_word); NULL when the token cannot be folded. */
-static inline const form_info *cached_form(const lexicon *lex, lex_cache *cache, const char *s, size_t n,
-                                           size_t before, size_t after, bool punct)
-{
-    if (n <= 8)
-        return cached_short_form(lex, cache, s, n, before, after, punct);
-    uint64_t key[KEY_WORDS] = {0};
+    key[1] = key[2] = key[3] = 0;
+    if (n <= 8) { /* most tokens: one word, in a register */
+        uint64_t x = last_key_word(s, n, 0, before, after);
+        *ascii = !(x & KEY_ASCII_MASK);
+        key[0] = *ascii ? lower_ascii8(x) : x;
+        return key[0] * key_mul[0];
+    }
     size_t words = (n + 7) / 8, last = 8 * (words - 1);
     for (size_t k = 0; k + 1 < words; k++)
         memcpy(&key[k], s + 8 * k, 8); /* inside the token */
     key[words - 1] = last_key_word(s, n, last, before, after);
-    bool ascii = !((key[0] | key[1] | key[2] | key[3]) & KEY_ASCII_MASK);
+    *ascii = !((key[0] | key[1] | key[2] | key[3]) & KEY_ASCII_MASK);
     uint64_t h = 0;
     for (size_t k = 0; k < words; k++) {
-        if (ascii)
+        if (*ascii)
             key[k] = lower_ascii8(key[k]);
         h ^= key[k] * key_mul[k];
     }
-    cache_slot *set = &cache->slots[cache_set(h)];
+    return h;
+}
+
+/* The cached description of the token s[0..n) whose key form_key gave; NULL when the
+ * token cannot be folded. */
+static inline const form_info *cached_form(const lexicon *lex, cache_slot *set, const uint64_t key[KEY_WORDS],
+                                           bool ascii, const char *s, size_t n, bool punct)
+{
     for (int way = 0; way < 2; way++) {
         const cache_slot *slot = &set[way];
-        bool hit = slot->len == n && slot->punct == punct;
-        /* Equal lengths leave the words past `words` zero in both keys. */
-        for (size_t k = 0; k < words && hit; k++)
-            hit = slot->key[k] == key[k];
-        if (hit)
+        /* Equal lengths leave the words past the token's zero in both keys. */
+        if (slot->len == n && slot->punct == punct && slot->key[0] == key[0] && slot->key[1] == key[1] &&
+            slot->key[2] == key[2] && slot->key[3] == key[3])
             return &slot->info;
     }
     return cache_fill(lex, set, key, ascii, s, n, punct);
 }
 
+/* Tokens are described in batches of LOOKAHEAD: the cache slots of a batch are asked
+ * for (prefetched) before the first is read, so their misses overlap. The cache is
+ * larger than a core's second-level cache, and a miss there is most of a token's cost. */
+enum { LOOKAHEAD = 16 };
+
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n)
 {
     size_t end = n ? tokens[n - 1].end : 0; /* tokens are in order: nothing is read past this */
-    for (size_t i = 0; i < n; i++) {
-        token *t = &tokens[i];
-        size_t len = t->end - t->start;
-        bool punct = (t->shape & T_PUNCT) != 0;
-        form_info own;
-        const form_info *info = &own;
-        if (cache && len > 0 && len < CACHE_KEY)
-            info = cached_form(lex, cache, sentence + t->start, len, t->start, end - t->end, punct);
-        else if (!describe_text(lex, sentence + t->start, len, punct, &own))
-            info = NULL;
-        if (!info) {
-            t->word = 0;
-            t->nlemmas = 0;
-            t->flags = 0;
-            continue;
+    uint64_t keys[LOOKAHEAD][KEY_WORDS];
+    cache_slot *sets[LOOKAHEAD];
+    bool ascii[LOOKAHEAD];
+    for (size_t from = 0; from < n; from += LOOKAHEAD) {
+        size_t to = n - from < LOOKAHEAD ? n : from + LOOKAHEAD;
+        for (size_t i = from; i < to; i++) {
+            const token *t = &tokens[i];
+            size_t len = t->end - t->start;
+            sets[i - from] = NULL;
+            if (!cache || len == 0 || len >= CACHE_KEY)
+                continue;
+            uint64_t h = form_key(sentence + t->start, len, t->start, end - t->end, keys[i - from], &ascii[i - from]);
+            sets[i - from] = &cache->slots[cache_set(h)];
+            __builtin_prefetch(sets[i - from]);
         }
-        t->word = info->word;
-        t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
-        t->nlemmas = info->nlemmas;
-        memcpy(t->lemmas, info->lemmas, sizeof t->lemmas);
+        for (size_t i = from; i < to; i++) {
+            token *t = &tokens[i];
+            size_t len = t->end - t->start;
+            bool punct = (t->shape & T_PUNCT) != 0;
+            form_info own;
+            const form_info *info = &own;
+            if (sets[i - from])
+                info = cached_form(lex, sets[i - from], keys[i - from], ascii[i - from], sentence + t->start, len,
+                                   punct);
+            else if (!describe_text(lex, sentence + t->start, len, punct, &own))
+                info = NULL;
+            if (!info) {
+                t->word = 0;
+                t->nlemmas = 0;
+                t->flags = 0;
+                continue;
+            }
+            t->word = info->word;
+            t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
+            t->nlemmas = info->nlemmas;
+            memcpy(t->lemmas, info->lemmas, sizeof t->lemmas);
+        }
     }
 }
