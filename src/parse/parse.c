@@ -946,12 +946,22 @@ static bool is_main_verb(const sentence *s, int i)
            invariant_past(s, i);
 }
 
+/* The first token from i on that is a verb, or be, have or do: only those can be a main
+ * verb, and most tokens are none (a short loop of its own, apart from the verb walk). */
+static int next_verb_form(const sentence *s, int i)
+{
+    const token *t = s->tokens;
+    int n = (int)s->ntokens;
+    while (i < n && !(t[i].flags & (W_VERB | W_BE | W_HAVE | W_DO)))
+        i++;
+    return i;
+}
+
 static void build_verb_groups(sentence *s)
 {
     s->nvgs = 0;
-    for (int i = 0; i < (int)s->ntokens; i++) {
-        /* only a verb, or be, have and do, can be one: most tokens are neither */
-        if (!(s->tokens[i].flags & (W_VERB | W_BE | W_HAVE | W_DO)) || !is_main_verb(s, i))
+    for (int i = next_verb_form(s, 0); i < (int)s->ntokens; i = next_verb_form(s, i + 1)) {
+        if (!is_main_verb(s, i))
             continue;
         verb_group vg = {.start = i, .end = i + 1, .verb = i, .neg_token = -1, .modal_token = -1};
         bool be_before = false;
@@ -1273,17 +1283,31 @@ static void build_clauses(sentence *s)
 /* Sets each token's phrase_kinds: the kinds of the phrases that can start there, which are
  * those of one word and those of more whose second word the next token can be (most
  * phrases that start with a token fail on the next word: parse_phrase_at then skips the
- * lookup); and STARTS_SET_MEMBER as the dictionary gives it. */
-static void mark_phrase_kinds(const jirga_dict *d, sentence *s)
+ * lookup); and STARTS_SET_MEMBER as the dictionary gives it. Returns the kinds of all
+ * tokens together: a sentence no discard can start in needs no search for one. */
+static int mark_phrase_kinds(const jirga_dict *d, sentence *s)
 {
-    uint32_t next = 0; /* the facts of token i + 1 */
+    const uint32_t *facts_of = d->phrase_facts;
+    if (!facts_of) { /* a dictionary without phrases */
+        for (size_t i = 0; i < s->ntokens; i++)
+            s->tokens[i].phrase_kinds = 0;
+        return 0;
+    }
+    word_id last = d->index_words; /* word ids beyond the index start no phrase */
+    uint32_t next = 0;              /* the facts of token i + 1 */
+    int all = 0;
     for (size_t i = s->ntokens; i-- > 0;) {
         token *t = &s->tokens[i];
-        uint32_t facts = token_facts(d, t);
+        /* word 0 (unknown) starts no phrase: facts_of[0] is 0 */
+        uint32_t facts = t->word <= last ? facts_of[t->word] : 0;
+        for (int k = 0; k < t->nlemmas; k++)
+            facts |= t->lemmas[k] <= last ? facts_of[t->lemmas[k]] : 0;
         uint32_t alone = (facts >> FACTS_ALONE) & 0xff, follow = (next >> FACTS_SECOND) & 0xff;
         t->phrase_kinds = (uint8_t)(facts & (STARTS_SET_MEMBER | alone | follow));
+        all |= t->phrase_kinds;
         next = facts;
     }
+    return all;
 }
 
 /* ---- Discards ----------------------------------------------------------------------- */
@@ -1330,6 +1354,20 @@ static int mark_headline_case(sentence *s)
     return changed;
 }
 
+/* The first token from i on that may start a mention: one that starts a phrase of the
+ * kinds of a mention, a capitalised word (a learned name), a pronoun (an antecedent), or a
+ * word of four bytes ("they", for two actors). The mention walk skips the others, most of
+ * a sentence, in this short loop. */
+static int next_mention_start(const sentence *s, int i)
+{
+    const token *t = s->tokens;
+    int n = (int)s->ntokens;
+    while (i < n && !(t[i].phrase_kinds & ((1 << PHRASE_ACTOR) | (1 << PHRASE_AGENT) | (1 << PHRASE_REFER))) &&
+           !(t[i].shape & T_CAP) && !(t[i].flags & W_PRON) && t[i].end - t[i].start != 4)
+        i++;
+    return i;
+}
+
 void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t len, int date,
                     const doc_context *ctx)
 {
@@ -1339,8 +1377,8 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->date = date;
     s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
     lex_annotate(d->lex, s->cache, text, s->tokens, s->ntokens);
-    mark_phrase_kinds(d, s);
-    s->discard = find_discard(d, s);
+    int kinds = mark_phrase_kinds(d, s);
+    s->discard = kinds & (1 << PHRASE_DISCARD) ? find_discard(d, s) : -1;
     s->headline_case = mark_headline_case(s);
 
     mention ms_small[64];
@@ -1349,6 +1387,9 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     int nm = 0;
     bool heap = false;
     for (int i = 0; i < (int)s->ntokens;) {
+        i = next_mention_start(s, i);
+        if (i >= (int)s->ntokens)
+            break;
         const phrase *ref = s->ctx ? parse_phrase_at(d, s, i, 1 << PHRASE_REFER) : NULL;
         if (ref && (nm + 2 <= (int)cap) && add_reference(d, s, ms, &nm, i, ref)) {
             i += ref->nwords;
