@@ -16,6 +16,31 @@
 
 static uint32_t t_flags(const sentence *s, int i) { return s->tokens[i].flags; }
 
+/* dict_code_on, inline for the usual entry: one code without dates, which applies on
+ * every date (dict_code_on returns it after finding no dated code). */
+static inline const char *code_on(const dict_entry *e, int date)
+{
+    if (e->ncodes == 1 && !e->codes[0].from && !e->codes[0].until)
+        return e->codes[0].code;
+    return dict_code_on(e, date);
+}
+
+/* str_copy into a code buffer of 24 bytes, inline: a code is short, and a unit copies two
+ * or three. A source of 23 bytes or more is cut as str_copy cuts it. */
+static inline void code_copy(char dst[24], const char *src)
+{
+    for (int k = 0; k < 23; k++) /* src[k] is read only after src[k - 1] was no NUL */
+        if (!(dst[k] = src[k]))
+            return;
+    str_copy(dst, 24, src);
+}
+
+/* Is code exactly "GOV"? (strcmp, without the call) */
+static inline bool code_is_gov(const char *code)
+{
+    return code[0] == 'G' && code[1] == 'O' && code[2] == 'V' && code[3] == 0;
+}
+
 /* ---- 1. Mentions -------------------------------------------------------------------- */
 
 typedef struct mention {
@@ -155,7 +180,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
             return NULL; /* "it is", "it was clear": no actor */
         for (int k = nm; k-- > 0;)
             if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
-                *code = dict_code_on(ms[k].entry, s->date);
+                *code = code_on(ms[k].entry, s->date);
                 return ms[k].entry;
             }
         (void)d;
@@ -170,7 +195,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
          * the latest person of this sentence first */
         for (int k = nm; k-- > 0;)
             if (ms[k].is_actor && !ms[k].pronoun && ms[k].entry->person) {
-                *code = dict_code_on(ms[k].entry, s->date);
+                *code = code_on(ms[k].entry, s->date);
                 return ms[k].entry;
             }
     }
@@ -183,7 +208,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
         /* "accusing them of meddling", "ordered them out": the latest actor of the sentence */
         for (int k = nm; k-- > 0;)
             if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
-                *code = dict_code_on(ms[k].entry, s->date);
+                *code = code_on(ms[k].entry, s->date);
                 return ms[k].entry;
             }
     }
@@ -195,7 +220,7 @@ static const dict_entry *pronoun_at(const jirga_dict *d, const sentence *s, int 
             v--;
         for (int k = v >= 0 && (s->tokens[v].flags & W_SPEECH) ? nm : 0; k-- > 0;)
             if (ms[k].is_actor && !ms[k].pronoun && !ms[k].entry->person) {
-                *code = dict_code_on(ms[k].entry, s->date);
+                *code = code_on(ms[k].entry, s->date);
                 return ms[k].entry;
             }
         if (ctx->group) {
@@ -240,11 +265,11 @@ static void combine(char out[24], const char *actor, const char *role);
 /* The code of actor mention k with the role word right after it ("US officials"). */
 static void pair_code(const sentence *s, const mention *ms, int nm, int k, char out[24])
 {
-    const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+    const char *code = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
     if (k + 1 < nm && !ms[k + 1].is_actor && ms[k + 1].start == ms[k].end)
-        combine(out, code, dict_code_on(ms[k + 1].entry, s->date));
+        combine(out, code, code_on(ms[k + 1].entry, s->date));
     else
-        str_copy(out, 24, code);
+        code_copy(out, code);
 }
 
 /* "the group", "the country", "the two sides" (refer entries): mentions of the actors
@@ -261,7 +286,7 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
     case REFER_GROUP:
         for (int k = *nm; !ctx->org && k-- > 0;) {
             /* "a move the agency condemned": an organisation named earlier in the sentence */
-            const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+            const char *code = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
             if (ms[k].is_actor && dict_is_organisation(code)) {
                 ms[(*nm)++] = (mention){i, end, true, ms[k].entry, true, code};
                 return true;
@@ -283,7 +308,7 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
         for (int k = *nm; !ctx->country && k-- > 0;) {
             /* "Iranian protesters demanded that the country's rulers": a country named
              * earlier in the sentence, before any the document named */
-            const char *code = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+            const char *code = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
             if (possessive && k == first)
                 break;
             if (ms[k].is_actor && !ms[k].entry->person && strlen(code) == 3 && strcmp(code, "IGO") != 0 &&
@@ -309,17 +334,17 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
         for (int k = subject ? *nm : 0; b < 0 && k-- > 0;) {
             if (!ms[k].is_actor || ms[k].pronoun)
                 continue;
-            const char *code = dict_code_on(ms[k].entry, s->date);
+            const char *code = code_on(ms[k].entry, s->date);
             if (strlen(code) < 3)
                 continue;
             if (a < 0)
                 a = k;
-            else if (strncmp(code, dict_code_on(ms[a].entry, s->date), 3) != 0 ||
-                     (!strncmp(code, "IGO", 3) && strcmp(code, dict_code_on(ms[a].entry, s->date)) != 0))
+            else if (strncmp(code, code_on(ms[a].entry, s->date), 3) != 0 ||
+                     (!strncmp(code, "IGO", 3) && strcmp(code, code_on(ms[a].entry, s->date)) != 0))
                 b = k;
         }
         if (b >= 0) {
-            const char *cb = dict_code_on(ms[b].entry, s->date), *ca = dict_code_on(ms[a].entry, s->date);
+            const char *cb = code_on(ms[b].entry, s->date), *ca = code_on(ms[a].entry, s->date);
             ms[(*nm)++] = (mention){i, end, true, ms[b].entry, true, cb};
             ms[(*nm)++] = (mention){i, end, true, ms[a].entry, true, ca};
             return true;
@@ -366,7 +391,7 @@ static void combine(char out[24], const char *actor, const char *role)
         memcpy(out + 3, role, r);
         out[3 + r] = 0;
     } else {
-        str_copy(out, 24, actor);
+        code_copy(out, actor);
     }
 }
 
@@ -395,7 +420,7 @@ static void add_unit(sentence *s, int start, int end, const char *code, const di
     memset(u, 0, sizeof *u);
     u->start = start;
     u->end = end;
-    str_copy(u->code, sizeof u->code, code);
+    code_copy(u->code, code);
     u->actor = actor;
     u->agent = agent;
 }
@@ -403,7 +428,7 @@ static void add_unit(sentence *s, int start, int end, const char *code, const di
 static const char *entry_code(const jirga_dict *d, const mention *m, int date)
 {
     (void)d;
-    return dict_code_on(m->entry, date);
+    return code_on(m->entry, date);
 }
 
 static const dict_entry *mention_entry(const jirga_dict *d, const mention *m)
@@ -458,7 +483,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
         const dict_entry *actor = is_actor ? mention_entry(d, m) : NULL;
         const dict_entry *agent = is_actor ? NULL : mention_entry(d, m);
         char combined[24];
-        str_copy(combined, sizeof combined, code);
+        code_copy(combined, code);
         if (i + 1 < nm) {
             const mention *n = &ms[i + 1];
             bool next_actor = n->is_actor;
@@ -482,23 +507,23 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                     i++;
                 }
             } else if (is_actor && next_actor && gap == n->start && strlen(code) == 3 &&
-                       strncmp(dict_code_on(n->entry, s->date), code, 3) == 0) {
+                       strncmp(code_on(n->entry, s->date), code, 3) == 0) {
                 /* "Iranian Revolutionary Guards": a country before one of its own actors */
-                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
+                code_copy(combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
             } else if (is_actor && next_actor && possessive && gap == n->start) {
                 /* "Russia's Wagner Group": the possessed names the actor */
-                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
+                code_copy(combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
             } else if (!is_actor && !next_actor && gap == n->start && !possessive) {
                 /* "opposition negotiators", "government troops", "army spokesman": the
                  * first role unless it is the generic GOV */
-                if (strcmp(code, "GOV") == 0)
-                    str_copy(combined, sizeof combined, entry_code(d, n, s->date));
+                if (code_is_gov(code))
+                    code_copy(combined, entry_code(d, n, s->date));
                 end = n->end;
                 i++;
             } else if (!is_actor && !next_actor && i + 2 < nm && ms[i + 2].is_actor && ms[i + 2].entry->person &&
@@ -538,14 +563,14 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             if (k != n->start || !n->is_actor || (k == end && !agent))
                 break;
             if (k == end && agent && actor) { /* the named holder of the title is more precise */
-                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
+                code_copy(combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
                 end = n->end;
                 i++;
                 continue;
             }
             if (!actor) { /* the named person is more precise than a lone agent */
-                str_copy(combined, sizeof combined, entry_code(d, n, s->date));
+                code_copy(combined, entry_code(d, n, s->date));
                 actor = mention_entry(d, n);
             }
             end = n->end;
@@ -559,7 +584,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             if (actor->person)
                 snprintf(owner, sizeof owner, "%.3s", combined);
             else
-                str_copy(owner, sizeof owner, combined);
+                code_copy(owner, combined);
             agent = mention_entry(d, &ms[i + 1]);
             combine(combined, owner, entry_code(d, &ms[i + 1], s->date));
             end = ms[++i].end;
@@ -568,7 +593,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             /* "Scholz said his government would": the latest person's country */
             for (int k = i; k-- > 0;)
                 if (ms[k].is_actor && ms[k].entry->person) {
-                    const char *owner = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+                    const char *owner = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
                     char country[4];
                     snprintf(country, sizeof country, "%.3s", owner);
                     if (strlen(country) == 3)
@@ -580,7 +605,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             /* "Russia pulled back its troops": the owner is the latest country or group */
             for (int k = i; k-- > 0;)
                 if (ms[k].is_actor && !ms[k].entry->person) {
-                    const char *owner = ms[k].pronoun ? ms[k].code : dict_code_on(ms[k].entry, s->date);
+                    const char *owner = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
                     combine(combined, owner, code);
                     actor = ms[k].entry;
                     break;
@@ -616,7 +641,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             }
         }
         size_t clen = strlen(combined);
-        if (agent && strcmp(dict_code_on(agent, s->date), "GOV") == 0 && out_of_office(s, start, end) &&
+        if (agent && code_is_gov(code_on(agent, s->date)) && out_of_office(s, start, end) &&
             (clen == 3 || (clen == 6 && strcmp(combined + 3, "GOV") == 0) || (clen == 6 && actor && actor->person)) &&
             strncmp(combined, "IGO", 3) != 0 && strncmp(combined, "NGO", 3) != 0)
             /* an official out of office is an elite, ELI (coding guide, sections 2 and 3):
@@ -632,7 +657,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                 if (s->units[k].actor == actor && !s->units[k].pronoun) {
                     /* "convicted former Prime Minister Imran Khan and sentenced him": the
                      * person as this sentence has coded him (ELI), not his dictionary code */
-                    str_copy(u->code, sizeof u->code, s->units[k].code);
+                    code_copy(u->code, s->units[k].code);
                     break;
                 }
         u->person = name_start >= 0 || (actor && actor->person) ||
