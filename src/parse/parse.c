@@ -1279,7 +1279,8 @@ static void build_clauses(sentence *s)
         c.right = right;
         c.subject = choose_subject(s, &c, vg, left, prev_end, v);
         for (int k = left; k < vg->start; k++)
-            if (token_word_is(s, k, "neither") || token_word_is(s, k, "nobody")) { /* "Neither Armenia nor Azerbaijan has" */
+            if (s->tokens[k].end - s->tokens[k].start >= 6 && /* the length of both, first */
+                (token_word_is(s, k, "neither") || token_word_is(s, k, "nobody"))) { /* "Neither Armenia nor Azerbaijan has" */
                 s->vgs[v].negated = true;
                 s->vgs[v].neg_token = k;
             }
@@ -1321,8 +1322,9 @@ static int mark_phrase_kinds(const jirga_dict *d, sentence *s)
     word_id last = d->index_words; /* word ids beyond the index start no phrase */
     uint32_t next = 0;              /* the facts of token i + 1 */
     int all = 0;
+    token *tokens = s->tokens; /* in a local: the byte stores below could alias s->tokens */
     for (size_t i = s->ntokens; i-- > 0;) {
-        token *t = &s->tokens[i];
+        token *t = &tokens[i];
         /* word 0 (unknown) starts no phrase: facts_of[0] is 0 */
         uint32_t facts = t->word <= last ? facts_of[t->word] : 0;
         for (int k = 0; k < t->nlemmas; k++)
@@ -1421,7 +1423,7 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
             continue;
         }
         int pa, pb;
-        if (s->ctx && token_word_is(s, i, "they") && nm >= 2 && (size_t)nm + 2 <= cap && joined_pair(s, ms, nm, &pa, &pb)) {
+        if (s->ctx && nm >= 2 && (size_t)nm + 2 <= cap && token_word_is(s, i, "they") && joined_pair(s, ms, nm, &pa, &pb)) {
             /* "between the Taliban and US officials, where they discussed": both */
             char *codes = s->pair_codes[0], *codes2 = s->pair_codes[1];
             pair_code(s, ms, nm, pa, codes);
