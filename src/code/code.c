@@ -1289,7 +1289,14 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         const pattern *ps = dict_verb_patterns(c->d, keys[k], &np);
         if (!np)
             continue;
-        pick_verb_patterns(c->d, keys[k], c->d->verb_needs + (ps - c->d->patterns), np, &have, c->picked);
+        const pattern_needs *needs = c->d->verb_needs + (ps - c->d->patterns);
+        pick_verb_patterns(c->d, keys[k], needs, np, &have, c->picked);
+        for (size_t w = 0; w < (np + 63) / 64; w++) /* asked for at once: their misses overlap */
+            for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
+                size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+                __builtin_prefetch(&ps[i]);
+                __builtin_prefetch(needs[i].elems);
+            }
         for (size_t w = 0; w < (np + 63) / 64; w++)
             for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
                 const pattern *p = &ps[w * 64 + (size_t)__builtin_ctzll(bits)]; /* in pattern order */

@@ -1164,10 +1164,12 @@ static void build_filters(jirga_dict *d, size_t nwords)
 
 static pattern_needs *pattern_needs_of(const pattern *ps, size_t n)
 {
-    pattern_needs *needs = xmalloc((n + 1) * sizeof *needs);
-    for (size_t i = 0; i < n; i++)
+    pattern_needs *needs = xcalloc(n + 1, sizeof *needs);
+    for (size_t i = 0; i < n; i++) {
         for (int k = 0; k < 4; k++)
             needs[i].bit[k] = k < ps[i].nneed ? ps[i].need[k] : NO_FILTER_BIT;
+        needs[i].elems = ps[i].elems;
+    }
     return needs;
 }
 

@@ -76,10 +76,14 @@ typedef struct pattern {
 
 /* A pattern's filter bits (NO_FILTER_BIT where unused), kept apart from the patterns in an
  * array of their own: a clause tests the patterns of a frequent verb one after another,
- * and eight bytes each stay in cache where the whole patterns would not. */
+ * and sixteen bytes each stay in cache where the whole patterns would not. The pattern's
+ * elements are named here too, so that a clause can ask for the pattern and its elements
+ * at once (prefetch) for the patterns that pass, instead of waiting for one miss and then
+ * the other. */
 enum { NO_FILTER_BIT = 0xFFFF };
 typedef struct pattern_needs {
     uint16_t bit[4];
+    const pattern_elem *elems; /* the pattern's own elems */
 } pattern_needs;
 
 /* A clause's word filter: 1024 bits, one per hashed word id. A pattern is tried only
