@@ -1,6 +1,7 @@
 /* main.c — the jirga command: dispatches to one file per command. */
 #include "cli.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    /* Documents are read and coded in batches (src/cli/batch.c), whose memory is freed and
+     * taken again for every batch. By default glibc hands the freed top of the heap back
+     * to the kernel each time and faults it in again, page by page, for the next: 250,000
+     * page faults and a tenth of the coding time on a million sentences. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
     const char *cmd = argv[1];
     if (strcmp(cmd, "code") == 0)
         return cmd_code(argc - 1, argv + 1);
