@@ -7,13 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { OUT_KEPT_MAX = 1 << 20 };
+
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
 void batch_add(batch *b, const jirga_doc *doc)
 {
     GROW(b->jobs, b->cap, b->n + 1);
     batch_job *j = &b->jobs[b->n++];
+    /* The output buffer of an earlier batch is used again: it has the size an article's
+     * events need, and growing a new one costs a few reallocs per document. */
+    sbuf out = {0};
+    if (b->n <= b->kept)
+        out = j->out;
+    else
+        b->kept = b->n;
     memset(j, 0, sizeof *j);
+    j->out = out;
     j->doc = *doc;
     j->doc.id = dup_or_null(doc->id);
     j->doc.date = dup_or_null(doc->date);
@@ -64,7 +74,9 @@ void batch_clear(batch *b)
     for (size_t i = 0; i < b->n; i++) {
         batch_job *j = &b->jobs[i];
         export_doc_free(j->coded);
-        sbuf_free(&j->out);
+        if (j->out.cap > OUT_KEPT_MAX) /* a long document's events: not kept for a short one */
+            sbuf_free(&j->out);
+        sbuf_reset(&j->out);
         free((char *)j->doc.id);
         free((char *)j->doc.date);
         free((char *)j->doc.title);
@@ -78,6 +90,9 @@ void batch_clear(batch *b)
 void batch_free(batch *b)
 {
     batch_clear(b);
+    for (size_t i = 0; i < b->kept; i++)
+        sbuf_free(&b->jobs[i].out);
+    b->kept = 0;
     for (int t = 0; t < 64; t++) {
         jirga_coder_free(b->coders[t]);
         b->coders[t] = NULL;

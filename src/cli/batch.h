@@ -23,6 +23,7 @@ typedef struct batch_job {
 typedef struct batch {
     batch_job *jobs;
     size_t n, cap, bytes;
+    size_t kept; /* jobs[0..kept) hold an output buffer kept from an earlier batch */
     atomic_size_t next;
     const jirga_dict *dict;           /* borrowed */
     const jirga_coder_options *opts;  /* borrowed */
