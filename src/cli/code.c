@@ -15,9 +15,9 @@
 /* Documents are read in batches (batch.h); the outputs are written in input order. */
 enum { BATCH_DOCS = 1024 };
 
-/* Codes the batch and writes its output in order: JSON Lines, or an export format. */
-static void batch_flush(batch *b, int threads, export_format format, const export_plover *plover,
-                        long long *rows)
+/* Codes the batch; its output, in input order, is left in each job's buffer: JSON Lines,
+ * or an export format. */
+static void batch_run(batch *b, int threads, export_format format, const export_plover *plover, long long *rows)
 {
     batch_code(b, threads);
     for (size_t i = 0; i < b->n; i++) {
@@ -28,15 +28,24 @@ static void batch_flush(batch *b, int threads, export_format format, const expor
             export_event_from_doc(j->coded, e, ++*rows, &src, &x);
             export_event_write(&j->out, format, &x, plover);
         }
-        if (j->out.len)
-            fwrite(j->out.data, 1, j->out.len, stdout);
     }
+}
+
+/* Writes a coded batch's output in order and empties the batch. */
+static void batch_write(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->jobs[i].out.len)
+            fwrite(b->jobs[i].out.data, 1, b->jobs[i].out.len, stdout);
     batch_clear(b);
 }
 
-/* The reader thread's side: files in, batches full of documents out (two batches in
- * turn, so memory holds at most two). Messages about skipped records go to standard
- * error as they are read. */
+/* Batches go round three stages, each in a thread of its own: the reader fills a free
+ * batch with documents, the coder (this thread and the -j workers) codes a full one, the
+ * writer writes a coded one and frees it. Each stage takes batches in the order the
+ * one before gave them, so the output keeps the input's order. Messages about skipped
+ * records go to standard error as they are read. */
+enum { BATCHES = 3 };
 typedef struct reader {
     const char **files;
     int nfiles;
@@ -44,9 +53,10 @@ typedef struct reader {
     const char *date;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    batch *free_batches[2], *full_batches[2]; /* in order */
-    int nfree, nfull;
-    bool done;
+    batch *free_batches[BATCHES], *full_batches[BATCHES], *coded_batches[BATCHES]; /* in order */
+    int nfree, nfull, ncoded;
+    bool done;        /* the reader has passed its last batch */
+    bool coding_done; /* the coder has passed its last batch */
     int status;
     long skipped;
 } reader;
@@ -58,6 +68,43 @@ static void skip(reader *rd, const char *message)
     rd->status = EXIT_SKIPPED;
     rd->skipped++;
     pthread_mutex_unlock(&rd->mu);
+}
+
+/* The first batch of a queue, taken out of it; NULL when it is empty (call under rd->mu). */
+static batch *take_first(batch **queue, int *n)
+{
+    if (*n == 0)
+        return NULL;
+    batch *b = queue[0];
+    memmove(queue, queue + 1, (size_t)(*n - 1) * sizeof *queue);
+    (*n)--;
+    return b;
+}
+
+/* Appends b to a queue and wakes the other stages. */
+static void pass_to(reader *rd, batch **queue, int *n, batch *b)
+{
+    pthread_mutex_lock(&rd->mu);
+    queue[(*n)++] = b;
+    pthread_cond_broadcast(&rd->cv);
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* The writer thread: coded batches out, in order, until the coder is done. */
+static void *write_batches(void *arg)
+{
+    reader *rd = arg;
+    for (;;) {
+        pthread_mutex_lock(&rd->mu);
+        while (rd->ncoded == 0 && !rd->coding_done)
+            pthread_cond_wait(&rd->cv, &rd->mu);
+        batch *b = take_first(rd->coded_batches, &rd->ncoded);
+        pthread_mutex_unlock(&rd->mu);
+        if (!b)
+            return NULL;
+        batch_write(b);
+        pass_to(rd, rd->free_batches, &rd->nfree, b);
+    }
 }
 
 /* Hands the batch being filled to the coder and waits for an empty one. */
@@ -203,8 +250,9 @@ int cmd_code(int argc, char **argv)
         export_plover_free(plover);
         return EXIT_USAGE;
     }
-    batch batches[2] = {{.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL},
-                        {.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL}};
+    batch batches[BATCHES];
+    for (int i = 0; i < BATCHES; i++)
+        batches[i] = (batch){.dict = dict, .opts = &copts, .capture = out_format != EXPORT_JSONL};
     long long rows = 0; /* events written so far: the ids of the export formats */
     if (out_format == EXPORT_CSV) {
         sbuf header = {0};
@@ -212,41 +260,46 @@ int cmd_code(int argc, char **argv)
         fwrite(header.data, 1, header.len, stdout);
         sbuf_free(&header);
     }
-    /* A reader thread fills one batch while this thread and the workers code the other:
-     * reading and parsing the input overlaps coding, which -j N needs to scale. */
+    /* Reading and parsing the input, and writing the output (a copy into the kernel's
+     * page cache, a tenth of the coding time), overlap coding: -j N needs it to scale. */
     reader rd = {.files = files, .nfiles = nfiles, .format = format, .date = date, .status = EXIT_OK};
     pthread_mutex_init(&rd.mu, NULL);
     pthread_cond_init(&rd.cv, NULL);
-    rd.free_batches[rd.nfree++] = &batches[0];
-    rd.free_batches[rd.nfree++] = &batches[1];
-    pthread_t reader_thread;
+    for (int i = 0; i < BATCHES; i++)
+        rd.free_batches[rd.nfree++] = &batches[i];
+    pthread_t reader_thread, writer_thread;
     bool threaded = pthread_create(&reader_thread, NULL, read_batches, &rd) == 0;
     if (!threaded)
         read_batches(&rd); /* no thread to be had: read everything first, one batch at a time */
+    bool writer = threaded && pthread_create(&writer_thread, NULL, write_batches, &rd) == 0;
     for (;;) {
         pthread_mutex_lock(&rd.mu);
         while (rd.nfull == 0 && !rd.done)
             pthread_cond_wait(&rd.cv, &rd.mu);
-        batch *b = rd.nfull ? rd.full_batches[0] : NULL;
-        if (b) {
-            rd.full_batches[0] = rd.full_batches[1];
-            rd.nfull--;
-        }
+        batch *b = take_first(rd.full_batches, &rd.nfull);
         pthread_mutex_unlock(&rd.mu);
         if (!b)
             break;
-        batch_flush(b, threads, out_format, plover, &rows);
-        pthread_mutex_lock(&rd.mu);
-        rd.free_batches[rd.nfree++] = b;
-        pthread_cond_broadcast(&rd.cv);
-        pthread_mutex_unlock(&rd.mu);
+        batch_run(b, threads, out_format, plover, &rows);
+        if (!writer) { /* no writer thread: this one writes */
+            batch_write(b);
+            pass_to(&rd, rd.free_batches, &rd.nfree, b);
+            continue;
+        }
+        pass_to(&rd, rd.coded_batches, &rd.ncoded, b);
     }
+    pthread_mutex_lock(&rd.mu);
+    rd.coding_done = true;
+    pthread_cond_broadcast(&rd.cv);
+    pthread_mutex_unlock(&rd.mu);
+    if (writer)
+        pthread_join(writer_thread, NULL);
     if (threaded)
         pthread_join(reader_thread, NULL);
     pthread_mutex_destroy(&rd.mu);
     pthread_cond_destroy(&rd.cv);
-    batch_free(&batches[0]);
-    batch_free(&batches[1]);
+    for (int i = 0; i < BATCHES; i++)
+        batch_free(&batches[i]);
     int status = rd.status;
     long skipped = rd.skipped;
     if (skipped)
