@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OUT_KEPT_MAX = 1 << 20 };
+/* Output buffers kept for the next batch: each at most OUT_KEPT_MAX (a long document's
+ * events are not kept for a short one), all of a batch together at most OUT_KEPT_BUDGET,
+ * so that keeping them bounds memory however the documents fall. */
+enum { OUT_KEPT_MAX = 256 << 10, OUT_KEPT_BUDGET = 16 << 20 };
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
@@ -71,11 +74,13 @@ void batch_code(batch *b, int threads)
 
 void batch_clear(batch *b)
 {
+    size_t kept = 0;
     for (size_t i = 0; i < b->n; i++) {
         batch_job *j = &b->jobs[i];
         export_doc_free(j->coded);
-        if (j->out.cap > OUT_KEPT_MAX) /* a long document's events: not kept for a short one */
+        if (j->out.cap > OUT_KEPT_MAX || kept + j->out.cap > OUT_KEPT_BUDGET)
             sbuf_free(&j->out);
+        kept += j->out.cap;
         sbuf_reset(&j->out);
         free((char *)j->doc.id);
         free((char *)j->doc.date);
