@@ -268,9 +268,14 @@ int cmd_code(int argc, char **argv)
     for (int i = 0; i < BATCHES; i++)
         rd.free_batches[rd.nfree++] = &batches[i];
     pthread_t reader_thread, writer_thread;
-    bool threaded = pthread_create(&reader_thread, NULL, read_batches, &rd) == 0;
-    if (!threaded)
-        read_batches(&rd); /* no thread to be had: read everything first, one batch at a time */
+    int err = pthread_create(&reader_thread, NULL, read_batches, &rd);
+    bool threaded = err == 0;
+    if (!threaded) { /* reading inline would fill every batch and wait for a coder that never comes */
+        fprintf(stderr, "jirga code: cannot start a thread to read the input (%s): nothing was coded\n",
+                strerror(err));
+        rd.status = EXIT_SKIPPED;
+        rd.done = true;
+    }
     bool writer = threaded && pthread_create(&writer_thread, NULL, write_batches, &rd) == 0;
     for (;;) {
         pthread_mutex_lock(&rd.mu);
