@@ -42,9 +42,9 @@ static void batch_write(batch *b)
 
 /* Batches go round three stages, each in a thread of its own: the reader fills a free
  * batch with documents, the coder (this thread and the -j workers) codes a full one, the
- * writer writes a coded one and frees it. Each stage takes batches in the order the
- * one before gave them, so the output keeps the input's order. Messages about skipped
- * records go to standard error as they are read. */
+ * writer (with -j 2 or more) writes a coded one and frees it. Each stage takes batches in
+ * the order the one before gave them, so the output keeps the input's order. Messages
+ * about skipped records go to standard error as they are read. */
 enum { BATCHES = 3 };
 typedef struct reader {
     const char **files;
@@ -265,7 +265,8 @@ int cmd_code(int argc, char **argv)
         sbuf_free(&header);
     }
     /* Reading and parsing the input, and writing the output (a copy into the kernel's
-     * page cache, a tenth of the coding time), overlap coding: -j N needs it to scale. */
+     * page cache, a tenth of the coding time), overlap coding: -j N needs it to scale.
+     * With -j 1 this thread writes itself: one core is what -j 1 asks for. */
     reader rd = {.files = files, .nfiles = nfiles, .format = format, .date = date, .status = EXIT_OK};
     pthread_mutex_init(&rd.mu, NULL);
     pthread_cond_init(&rd.cv, NULL);
@@ -280,7 +281,7 @@ int cmd_code(int argc, char **argv)
         rd.status = EXIT_SKIPPED;
         rd.done = true;
     }
-    bool writer = threaded && pthread_create(&writer_thread, NULL, write_batches, &rd) == 0;
+    bool writer = threaded && threads > 1 && pthread_create(&writer_thread, NULL, write_batches, &rd) == 0;
     for (;;) {
         pthread_mutex_lock(&rd.mu);
         while (rd.nfull == 0 && !rd.done)
