@@ -296,7 +296,7 @@ static inline void filter_word(const jirga_dict *d, word_filter *f, word_id w, b
     size_t nmasks = 0;
     const filter_mask *masks = sets ? dict_set_masks(d, w, &nmasks) : NULL;
     for (size_t k = 0; k < nmasks; k++)
-        f->bits[masks[k].word] |= masks[k].bits; /* word < 16: merge_set_bits */
+        f->bits[masks[k].word] |= masks[k].bits; /* word < 16: build_set_masks */
 }
 
 /* Adds a token's words (its form and up to three lemmas) to a clause's filter. */

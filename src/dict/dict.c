@@ -1083,65 +1083,53 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
     }
 }
 
-/* Each word's set bits become one mask per word of the filter they fall in: a content
- * word starts members of up to dozens of sets, whose bits share fewer filter words.
- * bits[start[w] .. start[w + 1]] are the bits of word w. */
-static void merge_set_bits(jirga_dict *d, size_t nwords, const uint32_t *start, const uint16_t *bits)
+/* A set's bit, filed under the first word of one of its members. */
+typedef struct word_bit {
+    word_id word;
+    uint16_t bit;
+} word_bit;
+
+static int cmp_word_bit(const void *a, const void *b)
 {
-    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
-    d->set_masks = xmalloc((start[nwords + 1] + 1) * sizeof *d->set_masks); /* a mask per bit at most */
-    uint32_t n = 0;
-    for (size_t w = 0; w <= nwords; w++) {
-        d->set_start[w] = n;
-        uint64_t merged[16] = {0};
-        for (uint32_t k = start[w]; k < start[w + 1]; k++)
-            merged[bits[k] >> 6] |= 1ULL << (bits[k] & 63);
-        for (uint8_t i = 0; i < 16; i++)
-            if (merged[i])
-                d->set_masks[n++] = (filter_mask){merged[i], i};
-    }
-    d->set_start[nwords + 1] = n;
+    const word_bit *x = a, *y = b;
+    return x->word != y->word ? (x->word < y->word ? -1 : 1) : (int)x->bit - (int)y->bit;
 }
 
-/* The sets' own filter bits, and for each word the masks of the sets it may start. */
-static void build_set_bits(jirga_dict *d, size_t nwords)
+/* The sets' own filter bits, and for each word the masks of the sets it may start: the
+ * (first word, set bit) pairs of every member, sorted by word, become one mask per word of
+ * the filter they fall in (a content word starts members of up to dozens of sets, whose
+ * bits share fewer filter words). */
+static void build_set_masks(jirga_dict *d, size_t nwords)
 {
     for (size_t id = 1; id < d->cap_set_of; id++)
         if (d->set_of[id])
             d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
-    uint32_t *start = xcalloc(nwords + 2, sizeof *start);
-    uint16_t *bits = NULL;
-    int *last = xmalloc((nwords + 1) * sizeof *last); /* the last set counted for a word */
-    for (int pass = 0; pass < 2; pass++) {
-        size_t total = pass ? start[nwords + 1] : 0;
-        uint32_t *fill = NULL;
-        if (pass) {
-            bits = xmalloc((total + 1) * sizeof *bits);
-            fill = xmalloc((nwords + 2) * sizeof *fill);
-            memcpy(fill, start, (nwords + 2) * sizeof *fill);
+    word_bit *pairs = NULL;
+    size_t npairs = 0, cap = 0;
+    for (size_t i = 0; i < d->nsets; i++)
+        for (int m = 0; m < d->sets[i].nmembers; m++) {
+            word_id w = d->sets[i].members[m].words[0];
+            if (w > nwords)
+                continue;
+            GROW(pairs, cap, npairs + 1);
+            pairs[npairs++] = (word_bit){w, d->sets[i].bit};
         }
-        for (size_t w = 0; w <= nwords; w++)
-            last[w] = -1;
-        for (size_t i = 0; i < d->nsets; i++)
-            for (int m = 0; m < d->sets[i].nmembers; m++) {
-                word_id w = d->sets[i].members[m].words[0];
-                if (w > nwords || last[w] == (int)i)
-                    continue;
-                last[w] = (int)i;
-                if (pass)
-                    bits[fill[w]++] = d->sets[i].bit;
-                else
-                    start[w + 1]++;
-            }
-        if (!pass)
-            for (size_t w = 1; w < nwords + 2; w++)
-                start[w] += start[w - 1];
-        free(fill);
+    if (npairs)
+        qsort(pairs, npairs, sizeof *pairs, cmp_word_bit);
+    d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
+    d->set_masks = xmalloc((npairs + 1) * sizeof *d->set_masks); /* a mask per pair at most */
+    uint32_t n = 0;
+    for (size_t w = 0, i = 0; w <= nwords; w++) {
+        d->set_start[w] = n;
+        uint64_t merged[16] = {0};
+        for (; i < npairs && pairs[i].word == w; i++)
+            merged[pairs[i].bit >> 6] |= 1ULL << (pairs[i].bit & 63);
+        for (uint8_t k = 0; k < 16; k++)
+            if (merged[k])
+                d->set_masks[n++] = (filter_mask){merged[k], k};
     }
-    free(last);
-    merge_set_bits(d, nwords, start, bits);
-    free(start);
-    free(bits);
+    d->set_start[nwords + 1] = n;
+    free(pairs);
 }
 
 static void build_filters(jirga_dict *d, size_t nwords)
@@ -1156,7 +1144,7 @@ static void build_filters(jirga_dict *d, size_t nwords)
                 uses[el->word]++;
         }
     }
-    build_set_bits(d, nwords);
+    build_set_masks(d, nwords);
     choose_filter_words(d, d->patterns, d->npatterns, uses);
     choose_filter_words(d, d->nominals, d->nnominals, uses);
     free(uses);
