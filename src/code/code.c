@@ -1147,13 +1147,13 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_
         for (uint64_t hit = b->first_bits[w] & have->bits[w]; hit; hit &= hit - 1) {
             uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
             for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
-                uint32_t i = d->bucket_members[k]; /* < np: built from this verb's patterns */
-                if (word_filter_passes_from(have, &needs[i], 1)) /* the group's bit is the first */
-                    picked[i / 64] |= 1ULL << (i % 64);
+                const bucket_member *m = &d->bucket_members[k]; /* index < np: built from this verb's patterns */
+                if (word_filter_has_bits(have, m->bit, 3)) /* the group's bit is the first */
+                    picked[m->index / 64] |= 1ULL << (m->index % 64);
             }
         }
     for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++)
-        picked[d->bucket_members[k] / 64] |= 1ULL << (d->bucket_members[k] % 64);
+        picked[d->bucket_members[k].index / 64] |= 1ULL << (d->bucket_members[k].index % 64);
 }
 
 /* Is the pattern's verb one whose participle tells the toll of the act before? */

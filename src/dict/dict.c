@@ -1171,7 +1171,7 @@ static void build_buckets(jirga_dict *d, size_t nwords)
     size_t cap_fill = 0;
     for (size_t w = 1; w <= d->index_words; w++) {
         uint32_t first = d->verb_start[w], np = d->verb_start[w + 1] - first;
-        if (np < BUCKETS_MIN_PATTERNS)
+        if (np < BUCKETS_MIN_PATTERNS || np > BUCKETS_MAX_PATTERNS)
             continue;
         GROW(d->buckets, cap_buckets, nbuckets + 1);
         pattern_buckets *b = &d->buckets[nbuckets++];
@@ -1202,8 +1202,12 @@ static void build_buckets(jirga_dict *d, size_t nwords)
         memcpy(fill + b->bucket, d->bucket_start + b->bucket, (ngroups - b->bucket) * sizeof *fill);
         nmembers += np;
         GROW(d->bucket_members, cap_members, nmembers);
-        for (uint32_t i = 0; i < np; i++)
-            d->bucket_members[fill[needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered : dict_bucket_of(b, needs[i].bit[0])]++] = i;
+        for (uint32_t i = 0; i < np; i++) {
+            bucket_member *m = &d->bucket_members[fill[needs[i].bit[0] == NO_FILTER_BIT ? b->unfiltered
+                                                                                      : dict_bucket_of(b, needs[i].bit[0])]++];
+            m->index = (uint16_t)i;
+            memcpy(m->bit, needs[i].bit + 1, sizeof m->bit);
+        }
     }
     free(fill);
 }

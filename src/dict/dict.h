@@ -110,17 +110,17 @@ static inline bool word_filter_has(const word_filter *f, uint32_t w)
     uint16_t b = dict_word_bit(w);
     return (f->bits[b >> 6] >> (b & 63)) & 1;
 }
-/* Does the filter have the pattern's bits n->bit[first] and after? */
-static inline bool word_filter_passes_from(const word_filter *f, const pattern_needs *n, int first)
+/* Does the filter have the n bits (up to the first NO_FILTER_BIT)? */
+static inline bool word_filter_has_bits(const word_filter *f, const uint16_t *bit, int n)
 {
-    for (int i = first; i < 4 && n->bit[i] != NO_FILTER_BIT; i++)
-        if (!(f->bits[n->bit[i] >> 6] & (1ULL << (n->bit[i] & 63))))
+    for (int i = 0; i < n && bit[i] != NO_FILTER_BIT; i++)
+        if (!(f->bits[bit[i] >> 6] & (1ULL << (bit[i] & 63))))
             return false;
     return true;
 }
 static inline bool word_filter_passes(const word_filter *f, const pattern_needs *n)
 {
-    return word_filter_passes_from(f, n, 0);
+    return word_filter_has_bits(f, n->bit, 4);
 }
 
 /* The patterns of a verb that has many, grouped by the first bit of their filters (the
@@ -134,6 +134,15 @@ typedef struct pattern_buckets {
                                 follow in bit order */
     uint32_t unfiltered;     /* bucket_start index of the patterns with no filter words */
 } pattern_buckets;
+
+/* A pattern in its group: where it is among the verb's patterns, and its filter bits
+ * after the first (the group's), so that reading a group tests its patterns without a
+ * load from verb_needs for each. */
+typedef struct bucket_member {
+    uint16_t index;   /* < BUCKETS_MAX_PATTERNS */
+    uint16_t bit[3];  /* pattern_needs.bit[1..3] */
+} bucket_member;
+enum { BUCKETS_MAX_PATTERNS = 65536 }; /* a verb with more is tested pattern by pattern */
 
 typedef struct word_set {
     char *name;
@@ -195,7 +204,7 @@ struct jirga_dict {
     pattern_buckets *buckets;  /* for the verbs with BUCKETS_MIN_PATTERNS patterns or more */
     uint32_t *buckets_of;      /* by word id: its index in buckets + 1, 0 for none */
     uint32_t *bucket_start;    /* group g: bucket_members[bucket_start[g] .. bucket_start[g + 1]] */
-    uint32_t *bucket_members;  /* indexes among the verb's patterns, ascending in each group */
+    bucket_member *bucket_members; /* ascending index in each group */
     /* Nominal patterns, sorted by anchor word (anchor_set ones kept at the end). */
     pattern *nominals;
     size_t nnominals, cap_nominals;
