@@ -1128,6 +1128,22 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
     return NULL;
 }
 
+/* Asks for what pick_verb_patterns reads first of verb w: its groups, or its first
+ * patterns' filters. */
+static void prefetch_verb_patterns(const jirga_dict *d, word_id w)
+{
+    const pattern_buckets *b = dict_verb_buckets(d, w);
+    if (b) {
+        for (size_t line = 0; line < sizeof *b; line += 64)
+            __builtin_prefetch((const char *)b + line);
+        return;
+    }
+    size_t np;
+    const pattern *ps = dict_verb_patterns(d, w, &np);
+    if (np)
+        __builtin_prefetch(d->verb_needs + (ps - d->patterns));
+}
+
 /* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
  * whose filter words the clause has. A verb with many patterns has them grouped by their
  * first filter bit (pattern_buckets): only the groups whose bit the clause has are read,
@@ -1271,14 +1287,16 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         TRACE(c, "    no %s: verb patterns skipped\n", vg->passive ? "'by' agent" : "subject");
         return false;
     }
-    word_filter have = {{0}};
-    const item verb_item = {ITEM_TOKEN, vg->verb};
-    filter_items(c->d, &have, s, &verb_item, 1);
-    filter_items(c->d, &have, s, items, n);
     word_id keys[4] = {verb->word};
     int nkeys = 1;
     for (int k = 0; k < verb->nlemmas; k++)
         keys[nkeys++] = verb->lemmas[k];
+    for (int k = 0; k < nkeys; k++) /* read while the filter is built */
+        prefetch_verb_patterns(c->d, keys[k]);
+    word_filter have = {{0}};
+    const item verb_item = {ITEM_TOKEN, vg->verb};
+    filter_items(c->d, &have, s, &verb_item, 1);
+    filter_items(c->d, &have, s, items, n);
     /* A match whose target slot found no one is kept in reserve while a later pattern
      * of the same root may still find the target ("delivered aid to the refugees in
      * Jordan": the longer pattern's "+" came too late). */
@@ -1655,6 +1673,27 @@ static bool participle_at(const sentence *s, int start)
     return false;
 }
 
+/* Asks for the index entries of every clause's verb (its patterns' range, its groups) at
+ * once, before the clauses are coded: code_verb_clause then finds them in cache instead
+ * of waiting for one miss after another. */
+static void prefetch_verb_indexes(const jirga_dict *d, const sentence *s)
+{
+    if (!d->verb_start || !d->buckets_of)
+        return;
+    for (size_t k = 0; k < s->nclauses; k++) {
+        if (s->clauses[k].vg < 0)
+            continue;
+        const token *t = &s->tokens[s->vgs[s->clauses[k].vg].verb];
+        for (int i = -1; i < t->nlemmas; i++) {
+            word_id w = i < 0 ? t->word : t->lemmas[i];
+            if (w && w <= d->index_words) { /* verb_start and buckets_of have index_words + 2 entries */
+                __builtin_prefetch(&d->verb_start[w]);
+                __builtin_prefetch(&d->buckets_of[w]);
+            }
+        }
+    }
+}
+
 static void drop_covered_statements(jirga_coder *c, size_t first)
 {
     size_t kept = first;
@@ -1716,6 +1755,7 @@ static void code_sentence(jirga_coder *c)
         TRACE(c, "  discarded by %s:%d\n", e->file, e->line);
         return;
     }
+    prefetch_verb_indexes(c->d, s);
     c->nsent_counts = counts_find(c->d, s, c->sent_counts, JIRGA_MAX_COUNTS);
     for (int k = 0; k < c->nsent_counts; k++)
         TRACE(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
