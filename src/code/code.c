@@ -1145,18 +1145,22 @@ static void prefetch_verb_patterns(const jirga_dict *d, word_id w)
 }
 
 /* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
- * whose filter words the clause has. A verb with many patterns has them grouped by their
- * first filter bit (pattern_buckets): only the groups whose bit the clause has are read,
- * which gives the same patterns as testing each. */
-static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_needs *needs, size_t np,
-                               const word_filter *have, uint64_t *picked)
+ * whose filter words the clause has, and asks for each of them and its elements at once
+ * (prefetch), so that their misses overlap. A verb with many patterns has them grouped
+ * by their first filter bit (pattern_buckets): only the groups whose bit the clause has
+ * are read, which gives the same patterns as testing each. */
+static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern *ps, const pattern_needs *needs,
+                               size_t np, const word_filter *have, uint64_t *picked)
 {
     memset(picked, 0, (np + 63) / 64 * sizeof *picked);
     const pattern_buckets *b = dict_verb_buckets(d, verb);
     if (!b) {
         for (size_t i = 0; i < np; i++)
-            if (word_filter_passes(have, &needs[i]))
+            if (word_filter_passes(have, &needs[i])) {
                 picked[i / 64] |= 1ULL << (i % 64);
+                __builtin_prefetch(&ps[i]);
+                __builtin_prefetch(needs[i].elems);
+            }
         return;
     }
     for (int w = 0; w < 16; w++)
@@ -1164,12 +1168,19 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern_
             uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
             for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
                 const bucket_member *m = &d->bucket_members[k]; /* index < np: built from this verb's patterns */
-                if (word_filter_has_bits(have, m->bit, 3)) /* the group's bit is the first */
+                if (word_filter_has_bits(have, m->bit, 3)) { /* the group's bit is the first */
                     picked[m->index / 64] |= 1ULL << (m->index % 64);
+                    __builtin_prefetch(&ps[m->index]);
+                    __builtin_prefetch(m->elems);
+                }
             }
         }
-    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++)
-        picked[d->bucket_members[k].index / 64] |= 1ULL << (d->bucket_members[k].index % 64);
+    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++) {
+        const bucket_member *m = &d->bucket_members[k];
+        picked[m->index / 64] |= 1ULL << (m->index % 64);
+        __builtin_prefetch(&ps[m->index]);
+        __builtin_prefetch(m->elems);
+    }
 }
 
 /* Is the pattern's verb one whose participle tells the toll of the act before? */
@@ -1308,13 +1319,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
         if (!np)
             continue;
         const pattern_needs *needs = c->d->verb_needs + (ps - c->d->patterns);
-        pick_verb_patterns(c->d, keys[k], needs, np, &have, c->picked);
-        for (size_t w = 0; w < (np + 63) / 64; w++) /* asked for at once: their misses overlap */
-            for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
-                size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-                __builtin_prefetch(&ps[i]);
-                __builtin_prefetch(needs[i].elems);
-            }
+        pick_verb_patterns(c->d, keys[k], ps, needs, np, &have, c->picked);
         for (size_t w = 0; w < (np + 63) / 64; w++)
             for (uint64_t bits = c->picked[w]; bits; bits &= bits - 1) {
                 const pattern *p = &ps[w * 64 + (size_t)__builtin_ctzll(bits)]; /* in pattern order */

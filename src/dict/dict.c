@@ -1207,6 +1207,7 @@ static void build_buckets(jirga_dict *d, size_t nwords)
                                                                                       : dict_bucket_of(b, needs[i].bit[0])]++];
             m->index = (uint16_t)i;
             memcpy(m->bit, needs[i].bit + 1, sizeof m->bit);
+            m->elems = needs[i].elems;
         }
     }
     free(fill);

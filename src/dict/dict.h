@@ -135,12 +135,13 @@ typedef struct pattern_buckets {
     uint32_t unfiltered;     /* bucket_start index of the patterns with no filter words */
 } pattern_buckets;
 
-/* A pattern in its group: where it is among the verb's patterns, and its filter bits
- * after the first (the group's), so that reading a group tests its patterns without a
- * load from verb_needs for each. */
+/* A pattern in its group: where it is among the verb's patterns, its filter bits after
+ * the first (the group's) and its elements, so that reading a group tests its patterns,
+ * and asks for those that pass, without a load from verb_needs for each. */
 typedef struct bucket_member {
     uint16_t index;   /* < BUCKETS_MAX_PATTERNS */
     uint16_t bit[3];  /* pattern_needs.bit[1..3] */
+    const pattern_elem *elems;
 } bucket_member;
 enum { BUCKETS_MAX_PATTERNS = 65536 }; /* a verb with more is tested pattern by pattern */
 
