@@ -1678,20 +1678,31 @@ static bool participle_at(const sentence *s, int start)
     return false;
 }
 
-/* Asks for the index entries of every clause's verb (its patterns' range, its groups) at
- * once, before the clauses are coded: code_verb_clause then finds them in cache instead
- * of waiting for one miss after another. */
-static void prefetch_verb_indexes(const jirga_dict *d, const sentence *s)
+/* The sentence's index entries asked for at once, before the clauses are coded, so that
+ * code_verb_clause finds them in cache instead of waiting for one miss after another:
+ * each clause verb's pattern range and groups, and (first) where the set masks of each
+ * word that may start a set's member are, then (second) those masks. */
+static void prefetch_sentence_indexes(const jirga_dict *d, const sentence *s, bool second)
 {
-    if (!d->verb_start || !d->buckets_of)
+    if (!d->verb_start || !d->buckets_of || !d->set_start)
         return;
-    for (size_t k = 0; k < s->nclauses; k++) {
+    for (size_t i = 0; i < s->ntokens; i++) {
+        const token *t = &s->tokens[i];
+        if (!(t->phrase_kinds & STARTS_SET_MEMBER))
+            continue;
+        for (int k = -1; k < t->nlemmas; k++) {
+            word_id w = k < 0 ? t->word : t->lemmas[k];
+            if (w && w <= d->index_words) /* set_start has index_words + 2 entries */
+                __builtin_prefetch(second ? (const void *)&d->set_masks[d->set_start[w]] : &d->set_start[w]);
+        }
+    }
+    for (size_t k = 0; !second && k < s->nclauses; k++) {
         if (s->clauses[k].vg < 0)
             continue;
         const token *t = &s->tokens[s->vgs[s->clauses[k].vg].verb];
         for (int i = -1; i < t->nlemmas; i++) {
             word_id w = i < 0 ? t->word : t->lemmas[i];
-            if (w && w <= d->index_words) { /* verb_start and buckets_of have index_words + 2 entries */
+            if (w && w <= d->index_words) { /* verb_start and buckets_of: index_words + 2 entries */
                 __builtin_prefetch(&d->verb_start[w]);
                 __builtin_prefetch(&d->buckets_of[w]);
             }
@@ -1760,8 +1771,9 @@ static void code_sentence(jirga_coder *c)
         TRACE(c, "  discarded by %s:%d\n", e->file, e->line);
         return;
     }
-    prefetch_verb_indexes(c->d, s);
+    prefetch_sentence_indexes(c->d, s, false);
     c->nsent_counts = counts_find(c->d, s, c->sent_counts, JIRGA_MAX_COUNTS);
+    prefetch_sentence_indexes(c->d, s, true);
     for (int k = 0; k < c->nsent_counts; k++)
         TRACE(c, "  count: %ld %s\n", c->sent_counts[k].number, c->sent_counts[k].kind);
     for (size_t k = 0; k < s->nclauses; k++) {
