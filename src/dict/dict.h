@@ -28,16 +28,26 @@ enum { FACTS_ALONE = 8, FACTS_SECOND = 16 };
 /* What a reference phrase stands for ("refer the group = GROUP"). */
 enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
 
-/* A name, an agent phrase or a discard phrase: adjacent words. */
+/* A name, an agent phrase or a discard phrase: adjacent words. A phrase lookup tests
+ * many candidate phrases and most fail on their first or second word, so the first
+ * words are kept in the record itself: a candidate costs one cache line, not the
+ * record's and then its words'. Nine phrases in ten and nearly all set members have at
+ * most PHRASE_HEAD words; longer ones keep the others in rest. */
+enum { PHRASE_HEAD = 3 };
 typedef struct phrase {
-    word_id *words;     /* owned by the dictionary */
-    uint8_t *allcaps;   /* per word: the text must be in capitals */
-    word_id second;     /* words[1] (0 for one word), kept here: most candidate phrases fail
-                           on their second word, which is then found without loading words */
-    int nwords;
-    int kind;           /* enum phrase_kind */
-    int entry;          /* index into actors, agents or discards */
+    word_id head[PHRASE_HEAD]; /* the first words; 0 past nwords */
+    uint32_t allcaps;          /* bit k: word k must be in capitals in the text (nwords <= 32) */
+    int entry;                 /* index into actors, agents or discards */
+    uint8_t nwords;            /* 1 to 32 */
+    uint8_t kind;              /* enum phrase_kind */
+    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, owned; else NULL */
 } phrase;
+
+/* Word k (< p->nwords) of a phrase. */
+static inline word_id phrase_word(const phrase *p, int k)
+{
+    return k < PHRASE_HEAD ? p->head[k] : p->rest[k - PHRASE_HEAD];
+}
 
 typedef struct dict_entry {
     dated_code *codes; /* in the order written; first that applies wins */
@@ -137,7 +147,7 @@ typedef struct pattern_buckets {
 
 typedef struct word_set {
     char *name;
-    phrase *members; /* kind unused */
+    phrase *members; /* kind, entry and allcaps unused */
     int nmembers;
     word_filter first; /* the members' first words: most tokens are rejected at once */
     uint16_t bit;      /* the set's own bit in a clause's word filter (of its "&NAME") */

@@ -51,19 +51,21 @@ typedef struct mention {
     const char *code;        /* a pronoun's code (its antecedent's) */
 } mention;
 
+/* Does phrase p match at token i? Its first word is the key parse_phrase_lookup found it
+ * under, a word or lemma of token i, so that word is not compared again. */
 static bool phrase_matches(const sentence *s, int i, const phrase *p)
 {
-    if (i + p->nwords > (int)s->ntokens || (p->nwords > 1 && !token_is(&s->tokens[i + 1], p->second)))
+    int n = p->nwords;
+    /* most candidates fail on their second word: tested first */
+    if (i + n > (int)s->ntokens || (n > 1 && !token_is(&s->tokens[i + 1], p->head[1])))
         return false;
-    for (int k = 0; k < p->nwords; k++) {
-        const token *t = &s->tokens[i + k];
-        if (t->shape & T_DATELINE)
+    const token *t = &s->tokens[i]; /* t[0 .. n) are tokens: i + n <= ntokens */
+    for (int k = 2; k < n; k++)
+        if (!token_is(&t[k], phrase_word(p, k)))
             return false;
-        if (!token_is(t, p->words[k]))
+    for (int k = 0; k < n; k++) /* k < n <= 32, the bits of allcaps */
+        if ((t[k].shape & T_DATELINE) || (((p->allcaps >> k) & 1) && !(t[k].shape & T_ALLCAPS)))
             return false;
-        if (p->allcaps[k] && !(t->shape & T_ALLCAPS))
-            return false;
-    }
     return true;
 }
 
@@ -1409,6 +1411,9 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->headline_case = mark_headline_case(s);
 
     mention ms_small[64];
+    /* build_units reads only the nm mentions stored below, but GCC 12 cannot tell and
+     * warns (-Wmaybe-uninitialized) that ms_small may be read unset: one is set here */
+    ms_small[0] = (mention){0};
     mention *ms = ms_small;
     size_t cap = 64;
     int nm = 0;
