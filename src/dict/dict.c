@@ -1251,23 +1251,22 @@ static void build_indexes(loader *ld)
     sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
     align_phrases(d);
     warn_duplicates(ld);
-    d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
-    d->phrase_facts = xcalloc(nwords + 2, sizeof *d->phrase_facts);
+    word_phrases *wp = d->word_phrases = xcalloc(nwords + 2, sizeof *d->word_phrases);
     for (size_t i = 0; i < d->nphrases; i++) {
         const phrase *p = &d->phrases[i];
         uint32_t kind = 1u << p->kind;
-        d->phrase_start[p->head[0] + 1]++;
-        d->phrase_facts[p->head[0]] |= kind;
+        wp[p->head[0] + 1].start++;
+        wp[p->head[0]].facts |= kind;
         if (p->nwords > 1)
-            d->phrase_facts[p->head[1]] |= kind << FACTS_SECOND;
+            wp[p->head[1]].facts |= kind << FACTS_SECOND;
         else
-            d->phrase_facts[p->head[0]] |= kind << FACTS_ALONE;
+            wp[p->head[0]].facts |= kind << FACTS_ALONE;
     }
     for (size_t w = 1; w <= nwords; w++)
         if (d->set_start[w + 1] > d->set_start[w])
-            d->phrase_facts[w] |= STARTS_SET_MEMBER;
+            wp[w].facts |= STARTS_SET_MEMBER;
     for (size_t w = 1; w < nwords + 2; w++)
-        d->phrase_start[w] += d->phrase_start[w - 1];
+        wp[w].start += wp[w - 1].start;
 
     sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
     sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
@@ -1473,8 +1472,7 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->nphrases; i++)
         free(d->phrases[i].rest);
     free(d->phrases);
-    free(d->phrase_start);
-    free(d->phrase_facts);
+    free(d->word_phrases);
     free(d->set_start);
     free(d->set_masks);
     for (size_t i = 0; i < d->npatterns; i++)

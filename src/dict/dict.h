@@ -177,6 +177,13 @@ typedef struct place_entry {
     double lat, lon;
 } place_entry;
 
+/* What the phrases tell of a word, and where its phrases start, side by side: a phrase
+ * lookup asks both of each word it tries, and gets them from one cache line. */
+typedef struct word_phrases {
+    uint32_t facts; /* FACTS_* */
+    uint32_t start; /* index in phrases of the first phrase whose first word this is */
+} word_phrases;
+
 struct jirga_dict {
     lexicon *lex;
     char **files; /* every file name loaded, owned */
@@ -186,11 +193,11 @@ struct jirga_dict {
     size_t nactors, nagents, ndiscards, ncounts, nrefers, cap_actors, cap_agents, cap_discards, cap_counts,
         cap_refers;
 
-    /* Phrases sorted by first word, longest first; phrase_start[w]..phrase_start[w+1]. */
+    /* Phrases sorted by first word, longest first; those of word w are
+     * phrases[word_phrases[w].start .. word_phrases[w + 1].start). */
     phrase *phrases;
     size_t nphrases, cap_phrases;
-    uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
-    uint32_t *phrase_facts; /* by word id: what phrases tell of it (FACTS_*) */
+    word_phrases *word_phrases; /* indexed by word id, lex_size+2 entries */
     /* By word id, set_start[w]..set_start[w+1] in set_masks: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
@@ -256,19 +263,19 @@ const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count);
 /* Phrases whose first word is w (longest first). */
 static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
 {
-    if (!w || w > d->index_words || !d->phrase_start || !d->phrases) {
+    if (!w || w > d->index_words || !d->word_phrases || !d->phrases) {
         *count = 0;
         return NULL;
     }
-    *count = d->phrase_start[w + 1] - d->phrase_start[w];
-    return d->phrases + d->phrase_start[w];
+    *count = d->word_phrases[w + 1].start - d->word_phrases[w].start;
+    return d->phrases + d->word_phrases[w].start;
 }
 /* What the phrases tell of word w, in one load: the bytes FACTS_* say which. A phrase
  * lookup asks them of a token (which phrases can start there) and of the next token
  * (which phrases can go on with it). */
 static inline uint32_t dict_phrase_facts(const jirga_dict *d, word_id w)
 {
-    return w && w <= d->index_words && d->phrase_facts ? d->phrase_facts[w] : 0;
+    return w && w <= d->index_words && d->word_phrases ? d->word_phrases[w].facts : 0;
 }
 /* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
 static inline int dict_phrase_kinds(const jirga_dict *d, word_id w) { return (int)(dict_phrase_facts(d, w) & 0xff); }

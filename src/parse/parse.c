@@ -1315,8 +1315,8 @@ static void build_clauses(sentence *s)
  * tokens together: a sentence no discard can start in needs no search for one. */
 static int mark_phrase_kinds(const jirga_dict *d, sentence *s)
 {
-    const uint32_t *facts_of = d->phrase_facts;
-    if (!facts_of) { /* a dictionary without phrases */
+    const word_phrases *of = d->word_phrases;
+    if (!of) { /* a dictionary without phrases */
         for (size_t i = 0; i < s->ntokens; i++)
             s->tokens[i].phrase_kinds = 0;
         return 0;
@@ -1327,10 +1327,10 @@ static int mark_phrase_kinds(const jirga_dict *d, sentence *s)
     token *tokens = s->tokens; /* in a local: the byte stores below could alias s->tokens */
     for (size_t i = s->ntokens; i-- > 0;) {
         token *t = &tokens[i];
-        /* word 0 (unknown) starts no phrase: facts_of[0] is 0 */
-        uint32_t facts = t->word <= last ? facts_of[t->word] : 0;
+        /* word 0 (unknown) starts no phrase: of[0].facts is 0 */
+        uint32_t facts = t->word <= last ? of[t->word].facts : 0;
         for (int k = 0; k < t->nlemmas; k++)
-            facts |= t->lemmas[k] <= last ? facts_of[t->lemmas[k]] : 0;
+            facts |= t->lemmas[k] <= last ? of[t->lemmas[k]].facts : 0;
         uint32_t alone = (facts >> FACTS_ALONE) & 0xff, follow = (next >> FACTS_SECOND) & 0xff;
         t->phrase_kinds = (uint8_t)(facts & (STARTS_SET_MEMBER | alone | follow));
         all |= t->phrase_kinds;
