@@ -1267,6 +1267,10 @@ static void build_indexes(loader *ld)
             wp[w].facts |= STARTS_SET_MEMBER;
     for (size_t w = 1; w < nwords + 2; w++)
         wp[w].start += wp[w - 1].start;
+    /* The lexicon hands the facts to the tokens of each sentence (token.tags); set here,
+     * before any coder exists, so before any form cache is filled. */
+    for (word_id w = 1; w <= d->index_words; w++)
+        lex_set_tag(d->lex, w, wp[w].facts);
 
     sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
     sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);

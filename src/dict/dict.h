@@ -22,7 +22,8 @@ enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT, PHR
 enum { STARTS_SET_MEMBER = 1 << 7 };
 /* The bytes of a word's phrase facts (dict_phrase_facts): the kinds of the phrases it
  * starts with STARTS_SET_MEMBER (the low byte); the kinds of the phrases of this word
- * alone; the kinds of the phrases whose second word it is. */
+ * alone; the kinds of the phrases whose second word it is. They are also each word's
+ * lexicon tag (lex_set_tag), so a token's tags are the facts of its word and lemmas. */
 enum { FACTS_ALONE = 8, FACTS_SECOND = 16 };
 
 /* What a reference phrase stands for ("refer the group = GROUP"). */
@@ -271,8 +272,8 @@ static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t 
     return d->phrases + d->word_phrases[w].start;
 }
 /* What the phrases tell of word w, in one load: the bytes FACTS_* say which. A phrase
- * lookup asks them of a token (which phrases can start there) and of the next token
- * (which phrases can go on with it). */
+ * lookup asks them of each word it tries (which phrases of the kinds asked start with
+ * it); of a whole token, its tags tell them without a load. */
 static inline uint32_t dict_phrase_facts(const jirga_dict *d, word_id w)
 {
     return w && w <= d->index_words && d->word_phrases ? d->word_phrases[w].facts : 0;
