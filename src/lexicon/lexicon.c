@@ -495,13 +495,30 @@ typedef struct cache_slot {
 } cache_slot;
 _Static_assert(sizeof(cache_slot) == 64, "a cache slot fills one cache line, form_info's tags included");
 
+/* The slots are aligned to a cache line, so that a slot is one line: at malloc's
+ * alignment of 16 each would straddle two, and a lookup would miss on both. */
 struct lex_cache {
-    cache_slot slots[CACHE_SLOTS];
+    cache_slot *slots; /* CACHE_SLOTS of them, in block */
+    void *block;       /* owned */
 };
 
-lex_cache *lex_cache_new(void) { return xcalloc(1, sizeof(lex_cache)); }
+lex_cache *lex_cache_new(void)
+{
+    lex_cache *cache = xmalloc(sizeof *cache);
+    /* calloc: a block this large comes zeroed from the system, with no memset */
+    cache->block = xcalloc(1, CACHE_SLOTS * sizeof(cache_slot) + 63);
+    size_t skip = (64 - (uintptr_t)cache->block % 64) % 64; /* 0 .. 63: within the block */
+    cache->slots = (cache_slot *)((char *)cache->block + skip);
+    return cache;
+}
 
-void lex_cache_free(lex_cache *cache) { free(cache); }
+void lex_cache_free(lex_cache *cache)
+{
+    if (!cache)
+        return;
+    free(cache->block);
+    free(cache);
+}
 
 #define KEY_ASCII_MASK 0x8080808080808080ULL /* a key word with none of these bits is ASCII */
 
