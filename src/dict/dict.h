@@ -30,8 +30,8 @@ enum { FACTS_ALONE = 8, FACTS_SECOND = 16 };
 enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
 
 /* A name, an agent phrase or a discard phrase: adjacent words. A phrase lookup tests
- * many candidate phrases and most fail on their first or second word, so the first
- * words are kept in the record itself: a candidate costs one cache line, not the
+ * the phrases of a word one after another, and most fail on their second word, so the
+ * first words are kept in the record itself: a candidate costs one cache line, not the
  * record's and then its words'. Nine phrases in ten and nearly all set members have at
  * most PHRASE_HEAD words; longer ones keep the others in rest. */
 enum { PHRASE_HEAD = 3 };
