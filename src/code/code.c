@@ -350,7 +350,7 @@ static bool set_matches_at(const match_state *m, int set, int pos, int *len)
         bool ok = true;
         for (int k = 0; k < p->nwords && ok; k++) {
             const item *it = &m->items[pos + k];
-            ok = it->kind == ITEM_TOKEN && token_is(&m->s->tokens[it->index], p->words[k]);
+            ok = it->kind == ITEM_TOKEN && token_is(&m->s->tokens[it->index], phrase_word(p, k));
         }
         if (ok) {
             *len = p->nwords;
@@ -401,7 +401,7 @@ static bool after_preposition(const match_state *m, int j, int pos)
 static bool set_has_word(const word_set *ws, const token *t)
 {
     for (int i = 0; set_may_start(ws, t) && i < ws->nmembers; i++)
-        if (ws->members[i].nwords == 1 && token_is(t, ws->members[i].words[0]))
+        if (ws->members[i].nwords == 1 && token_is(t, ws->members[i].head[0]))
             return true;
     return false;
 }
@@ -1103,7 +1103,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                 const phrase *ph = &ws->members[k];
                 bool ok = pos + ph->nwords <= stop;
                 for (int w = 0; w < ph->nwords && ok; w++)
-                    ok = token_is(&s->tokens[pos + w], ph->words[w]);
+                    ok = token_is(&s->tokens[pos + w], phrase_word(ph, w));
                 if (!ok)
                     continue;
                 const char *by = ws->name + 6;

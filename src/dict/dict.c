@@ -358,7 +358,7 @@ static void find_capitals(jirga_dict *d)
             continue;
         sbuf name = {0};
         for (int k = 0; k < p->nwords; k++)
-            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, p->words[k]));
+            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, phrase_word(p, k)));
         const place_entry *pl = dict_place(d, name.data);
         sbuf_free(&name);
         if (!pl || strncmp(pl->country, code, 3) != 0 || has_capital(d, pl->country))
@@ -404,23 +404,34 @@ static int intern_words(loader *ld, const char *text, word_id *out, uint8_t *cap
     return (int)n;
 }
 
+/* A phrase of the n words (0 < n <= 32), the first PHRASE_HEAD in the record; caps[k]
+ * says whether word k must be in capitals (NULL: none must). */
+static phrase make_phrase(const word_id *words, const uint8_t *caps, int n)
+{
+    phrase p = {.nwords = (uint8_t)n};
+    for (int k = 0; k < n && k < PHRASE_HEAD; k++)
+        p.head[k] = words[k];
+    if (n > PHRASE_HEAD) {
+        p.rest = xmalloc((size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
+        memcpy(p.rest, words + PHRASE_HEAD, (size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
+    }
+    for (int k = 0; caps && k < n; k++)
+        p.allcaps |= (uint32_t)caps[k] << k;
+    return p;
+}
+
 static bool add_phrase(loader *ld, const char *text, int kind, int entry)
 {
     word_id words[32];
     uint8_t caps[32];
-    int n = intern_words(ld, text, words, caps, 32);
+    int n = intern_words(ld, text, words, caps, 32); /* at most 32: one allcaps bit each */
     if (n <= 0)
         return fail(ld, "cannot read the name '%s' (empty, or over 32 words)", text);
     jirga_dict *d = ld->d;
     GROW(d->phrases, d->cap_phrases, d->nphrases + 1);
     phrase *p = &d->phrases[d->nphrases++];
-    p->words = xmalloc((size_t)n * sizeof *p->words);
-    p->allcaps = xmalloc((size_t)n);
-    memcpy(p->words, words, (size_t)n * sizeof *words);
-    memcpy(p->allcaps, caps, (size_t)n);
-    p->nwords = n;
-    p->second = n > 1 ? words[1] : 0;
-    p->kind = kind;
+    *p = make_phrase(words, caps, n);
+    p->kind = (uint8_t)kind;
     p->entry = entry;
     return true;
 }
@@ -661,9 +672,7 @@ static bool load_set(loader *ld, char *body)
         int n = intern_words(ld, sl.alts[i], words, NULL, 16);
         if (n <= 0)
             return fail(ld, "cannot read set member '%s'", sl.alts[i]);
-        s->members[i].words = xmalloc((size_t)n * sizeof *words);
-        memcpy(s->members[i].words, words, (size_t)n * sizeof *words);
-        s->members[i].nwords = n;
+        s->members[i] = make_phrase(words, NULL, n);
         s->nmembers++;
         word_filter_add(&s->first, words[0]);
     }
@@ -990,8 +999,8 @@ static void sort_by_pointer(void *base, size_t n, size_t size, int (*cmp)(const 
 static int cmp_phrase(const void *a, const void *b)
 {
     const phrase *x = a, *y = b;
-    if (x->words[0] != y->words[0])
-        return x->words[0] < y->words[0] ? -1 : 1;
+    if (x->head[0] != y->head[0])
+        return x->head[0] < y->head[0] ? -1 : 1;
     if (x->nwords != y->nwords)
         return y->nwords - x->nwords;
     if (x->kind != y->kind)
@@ -1027,6 +1036,15 @@ static uint32_t *build_index(size_t nwords, size_t n, const void *items, size_t 
     return start;
 }
 
+/* Do two phrases of equal length have the same words? */
+static bool same_words(const phrase *a, const phrase *b)
+{
+    for (int k = 0; k < a->nwords; k++)
+        if (phrase_word(a, k) != phrase_word(b, k))
+            return false;
+    return true;
+}
+
 static void warn_duplicates(loader *ld)
 {
     jirga_dict *d = ld->d;
@@ -1035,7 +1053,7 @@ static void warn_duplicates(loader *ld)
         if (a->kind != b->kind || a->nwords != b->nwords || a->kind == PHRASE_DISCARD || a->kind == PHRASE_COUNT ||
             a->kind == PHRASE_REFER)
             continue;
-        if (memcmp(a->words, b->words, (size_t)a->nwords * sizeof *a->words) != 0 || a->entry == b->entry)
+        if (!same_words(a, b) || a->entry == b->entry)
             continue;
         const dict_entry *ea = a->kind == PHRASE_ACTOR ? &d->actors[a->entry] : &d->agents[a->entry];
         const dict_entry *eb = b->kind == PHRASE_ACTOR ? &d->actors[b->entry] : &d->agents[b->entry];
@@ -1043,7 +1061,7 @@ static void warn_duplicates(loader *ld)
         ld->line = eb->line;
         sbuf name = {0};
         for (int k = 0; k < a->nwords; k++)
-            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, a->words[k]));
+            sbuf_printf(&name, "%s%s", k ? " " : "", lex_word(d->lex, phrase_word(a, k)));
         warn(ld, "'%s' is also defined at %s:%d; the first definition is used", name.data, ea->file, ea->line);
         sbuf_free(&name);
     }
@@ -1108,7 +1126,7 @@ static void build_set_masks(jirga_dict *d, size_t nwords)
     size_t npairs = 0, cap = 0;
     for (size_t i = 0; i < d->nsets; i++)
         for (int m = 0; m < d->sets[i].nmembers; m++) {
-            word_id w = d->sets[i].members[m].words[0];
+            word_id w = d->sets[i].members[m].head[0];
             if (w > nwords)
                 continue;
             GROW(pairs, cap, npairs + 1);
@@ -1213,6 +1231,22 @@ static void build_buckets(jirga_dict *d, size_t nwords)
     free(fill);
 }
 
+/* Moves the phrases to memory aligned to a cache line: a phrase record (32 bytes) then
+ * lies within one line, where at malloc's alignment of 16 every other one would straddle
+ * two, and a lookup would miss on both. Left where they are if there is no memory. */
+static void align_phrases(jirga_dict *d)
+{
+    _Static_assert(64 % sizeof(phrase) == 0, "phrase records tile a cache line");
+    size_t bytes = (d->nphrases * sizeof(phrase) + 63) / 64 * 64; /* aligned_alloc wants a multiple */
+    phrase *aligned = bytes ? aligned_alloc(64, bytes) : NULL;
+    if (!aligned)
+        return;
+    memcpy(aligned, d->phrases, d->nphrases * sizeof(phrase));
+    free(d->phrases);
+    d->phrases = aligned;
+    d->cap_phrases = bytes / sizeof(phrase);
+}
+
 static void build_indexes(loader *ld)
 {
     jirga_dict *d = ld->d;
@@ -1220,24 +1254,28 @@ static void build_indexes(loader *ld)
     d->index_words = lex_size(d->lex);
     build_filters(d, nwords);
     sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
+    align_phrases(d);
     warn_duplicates(ld);
-    d->phrase_start = xcalloc(nwords + 2, sizeof *d->phrase_start);
-    d->phrase_facts = xcalloc(nwords + 2, sizeof *d->phrase_facts);
+    word_phrases *wp = d->word_phrases = xcalloc(nwords + 2, sizeof *d->word_phrases);
     for (size_t i = 0; i < d->nphrases; i++) {
         const phrase *p = &d->phrases[i];
         uint32_t kind = 1u << p->kind;
-        d->phrase_start[p->words[0] + 1]++;
-        d->phrase_facts[p->words[0]] |= kind;
+        wp[p->head[0] + 1].start++;
+        wp[p->head[0]].facts |= kind;
         if (p->nwords > 1)
-            d->phrase_facts[p->second] |= kind << FACTS_SECOND;
+            wp[p->head[1]].facts |= kind << FACTS_SECOND;
         else
-            d->phrase_facts[p->words[0]] |= kind << FACTS_ALONE;
+            wp[p->head[0]].facts |= kind << FACTS_ALONE;
     }
     for (size_t w = 1; w <= nwords; w++)
         if (d->set_start[w + 1] > d->set_start[w])
-            d->phrase_facts[w] |= STARTS_SET_MEMBER;
+            wp[w].facts |= STARTS_SET_MEMBER;
     for (size_t w = 1; w < nwords + 2; w++)
-        d->phrase_start[w] += d->phrase_start[w - 1];
+        wp[w].start += wp[w - 1].start;
+    /* The lexicon hands the facts to the tokens of each sentence (token.tags); set here,
+     * before any coder exists, so before any form cache is filled. */
+    for (word_id w = 1; w <= d->index_words; w++)
+        lex_set_tag(d->lex, w, wp[w].facts);
 
     sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
     sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
@@ -1420,12 +1458,6 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
     return d;
 }
 
-static void free_phrase_words(phrase *p)
-{
-    free(p->words);
-    free(p->allcaps);
-}
-
 static void free_entries(dict_entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -1447,10 +1479,9 @@ void jirga_dict_free(jirga_dict *d)
     free_entries(d->counts, d->ncounts);
     free_entries(d->refers, d->nrefers);
     for (size_t i = 0; i < d->nphrases; i++)
-        free_phrase_words(&d->phrases[i]);
+        free(d->phrases[i].rest);
     free(d->phrases);
-    free(d->phrase_start);
-    free(d->phrase_facts);
+    free(d->word_phrases);
     free(d->set_start);
     free(d->set_masks);
     for (size_t i = 0; i < d->npatterns; i++)
@@ -1469,7 +1500,7 @@ void jirga_dict_free(jirga_dict *d)
     free(d->nominal_start);
     for (size_t i = 0; i < d->nsets; i++) {
         for (int k = 0; k < d->sets[i].nmembers; k++)
-            free(d->sets[i].members[k].words);
+            free(d->sets[i].members[k].rest);
         free(d->sets[i].members);
         free(d->sets[i].name);
     }

@@ -22,22 +22,33 @@ enum phrase_kind { PHRASE_ACTOR, PHRASE_AGENT, PHRASE_DISCARD, PHRASE_COUNT, PHR
 enum { STARTS_SET_MEMBER = 1 << 7 };
 /* The bytes of a word's phrase facts (dict_phrase_facts): the kinds of the phrases it
  * starts with STARTS_SET_MEMBER (the low byte); the kinds of the phrases of this word
- * alone; the kinds of the phrases whose second word it is. */
+ * alone; the kinds of the phrases whose second word it is. They are also each word's
+ * lexicon tag (lex_set_tag), so a token's tags are the facts of its word and lemmas. */
 enum { FACTS_ALONE = 8, FACTS_SECOND = 16 };
 
 /* What a reference phrase stands for ("refer the group = GROUP"). */
 enum refer_kind { REFER_GROUP, REFER_COUNTRY, REFER_PAIR, REFER_PERSON };
 
-/* A name, an agent phrase or a discard phrase: adjacent words. */
+/* A name, an agent phrase or a discard phrase: adjacent words. A phrase lookup tests
+ * the phrases of a word one after another, and most fail on their second word, so the
+ * first words are kept in the record itself: a candidate costs one cache line, not the
+ * record's and then its words'. Nine phrases in ten and nearly all set members have at
+ * most PHRASE_HEAD words; longer ones keep the others in rest. */
+enum { PHRASE_HEAD = 3 };
 typedef struct phrase {
-    word_id *words;     /* owned by the dictionary */
-    uint8_t *allcaps;   /* per word: the text must be in capitals */
-    word_id second;     /* words[1] (0 for one word), kept here: most candidate phrases fail
-                           on their second word, which is then found without loading words */
-    int nwords;
-    int kind;           /* enum phrase_kind */
-    int entry;          /* index into actors, agents or discards */
+    word_id head[PHRASE_HEAD]; /* the first words; 0 past nwords */
+    uint32_t allcaps;          /* bit k: word k must be in capitals in the text (nwords <= 32) */
+    int entry;                 /* index into actors, agents or discards */
+    uint8_t nwords;            /* 1 to 32 */
+    uint8_t kind;              /* enum phrase_kind */
+    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, owned; else NULL */
 } phrase;
+
+/* Word k (< p->nwords) of a phrase. */
+static inline word_id phrase_word(const phrase *p, int k)
+{
+    return k < PHRASE_HEAD ? p->head[k] : p->rest[k - PHRASE_HEAD];
+}
 
 typedef struct dict_entry {
     dated_code *codes; /* in the order written; first that applies wins */
@@ -147,7 +158,7 @@ enum { BUCKETS_MAX_PATTERNS = 65536 }; /* a verb with more is tested pattern by 
 
 typedef struct word_set {
     char *name;
-    phrase *members; /* kind unused */
+    phrase *members; /* kind, entry and allcaps unused */
     int nmembers;
     word_filter first; /* the members' first words: most tokens are rejected at once */
     uint16_t bit;      /* the set's own bit in a clause's word filter (of its "&NAME") */
@@ -177,6 +188,13 @@ typedef struct place_entry {
     double lat, lon;
 } place_entry;
 
+/* What the phrases tell of a word, and where its phrases start, side by side: a phrase
+ * lookup asks both of each word it tries, and gets them from one cache line. */
+typedef struct word_phrases {
+    uint32_t facts; /* FACTS_* */
+    uint32_t start; /* index in phrases of the first phrase whose first word this is */
+} word_phrases;
+
 struct jirga_dict {
     lexicon *lex;
     char **files; /* every file name loaded, owned */
@@ -186,11 +204,11 @@ struct jirga_dict {
     size_t nactors, nagents, ndiscards, ncounts, nrefers, cap_actors, cap_agents, cap_discards, cap_counts,
         cap_refers;
 
-    /* Phrases sorted by first word, longest first; phrase_start[w]..phrase_start[w+1]. */
+    /* Phrases sorted by first word, longest first; those of word w are
+     * phrases[word_phrases[w].start .. word_phrases[w + 1].start). */
     phrase *phrases;
     size_t nphrases, cap_phrases;
-    uint32_t *phrase_start; /* indexed by word id, lex_size+2 entries */
-    uint32_t *phrase_facts; /* by word id: what phrases tell of it (FACTS_*) */
+    word_phrases *word_phrases; /* indexed by word id, lex_size+2 entries */
     /* By word id, set_start[w]..set_start[w+1] in set_masks: the filter bits of the sets
      * with a member starting with w, so a clause's filter also tells which sets may match. */
     uint32_t *set_start;
@@ -256,19 +274,19 @@ const pattern *dict_set_nominal_patterns(const jirga_dict *d, size_t *count);
 /* Phrases whose first word is w (longest first). */
 static inline const phrase *dict_phrases(const jirga_dict *d, word_id w, size_t *count)
 {
-    if (!w || w > d->index_words || !d->phrase_start || !d->phrases) {
+    if (!w || w > d->index_words || !d->word_phrases || !d->phrases) {
         *count = 0;
         return NULL;
     }
-    *count = d->phrase_start[w + 1] - d->phrase_start[w];
-    return d->phrases + d->phrase_start[w];
+    *count = d->word_phrases[w + 1].start - d->word_phrases[w].start;
+    return d->phrases + d->word_phrases[w].start;
 }
 /* What the phrases tell of word w, in one load: the bytes FACTS_* say which. A phrase
- * lookup asks them of a token (which phrases can start there) and of the next token
- * (which phrases can go on with it). */
+ * lookup asks them of each word it tries (which phrases of the kinds asked start with
+ * it); of a whole token, its tags tell them without a load. */
 static inline uint32_t dict_phrase_facts(const jirga_dict *d, word_id w)
 {
-    return w && w <= d->index_words && d->phrase_facts ? d->phrase_facts[w] : 0;
+    return w && w <= d->index_words && d->word_phrases ? d->word_phrases[w].facts : 0;
 }
 /* The kinds (1 << PHRASE_*) of the phrases whose first word is w. */
 static inline int dict_phrase_kinds(const jirga_dict *d, word_id w) { return (int)(dict_phrase_facts(d, w) & 0xff); }

@@ -20,6 +20,7 @@ typedef struct word_entry {
     uint32_t offset; /* into the string pool */
     uint32_t len;
     uint32_t flags;
+    uint32_t tag; /* lex_set_tag */
     word_id irregular[MAX_FORM_LEMMAS]; /* lemmas when this is an irregular form */
 } word_entry;
 
@@ -169,6 +170,14 @@ void lex_add_flags(lexicon *lex, word_id id, uint32_t flags)
     if (id && id < lex->count)
         lex->words[id].flags |= flags;
 }
+
+void lex_set_tag(lexicon *lex, word_id id, uint32_t tag)
+{
+    if (id && id < lex->count)
+        lex->words[id].tag = tag;
+}
+
+static uint32_t lex_tag(const lexicon *lex, word_id id) { return id && id < lex->count ? lex->words[id].tag : 0; }
 
 void lex_add_form(lexicon *lex, const char *form, const char *lemma)
 {
@@ -402,6 +411,7 @@ typedef struct form_info {
     word_id word;
     word_id lemmas[3];
     uint32_t flags;
+    uint32_t tags; /* of word and lemmas, ORed */
     uint8_t nlemmas;
     /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
      * adverb, so it may sit inside a verb group ("was warmly praised"), unless the token
@@ -409,12 +419,23 @@ typedef struct form_info {
     bool ly_adverb;
 } form_info;
 
+/* The tags of a form's word and lemmas, ORed. */
+static uint32_t form_tags(const lexicon *lex, const form_info *f)
+{
+    uint32_t tags = lex_tag(lex, f->word);
+    for (int k = 0; k < f->nlemmas; k++)
+        tags |= lex_tag(lex, f->lemmas[k]);
+    return tags;
+}
+
 static void describe_form(const lexicon *lex, const char *fold, size_t len, bool punct, form_info *f)
 {
     memset(f, 0, sizeof *f);
     f->word = lex_find(lex, fold, len);
-    if (punct)
-        return; /* known only as part of a name: "Workers' Party" */
+    if (punct) { /* known only as part of a name: "Workers' Party" */
+        f->tags = form_tags(lex, f);
+        return;
+    }
     f->flags = lex_flags(lex, f->word);
     f->ly_adverb = len > 4 && fold[len - 2] == 'l' && fold[len - 1] == 'y' && !(f->flags & ~W_ADV) &&
                    !is_ly_noun(fold);
@@ -438,6 +459,7 @@ static void describe_form(const lexicon *lex, const char *fold, size_t len, bool
         /* A form inherits verbness from its lemma ("met" from "meet"). */
         f->flags |= lex_flags(lex, lemmas[j]) & (W_VERB | W_SPEECH);
     }
+    f->tags = form_tags(lex, f);
 }
 
 /* What the lexicon says of the text s[0..n); false when it cannot be folded. */
@@ -471,14 +493,32 @@ typedef struct cache_slot {
     uint8_t len, punct;
     form_info info;
 } cache_slot;
+_Static_assert(sizeof(cache_slot) == 64, "a cache slot fills one cache line, form_info's tags included");
 
+/* The slots are aligned to a cache line, so that a slot is one line: at malloc's
+ * alignment of 16 each would straddle two, and a lookup would miss on both. */
 struct lex_cache {
-    cache_slot slots[CACHE_SLOTS];
+    cache_slot *slots; /* CACHE_SLOTS of them, in block */
+    void *block;       /* owned */
 };
 
-lex_cache *lex_cache_new(void) { return xcalloc(1, sizeof(lex_cache)); }
+lex_cache *lex_cache_new(void)
+{
+    lex_cache *cache = xmalloc(sizeof *cache);
+    /* calloc: a block this large comes zeroed from the system, with no memset */
+    cache->block = xcalloc(1, CACHE_SLOTS * sizeof(cache_slot) + 63);
+    size_t skip = (64 - (uintptr_t)cache->block % 64) % 64; /* 0 .. 63: within the block */
+    cache->slots = (cache_slot *)((char *)cache->block + skip);
+    return cache;
+}
 
-void lex_cache_free(lex_cache *cache) { free(cache); }
+void lex_cache_free(lex_cache *cache)
+{
+    if (!cache)
+        return;
+    free(cache->block);
+    free(cache);
+}
 
 #define KEY_ASCII_MASK 0x8080808080808080ULL /* a key word with none of these bits is ASCII */
 
@@ -622,12 +662,14 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
                 t->word = 0;
                 t->nlemmas = 0;
                 t->flags = 0;
+                t->tags = 0;
                 continue;
             }
             t->word = info->word;
             t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
             t->nlemmas = info->nlemmas;
             memcpy(t->lemmas, info->lemmas, sizeof t->lemmas);
+            t->tags = info->tags;
         }
     }
 }

@@ -60,6 +60,12 @@ size_t lex_size(const lexicon *lex);
 uint32_t lex_flags(const lexicon *lex, word_id id);
 void lex_add_flags(lexicon *lex, word_id id, uint32_t flags);
 
+/* Gives word id a tag, opaque to the lexicon (the dictionary tags each word with what
+ * its phrases tell of it). lex_annotate gives each token the OR of the tags of its form
+ * and of its lemmas, kept in the form cache with the rest: tag every word before the
+ * first lex_annotate, for a cache keeps the tags its forms were filled with. */
+void lex_set_tag(lexicon *lex, word_id id, uint32_t tag);
+
 /* Records an irregular form: form -> lemma (both folded). */
 void lex_add_form(lexicon *lex, const char *form, const char *lemma);
 
@@ -79,7 +85,7 @@ typedef struct lex_cache lex_cache;
 lex_cache *lex_cache_new(void);
 void lex_cache_free(lex_cache *cache);
 
-/* The lexicon stage: fills word, lemmas and flags of each token of a sentence. The
+/* The lexicon stage: fills word, lemmas, flags and tags of each token of a sentence. The
  * tokens are in order, as text_tokenize makes them: no byte of sentence past the last
  * token's end is read. cache may be NULL. */
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n);

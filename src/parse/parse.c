@@ -51,29 +51,22 @@ typedef struct mention {
     const char *code;        /* a pronoun's code (its antecedent's) */
 } mention;
 
+/* Does phrase p match at token i? Its first word is the key parse_phrase_lookup found it
+ * under, a word or lemma of token i, so that word is not compared again. */
 static bool phrase_matches(const sentence *s, int i, const phrase *p)
 {
-    if (i + p->nwords > (int)s->ntokens || (p->nwords > 1 && !token_is(&s->tokens[i + 1], p->second)))
+    int n = p->nwords;
+    /* most candidates fail on their second word: tested first */
+    if (i + n > (int)s->ntokens || (n > 1 && !token_is(&s->tokens[i + 1], p->head[1])))
         return false;
-    for (int k = 0; k < p->nwords; k++) {
-        const token *t = &s->tokens[i + k];
-        if (t->shape & T_DATELINE)
+    const token *t = &s->tokens[i]; /* t[0 .. n) are tokens: i + n <= ntokens */
+    for (int k = 2; k < n; k++)
+        if (!token_is(&t[k], phrase_word(p, k)))
             return false;
-        if (!token_is(t, p->words[k]))
+    for (int k = 0; k < n; k++) /* k < n <= 32, the bits of allcaps */
+        if ((t[k].shape & T_DATELINE) || (((p->allcaps >> k) & 1) && !(t[k].shape & T_ALLCAPS)))
             return false;
-        if (p->allcaps[k] && !(t->shape & T_ALLCAPS))
-            return false;
-    }
     return true;
-}
-
-/* What the phrases tell of token t's word and lemmas (dict_phrase_facts). */
-static inline uint32_t token_facts(const jirga_dict *d, const token *t)
-{
-    uint32_t facts = dict_phrase_facts(d, t->word);
-    for (int k = 0; k < t->nlemmas; k++)
-        facts |= dict_phrase_facts(d, t->lemmas[k]);
-    return facts;
 }
 
 /* The longest phrase starting at token i; among equals, actors before agents. */
@@ -84,8 +77,9 @@ const phrase *parse_phrase_lookup(const jirga_dict *d, const sentence *s, int i,
     int nkeys = 1;
     for (int k = 0; k < t->nlemmas; k++)
         keys[nkeys++] = t->lemmas[k];
-    /* the kinds of the phrases that can go on with token i + 1 */
-    int follow = i + 1 < (int)s->ntokens ? (int)(token_facts(d, &s->tokens[i + 1]) >> FACTS_SECOND) & 0xff : 0;
+    /* the kinds of the phrases that can go on with token i + 1 (its tags are the phrase
+     * facts of its word and lemmas) */
+    int follow = i + 1 < (int)s->ntokens ? (int)(s->tokens[i + 1].tags >> FACTS_SECOND) & 0xff : 0;
     const phrase *best = NULL;
     for (int k = 0; k < nkeys; k++) {
         int kinds = dict_phrase_kinds(d, keys[k]) & kind_mask;
@@ -1311,24 +1305,17 @@ static void build_clauses(sentence *s)
  * phrases that start with a token fail on the next word: parse_phrase_at then skips the
  * lookup); and STARTS_SET_MEMBER as the dictionary gives it. Returns the kinds of all
  * tokens together: a sentence no discard can start in needs no search for one. */
-static int mark_phrase_kinds(const jirga_dict *d, sentence *s)
+static int mark_phrase_kinds(sentence *s)
 {
-    const uint32_t *facts_of = d->phrase_facts;
-    if (!facts_of) { /* a dictionary without phrases */
-        for (size_t i = 0; i < s->ntokens; i++)
-            s->tokens[i].phrase_kinds = 0;
-        return 0;
-    }
-    word_id last = d->index_words; /* word ids beyond the index start no phrase */
-    uint32_t next = 0;              /* the facts of token i + 1 */
+    uint32_t next = 0; /* the facts of token i + 1 */
     int all = 0;
     token *tokens = s->tokens; /* in a local: the byte stores below could alias s->tokens */
     for (size_t i = s->ntokens; i-- > 0;) {
         token *t = &tokens[i];
-        /* word 0 (unknown) starts no phrase: facts_of[0] is 0 */
-        uint32_t facts = t->word <= last ? facts_of[t->word] : 0;
-        for (int k = 0; k < t->nlemmas; k++)
-            facts |= t->lemmas[k] <= last ? facts_of[t->lemmas[k]] : 0;
+        /* The phrase facts of the token's word and lemmas, ORed: the dictionary tags each
+         * word with its facts (lex_set_tag), and the lexicon stage gives the token its
+         * words' tags from the form cache, with no load from the dictionary here. */
+        uint32_t facts = t->tags;
         uint32_t alone = (facts >> FACTS_ALONE) & 0xff, follow = (next >> FACTS_SECOND) & 0xff;
         t->phrase_kinds = (uint8_t)(facts & (STARTS_SET_MEMBER | alone | follow));
         all |= t->phrase_kinds;
@@ -1414,11 +1401,14 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
     s->date = date;
     s->ntokens = text_tokenize(text, len, &s->tokens, &s->cap_tokens);
     lex_annotate(d->lex, s->cache, text, s->tokens, s->ntokens);
-    int kinds = mark_phrase_kinds(d, s);
+    int kinds = mark_phrase_kinds(s);
     s->discard = kinds & (1 << PHRASE_DISCARD) ? find_discard(d, s) : -1;
     s->headline_case = mark_headline_case(s);
 
     mention ms_small[64];
+    /* build_units reads only the nm mentions stored below, but GCC 12 cannot tell and
+     * warns (-Wmaybe-uninitialized) that ms_small may be read unset: one is set here */
+    ms_small[0] = (mention){0};
     mention *ms = ms_small;
     size_t cap = 64;
     int nm = 0;

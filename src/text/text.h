@@ -52,6 +52,7 @@ typedef struct token {
     uint8_t phrase_kinds; /* filled by the parser: kinds of the dictionary phrases that
                              can start here (a phrase lookup skips the rest at once) */
     uint32_t flags;      /* word classes (lexicon.h W_*) of the surface form */
+    uint32_t tags;       /* the lexicon's tags (lex_set_tag) of word and lemmas, ORed */
 } token;
 
 /* Splits one sentence into tokens; returns the count. Tokens are appended to *tokens. */
