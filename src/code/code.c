@@ -1146,6 +1146,33 @@ static void prefetch_verb_patterns(const jirga_dict *d, word_id w)
         __builtin_prefetch(d->verb_needs + (ps - d->patterns));
 }
 
+/* Asks for where the groups of verb w start (bucket_start), which pick_verb_patterns
+ * reads for each group the clause has; its groups (prefetch_verb_patterns) were asked
+ * for before. */
+static void prefetch_verb_groups(const jirga_dict *d, word_id w)
+{
+    const pattern_buckets *b = dict_verb_buckets(d, w);
+    if (!b)
+        return;
+    const char *from = (const char *)&d->bucket_start[b->bucket], *to = (const char *)&d->bucket_start[b->unfiltered + 1];
+    for (; from < to + 64; from += 64) /* the line of to included */
+        __builtin_prefetch(from);
+}
+
+/* Marks in picked the patterns of group g whose other filter bits the clause has, and
+ * asks for each (and its elements) at once, so that their misses overlap. */
+static void pick_group(const jirga_dict *d, uint32_t g, const pattern *ps, const word_filter *have, uint64_t *picked)
+{
+    for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
+        const bucket_member *m = &d->bucket_members[k]; /* index < np: built from this verb's patterns */
+        if (word_filter_has_bits(have, m->bit, 3)) { /* the group's bit is the first */
+            picked[m->index / 64] |= 1ULL << (m->index % 64);
+            __builtin_prefetch(&ps[m->index]);
+            __builtin_prefetch(m->elems);
+        }
+    }
+}
+
 /* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
  * whose filter words the clause has, and asks for each of them and its elements at once
  * (prefetch), so that their misses overlap. A verb with many patterns has them grouped
@@ -1165,18 +1192,24 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern 
             }
         return;
     }
+    /* The groups the clause has, found first and their members asked for, then read:
+     * the members' misses overlap. A clause has at most a few dozen of its verb's groups;
+     * past GROUPS_AHEAD they are read as they come. */
+    enum { GROUPS_AHEAD = 32 };
+    uint32_t groups[GROUPS_AHEAD];
+    int ngroups = 0;
     for (int w = 0; w < 16; w++)
         for (uint64_t hit = b->first_bits[w] & have->bits[w]; hit; hit &= hit - 1) {
             uint32_t g = dict_bucket_of(b, (uint16_t)(w * 64 + __builtin_ctzll(hit)));
-            for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
-                const bucket_member *m = &d->bucket_members[k]; /* index < np: built from this verb's patterns */
-                if (word_filter_has_bits(have, m->bit, 3)) { /* the group's bit is the first */
-                    picked[m->index / 64] |= 1ULL << (m->index % 64);
-                    __builtin_prefetch(&ps[m->index]);
-                    __builtin_prefetch(m->elems);
-                }
+            if (ngroups < GROUPS_AHEAD) {
+                __builtin_prefetch(&d->bucket_members[d->bucket_start[g]]);
+                groups[ngroups++] = g;
+                continue;
             }
+            pick_group(d, g, ps, have, picked);
         }
+    for (int i = 0; i < ngroups; i++)
+        pick_group(d, groups[i], ps, have, picked);
     for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++) {
         const bucket_member *m = &d->bucket_members[k];
         picked[m->index / 64] |= 1ULL << (m->index % 64);
@@ -1305,7 +1338,7 @@ static bool code_verb_clause(jirga_coder *c, const clause *cl)
     for (int k = 0; k < verb->nlemmas; k++)
         keys[nkeys++] = verb->lemmas[k];
     for (int k = 0; k < nkeys; k++) /* read while the filter is built */
-        prefetch_verb_patterns(c->d, keys[k]);
+        prefetch_verb_groups(c->d, keys[k]);
     word_filter have = {{0}};
     const item verb_item = {ITEM_TOKEN, vg->verb};
     filter_items(c->d, &have, s, &verb_item, 1);
@@ -1682,8 +1715,8 @@ static bool participle_at(const sentence *s, int start)
 
 /* The sentence's index entries asked for at once, before the clauses are coded, so that
  * code_verb_clause finds them in cache instead of waiting for one miss after another:
- * each clause verb's pattern range and groups, and (first) where the set masks of each
- * word that may start a set's member are, then (second) those masks. */
+ * first, where the set masks of each word that may start a set's member are, and each
+ * clause verb's pattern range and groups; second, those masks, and the groups. */
 static void prefetch_sentence_indexes(const jirga_dict *d, const sentence *s, bool second)
 {
     if (!d->verb_start || !d->buckets_of || !d->set_start)
@@ -1698,13 +1731,15 @@ static void prefetch_sentence_indexes(const jirga_dict *d, const sentence *s, bo
                 __builtin_prefetch(second ? (const void *)&d->set_masks[d->set_start[w]] : &d->set_start[w]);
         }
     }
-    for (size_t k = 0; !second && k < s->nclauses; k++) {
+    for (size_t k = 0; k < s->nclauses; k++) {
         if (s->clauses[k].vg < 0)
             continue;
         const token *t = &s->tokens[s->vgs[s->clauses[k].vg].verb];
         for (int i = -1; i < t->nlemmas; i++) {
             word_id w = i < 0 ? t->word : t->lemmas[i];
-            if (w && w <= d->index_words) { /* verb_start and buckets_of: index_words + 2 entries */
+            if (second) {
+                prefetch_verb_patterns(d, w);
+            } else if (w && w <= d->index_words) { /* verb_start and buckets_of: index_words + 2 entries */
                 __builtin_prefetch(&d->verb_start[w]);
                 __builtin_prefetch(&d->buckets_of[w]);
             }
