@@ -6,6 +6,7 @@
 #define JIRGA_BASE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -97,6 +98,19 @@ static inline size_t ascii_run_end(const unsigned char *s, size_t i, size_t n, u
         i++;
     return i;
 }
+
+/* Has the string s n characters or more (strlen(s) >= n)? For the short actor and event
+ * codes the coder asks this of, the loop over a constant n unrolls into a few loads,
+ * where strlen is a call; no byte past s's NUL is read. */
+static inline bool str_len_at_least(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!s[k])
+            return false;
+    return true;
+}
+/* Is strlen(s) exactly n (a small constant)? */
+static inline bool str_len_is(const char *s, size_t n) { return str_len_at_least(s, n) && !s[n]; }
 
 /* Copies the string src into dst of cap bytes, cutting it to fit at a UTF-8 character
  * boundary; always terminates. (snprintf with "%s" cuts anywhere, and slowly.) */

@@ -699,9 +699,9 @@ static bool find_place(const jirga_coder *c, const clause *cl, const char *sourc
             int g = s->group_at[j];
             const actor_unit *u = g >= 0 ? &s->units[s->groups[g].first] : NULL;
             const place_entry *pl = dict_place(c->d, folded);
-            if (u && u->start == j && u->end == j + len && strlen(u->code) >= 3 && u->actor &&
+            if (u && u->start == j && u->end == j + len && str_len_at_least(u->code, 3) && u->actor &&
                 (!pl || strncmp(pl->country, u->code, 3) != 0)) {
-                if (strlen(u->code) == 3) { /* a country: "in Afghanistan" */
+                if (str_len_is(u->code, 3)) { /* a country: "in Afghanistan" */
                     set_place(s, out, j, j + len, u->code, NULL, NULL);
                     return true;
                 }
@@ -815,7 +815,7 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         TRACE(c, "      no event: source and target are the same words\n");
         return;
     }
-    if (tgt && code[0] == '1' && code[1] == '5' && strlen(src->code) >= 3 && strncmp(src->code, tgt->code, 3) == 0 &&
+    if (tgt && code[0] == '1' && code[1] == '5' && str_len_at_least(src->code, 3) && strncmp(src->code, tgt->code, 3) == 0 &&
         strncmp(src->code, "IGO", 3) != 0 && strncmp(src->code, "NGO", 3) != 0) {
         /* "put its air force on high alert": a show of force has no target of its own side */
         tgt = NULL;
@@ -1117,7 +1117,7 @@ static const char *means_of_subject(jirga_coder *c, const clause *cl, int subjec
                  * military) */
                 actor_unit *u = subject >= 0 && s->groups[subject].count == 1
                                     ? &c->sent.units[s->groups[subject].first] : NULL;
-                if (u && u->agent && u->end - 1 >= pos && u->end - 1 < pos + ph->nwords - 1 && strlen(u->code) > 3) {
+                if (u && u->agent && u->end - 1 >= pos && u->end - 1 < pos + ph->nwords - 1 && str_len_at_least(u->code, 4)) {
                     TRACE(c, "      source: '%.*s' names the means, not a unit: %.3s, not %s\n",
                           (int)(s->tokens[u->end - 1].end - s->tokens[u->start].start), s->text + s->tokens[u->start].start,
                           u->code, u->code);
@@ -1531,8 +1531,8 @@ static void learn_from_sentence(jirga_coder *c)
     for (size_t u = 0; u < s->nunits; u++) {
         const actor_unit *unit = &s->units[u];
         const dict_entry *entry = unit->actor;
-        if (unit->name_start >= 0 && strlen(unit->code) >= 3 && c->ctx.nnames < MAX_DOC_NAMES &&
-            (unit->actor || strlen(unit->code) >= 6)) {
+        if (unit->name_start >= 0 && str_len_at_least(unit->code, 3) && c->ctx.nnames < MAX_DOC_NAMES &&
+            (unit->actor || str_len_at_least(unit->code, 6))) {
             doc_name *nm = &c->names[c->ctx.nnames];
             memset(nm, 0, sizeof *nm);
             for (int k = unit->name_start; k < unit->name_end && nm->nwords < 4; k++) {
@@ -1573,7 +1573,7 @@ static void learn_from_sentence(jirga_coder *c)
         if (len >= 6 && dict_is_organisation(unit->code)) { /* none shorter is one */
             c->ctx.org = entry;
             memcpy(c->ctx.org_code, unit->code, sizeof c->ctx.org_code);
-        } else if (!unit->person && unit->actor && strlen(dict_code_on(unit->actor, s->date)) == 3) {
+        } else if (!unit->person && unit->actor && str_len_is(dict_code_on(unit->actor, s->date), 3)) {
             /* "Iran", "Iranian protesters": the country "the country" will mean */
             c->ctx.country = unit->actor;
             memcpy(c->ctx.country_code, unit->code, 3); /* the country of "Iranian protesters" */
@@ -1619,7 +1619,7 @@ static void resolve_references(jirga_coder *c)
          * its lede named, not the visiting minister's quoted later */
         for (size_t k = 0; k < c->nseen; k++) {
             const char *code = c->seen[k];
-            if (strlen(code) >= 6 && strcmp(code + 3, unit->code) == 0) {
+            if (str_len_at_least(code, 6) && strcmp(code + 3, unit->code) == 0) {
                 /* "Separatists killed four Cameroonian soldiers ..., the army said": a
                  * trailing attribution names the speaking institution; the soldiers it
                  * reports on are not it. With no country in its own phrase it keeps its
@@ -1918,7 +1918,7 @@ static void fill_peer_actor(jirga_actor *a, const char *code, int start, int end
 {
     memset(a, 0, sizeof *a);
     str_copy(a->code, sizeof a->code, code);
-    if (strlen(code) >= 3) {
+    if (str_len_at_least(code, 3)) {
         memcpy(a->country, code, 3);
         str_copy(a->role, sizeof a->role, code + 3);
     }

@@ -9,16 +9,27 @@
 #include "../parse/parse.h"
 
 /* The index of the first of n lower-case words that token i (in range or not) is, ignoring
- * ASCII case as token_word_is does, or -1. The token's first byte is compared before a
- * word's length is counted: most words fail on it. */
+ * ASCII case as token_word_is does, or -1. The token's first byte is compared first: most
+ * words fail on it. */
 static inline int token_word_among(const sentence *s, int i, const char *const *words, int n)
 {
     if (i < 0 || i >= (int)s->ntokens || s->tokens[i].end == s->tokens[i].start)
         return -1; /* an empty token is no word: token_word_is fails on the length */
-    char first = (char)(s->text[s->tokens[i].start] | 0x20);
-    for (int k = 0; k < n; k++)
-        if (words[k][0] == first && token_word_is(s, i, words[k]))
+    const token *t = &s->tokens[i];
+    const char *text = s->text + t->start;
+    size_t len = t->end - t->start;
+    char first = (char)(text[0] | 0x20);
+    for (int k = 0; k < n; k++) {
+        if (words[k][0] != first)
+            continue;
+        /* the rest compared without a strlen call: a NUL in words[k] before len differs
+         * from every byte ORed with 0x20, and words[k][len] ends it where the token ends */
+        size_t j = 1;
+        while (j < len && (text[j] | 0x20) == words[k][j])
+            j++;
+        if (j == len && !words[k][len])
             return k;
+    }
     return -1;
 }
 

@@ -1307,7 +1307,7 @@ static void build_indexes(loader *ld)
 bool dict_is_organisation(const char *code)
 {
     static const char *const roles[] = {"INS", "REB", "SEP", "UAF", "OPP", "PTY", "CRM", "NGO"};
-    if (strlen(code) < 6)
+    if (!str_len_at_least(code, 6))
         return false;
     /* six characters or more, none NUL: a memcmp of three bytes is strncmp's answer,
      * without a call for each role */

@@ -305,7 +305,7 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
             const char *code = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
             if (possessive && k == first)
                 break;
-            if (ms[k].is_actor && !ms[k].entry->person && strlen(code) == 3 && strcmp(code, "IGO") != 0 &&
+            if (ms[k].is_actor && !ms[k].entry->person && str_len_is(code, 3) && strcmp(code, "IGO") != 0 &&
                 strcmp(code, "NGO") != 0) {
                 ms[(*nm)++] = (mention){i, end, true, ms[k].entry, true, code};
                 return true;
@@ -329,7 +329,7 @@ static bool add_reference(const jirga_dict *d, const sentence *s, mention *ms, i
             if (!ms[k].is_actor || ms[k].pronoun)
                 continue;
             const char *code = code_on(ms[k].entry, s->date);
-            if (strlen(code) < 3)
+            if (!str_len_at_least(code, 3))
                 continue;
             if (a < 0)
                 a = k;
@@ -378,8 +378,7 @@ static int name_after(const sentence *s, int from, int limit)
  * spokesman" stays AFGINS, "UN peacekeepers" IGOUNO). */
 static void combine(char out[24], const char *actor, const char *role)
 {
-    size_t n = strlen(actor);
-    if (n == 3 || (n == 6 && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)) {
+    if (str_len_is(actor, 3) || (str_len_is(actor, 6) && strcmp(actor + 3, "GOV") == 0 && strncmp(actor, "IGO", 3) != 0)) {
         size_t r = strlen(role) < 20 ? strlen(role) : 20; /* the country and the role, cut to fit */
         memcpy(out, actor, 3);
         memcpy(out + 3, role, r);
@@ -500,7 +499,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                     end = ms[i + 1].end; /* "U.S. forces spokesman": one actor */
                     i++;
                 }
-            } else if (is_actor && next_actor && gap == n->start && strlen(code) == 3 &&
+            } else if (is_actor && next_actor && gap == n->start && str_len_is(code, 3) &&
                        strncmp(code_on(n->entry, s->date), code, 3) == 0) {
                 /* "Iranian Revolutionary Guards": a country before one of its own actors */
                 code_copy(combined, entry_code(d, n, s->date));
@@ -536,7 +535,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
             } else if (!is_actor && next_actor && m->end < n->start &&
                        (token_word_is(s, m->end, "of") || token_word_is(s, m->end, "for") || token_word_is(s, m->end, "from") ||
                         (token_word_is(s, m->end, "in") &&
-                         !(m->start > 0 && token_word_is(s, m->start - 1, "the") && strlen(n->entry->codes[0].code) == 3))) &&
+                         !(m->start > 0 && token_word_is(s, m->start - 1, "the") && str_len_is(n->entry->codes[0].code, 3)))) &&
                        skip_determiners(s, m->end + 1, n->start) == n->start) {
                 /* "the foreign minister of Qatar", "spokesman for the Taliban" */
                 combine(combined, entry_code(d, n, s->date), code);
@@ -590,7 +589,7 @@ static void build_units(const jirga_dict *d, sentence *s, const mention *ms, int
                     const char *owner = ms[k].pronoun ? ms[k].code : code_on(ms[k].entry, s->date);
                     char country[4];
                     snprintf(country, sizeof country, "%.3s", owner);
-                    if (strlen(country) == 3)
+                    if (str_len_is(country, 3))
                         combine(combined, country, code);
                     break;
                 }
@@ -740,8 +739,8 @@ static void build_groups(sentence *s)
          * titled actor after it. */
         for (size_t k = i; k + 1 < j; k++) {
             actor_unit *u = &s->units[k], *next = &s->units[k + 1];
-            if (u->actor && !u->agent && strlen(u->code) == 3 && next->agent && next->actor &&
-                strlen(next->code) == 6 && next->start == u->end + 1 && is_conj(s, u->end) &&
+            if (u->actor && !u->agent && str_len_is(u->code, 3) && next->agent && next->actor &&
+                str_len_is(next->code, 6) && next->start == u->end + 1 && is_conj(s, u->end) &&
                 strncmp(next->code, u->code, 3) != 0) {
                 char code[24];
                 snprintf(code, sizeof code, "%s%s", u->code, next->code + 3);
@@ -753,7 +752,7 @@ static void build_groups(sentence *s)
          * "and" shares the country of the unit before it. */
         for (size_t k = i + 1; k < j; k++) {
             actor_unit *prev = &s->units[k - 1], *u = &s->units[k];
-            if (!u->actor && prev->actor && prev->agent && strlen(prev->code) == 6 && strlen(u->code) == 3 &&
+            if (!u->actor && prev->actor && prev->agent && str_len_is(prev->code, 6) && str_len_is(u->code, 3) &&
                 u->start == prev->end + 1 && is_conj(s, prev->end)) {
                 char code[24];
                 snprintf(code, sizeof code, "%.3s%s", prev->code, u->code);
@@ -1084,7 +1083,7 @@ static int find_subject(const sentence *s, int from, int to)
         if (first < 0)
             first = g;
         for (int u = grp->first; u < grp->first + grp->count; u++)
-            if (s->units[u].actor || strlen(s->units[u].code) >= 6) /* named, or "his government" (DEUGOV) */
+            if (s->units[u].actor || str_len_at_least(s->units[u].code, 6)) /* named, or "his government" (DEUGOV) */
                 return g;
         k = grp->end - 1;
     }
