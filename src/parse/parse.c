@@ -1371,14 +1371,14 @@ static int mark_headline_case(sentence *s)
  * kinds of a mention, a capitalised word (a learned name), a pronoun (an antecedent), or a
  * word of four bytes ("they", for two actors). The mention walk skips the others, most of
  * a sentence, in this short loop. */
-/* The codes of the mentions' entries, asked for at once before the units read them
- * (the entries themselves were asked for as they were found): an actor's code is two
- * dependent misses, entry then codes, which would otherwise be waited for one by one. */
-static void prefetch_codes(const mention *ms, int nm)
+/* Asks for the codes of a mention's entry (an actor's code is two dependent misses,
+ * entry then codes). A mention found in the dictionary has its entry asked for when it is
+ * found, and its codes when the next mention is, or after the walk for the last: the
+ * entry has come by then, and the codes come while the walk goes on. */
+static void prefetch_codes(const mention *m)
 {
-    for (int k = 0; k < nm; k++)
-        if (!ms[k].pronoun && ms[k].entry->codes)
-            __builtin_prefetch(ms[k].entry->codes);
+    if (!m->pronoun && m->entry->codes)
+        __builtin_prefetch(m->entry->codes);
 }
 
 static int next_mention_start(const sentence *s, int i)
@@ -1455,7 +1455,9 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
         }
         if (p) {
             const dict_entry *e = p->kind == PHRASE_ACTOR ? &d->actors[p->entry] : &d->agents[p->entry];
-            __builtin_prefetch(e); /* its codes are read after the walk (prefetch_codes) */
+            __builtin_prefetch(e);
+            if (nm > 0)
+                prefetch_codes(&ms[nm - 1]);
             ms[nm++] = (mention){i, i + p->nwords, p->kind == PHRASE_ACTOR, e, false, NULL};
             i += p->nwords;
         } else if (learned_len) {
@@ -1466,7 +1468,8 @@ void parse_sentence(const jirga_dict *d, sentence *s, const char *text, size_t l
             i++;
         }
     }
-    prefetch_codes(ms, nm);
+    if (nm > 0)
+        prefetch_codes(&ms[nm - 1]);
     build_units(d, s, ms, nm);
     if (heap)
         free(ms);
