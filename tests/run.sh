@@ -84,6 +84,18 @@ threads_same() { # -j 2 prints exactly what -j 1 prints
         cmp "$TMP/a" "$TMP/b"
 }
 check "-j 2 output identical to -j 1 (asan+ubsan)" threads_same
+full_disk() { # full_disk JIRGA: output that cannot be written is an error with its reason, -j 1 and -j 2
+    local j=$1 n
+    [ -w /dev/full ] || { echo "no /dev/full on this machine"; return 1; }
+    for n in 1 2; do
+        "$j" code -j $n tests/golden/documents.jsonl >/dev/full 2>"$TMP/full.err"
+        local status=$?
+        [ "$status" -ne 0 ] || { echo "-j $n: exit 0 on a full disk"; return 1; }
+        grep -q "jirga code: writing output: No space left on device" "$TMP/full.err" || { cat "$TMP/full.err"; return 1; }
+    done
+}
+check "a full disk: jirga code says it could not write, and fails" full_disk ./jirga
+check "a full disk (asan+ubsan)" full_disk build-san/jirga
 
 # ---- folders --------------------------------------------------------------------------------
 folders() { # folders JIRGA: a directory is every file below it, in name order, each named by its path
