@@ -616,9 +616,10 @@ static inline const form_info *cached_form(const lexicon *lex, cache_slot *set, 
 {
     for (int way = 0; way < 2; way++) {
         const cache_slot *slot = &set[way];
-        /* Equal lengths leave the words past the token's zero in both keys. */
-        if (slot->len == n && slot->punct == punct && slot->key[0] == key[0] && slot->key[1] == key[1] &&
-            slot->key[2] == key[2] && slot->key[3] == key[3])
+        /* Equal lengths leave the words past the token's zero in both keys: a token of
+         * eight bytes or fewer is its first word. */
+        if (slot->len == n && slot->punct == punct && slot->key[0] == key[0] &&
+            (n <= 8 || (slot->key[1] == key[1] && slot->key[2] == key[2] && slot->key[3] == key[3])))
             return &slot->info;
     }
     return cache_fill(lex, set, key, ascii, s, n, punct);
