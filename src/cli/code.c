@@ -56,8 +56,8 @@ static int write_pieces(int fd, struct iovec *iov, int n)
 
 /* Writes a coded batch's output in order and empties the batch. The jobs' buffers go to
  * the kernel as they are (writev), not copied into stdio's buffer first: the output is
- * several times the input, and the copy cost a tenth of a core. After a failed write
- * nothing more is written; *error keeps the first errno. */
+ * several times the input, and the copy cost 600 instructions a sentence (2%). After a
+ * failed write nothing more is written; *error keeps the first errno. */
 static void batch_write(batch *b, int *error)
 {
     enum { PIECES = 256 }; /* below every system's IOV_MAX */
