@@ -612,21 +612,33 @@ static bool load_names(loader *ld, char *body, int kind)
 
 /* Sets are found by name through the lexicon: "&NAME" is interned, and set_of maps its
  * word id to the set. */
+/* "&NAME", the word a set is interned as, into key[256]; its length, or 0 when it does
+ * not fit. (A copy, not snprintf: load asks this for each of 18,000 set references.) */
+static size_t set_key(char key[256], const char *name)
+{
+    size_t n = strlen(name);
+    if (n + 2 > 256)
+        return 0;
+    key[0] = '&';
+    memcpy(key + 1, name, n + 1);
+    return n + 1;
+}
+
 static int find_set(const jirga_dict *d, const char *name)
 {
     char key[256];
-    int n = snprintf(key, sizeof key, "&%s", name);
-    if (n <= 0 || (size_t)n >= sizeof key)
+    size_t n = set_key(key, name);
+    if (!n)
         return -1;
-    word_id id = lex_find(d->lex, key, (size_t)n);
+    word_id id = lex_find(d->lex, key, n);
     return id && id < d->cap_set_of ? d->set_of[id] - 1 : -1;
 }
 
 static void remember_set(jirga_dict *d, const char *name, int index)
 {
     char key[256];
-    int n = snprintf(key, sizeof key, "&%s", name);
-    word_id id = lex_intern(d->lex, key, (size_t)n);
+    size_t n = set_key(key, name); /* name is at most 200 bytes (load_set) */
+    word_id id = lex_intern(d->lex, key, n);
     if (id >= d->cap_set_of) {
         size_t old = d->cap_set_of, cap = id + 1024;
         d->set_of = xrealloc(d->set_of, cap * sizeof *d->set_of);
@@ -827,7 +839,7 @@ static bool load_patterns(loader *ld, char *body)
         return false;
     for (int i = 0; i < sl.nalts; i++) {
         char codes[32];
-        snprintf(codes, sizeof codes, "%s", sl.codes);
+        str_copy(codes, sizeof codes, sl.codes); /* codes are ASCII: cut where snprintf would */
         if (!parse_pattern(ld, sl.alts[i], codes))
             return false;
     }
