@@ -234,6 +234,23 @@ static int cmp_place_row(const void *a, const void *b)
 }
 
 /* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
+/* The decimal integer a gazetteer column starts with, as strtol reads it (blanks, a
+ * sign, digits; 0 when none), without its call: load reads two for each of 24,000
+ * places. Capped so that a runaway column stays out of range instead of overflowing. */
+static long read_long(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    bool negative = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        if (v < 1000000000000L)
+            v = v * 10 + (*s - '0');
+    return negative ? -v : v;
+}
+
 static void load_places(jirga_dict *d, const char *path, const jirga_dict_options *opts)
 {
     FILE *f = fopen(path, "r");
@@ -262,7 +279,7 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
             continue;
         const char *name = fields[0], *country = fields[1];
         char *folded = fields[5];
-        double lat = (double)strtol(fields[2], NULL, 10) / 10000, lon = (double)strtol(fields[3], NULL, 10) / 10000;
+        double lat = (double)read_long(fields[2]) / 10000, lon = (double)read_long(fields[3]) / 10000;
         /* a broken row is skipped: coordinates on the globe, a country of three capitals */
         if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) ||
             strspn(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || !text_valid_utf8(name, strlen(name)) ||
