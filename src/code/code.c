@@ -1159,25 +1159,29 @@ static void prefetch_verb_groups(const jirga_dict *d, word_id w)
         __builtin_prefetch(from);
 }
 
-/* Marks in picked the patterns of group g whose other filter bits the clause has, and
- * asks for each (and its elements) at once, so that their misses overlap. */
+/* Marks pattern i of the verb in picked and asks for it and its elements: the picked
+ * patterns' misses overlap, where matching them one by one would wait for each. */
+static inline void pick_pattern(uint64_t *picked, size_t i, const pattern *ps, const pattern_elem *elems)
+{
+    picked[i / 64] |= 1ULL << (i % 64);
+    __builtin_prefetch(&ps[i]);
+    __builtin_prefetch(elems);
+}
+
+/* Picks the patterns of group g whose other filter bits the clause has. */
 static void pick_group(const jirga_dict *d, uint32_t g, const pattern *ps, const word_filter *have, uint64_t *picked)
 {
     for (uint32_t k = d->bucket_start[g]; k < d->bucket_start[g + 1]; k++) {
         const bucket_member *m = &d->bucket_members[k]; /* index < np: built from this verb's patterns */
-        if (word_filter_has_bits(have, m->bit, 3)) { /* the group's bit is the first */
-            picked[m->index / 64] |= 1ULL << (m->index % 64);
-            __builtin_prefetch(&ps[m->index]);
-            __builtin_prefetch(m->elems);
-        }
+        if (word_filter_has_bits(have, m->bit, 3)) /* the group's bit is the first */
+            pick_pattern(picked, m->index, ps, m->elems);
     }
 }
 
 /* Marks in picked, one bit per pattern of the verb ((np + 63) / 64 words), the patterns
- * whose filter words the clause has, and asks for each of them and its elements at once
- * (prefetch), so that their misses overlap. A verb with many patterns has them grouped
- * by their first filter bit (pattern_buckets): only the groups whose bit the clause has
- * are read, which gives the same patterns as testing each. */
+ * whose filter words the clause has (pick_pattern). A verb with many patterns has them
+ * grouped by their first filter bit (pattern_buckets): only the groups whose bit the
+ * clause has are read, which gives the same patterns as testing each. */
 static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern *ps, const pattern_needs *needs,
                                size_t np, const word_filter *have, uint64_t *picked)
 {
@@ -1185,11 +1189,8 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern 
     const pattern_buckets *b = dict_verb_buckets(d, verb);
     if (!b) {
         for (size_t i = 0; i < np; i++)
-            if (word_filter_passes(have, &needs[i])) {
-                picked[i / 64] |= 1ULL << (i % 64);
-                __builtin_prefetch(&ps[i]);
-                __builtin_prefetch(needs[i].elems);
-            }
+            if (word_filter_passes(have, &needs[i]))
+                pick_pattern(picked, i, ps, needs[i].elems);
         return;
     }
     /* The groups the clause has, found first and their members asked for, then read:
@@ -1210,12 +1211,8 @@ static void pick_verb_patterns(const jirga_dict *d, word_id verb, const pattern 
         }
     for (int i = 0; i < ngroups; i++)
         pick_group(d, groups[i], ps, have, picked);
-    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++) {
-        const bucket_member *m = &d->bucket_members[k];
-        picked[m->index / 64] |= 1ULL << (m->index % 64);
-        __builtin_prefetch(&ps[m->index]);
-        __builtin_prefetch(m->elems);
-    }
+    for (uint32_t k = d->bucket_start[b->unfiltered]; k < d->bucket_start[b->unfiltered + 1]; k++)
+        pick_pattern(picked, d->bucket_members[k].index, ps, d->bucket_members[k].elems);
 }
 
 /* Is the pattern's verb one whose participle tells the toll of the act before? */

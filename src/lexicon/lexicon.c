@@ -209,7 +209,7 @@ static void load_exceptions(lexicon *lex, const char *path)
          * instructions at every load) */
         char *save = NULL, *form = strtok_r(line, " \t\r\n", &save);
         char *lemma = form ? strtok_r(NULL, " \t\r\n", &save) : NULL;
-        if (!lemma || strlen(form) > 127 || strlen(lemma) > 127)
+        if (!lemma)
             continue;
         /* WordNet joins multi-word entries with '_'; jirga's forms are single words. */
         if (strchr(form, '_') || strchr(lemma, '_'))
