@@ -376,6 +376,15 @@ static bool str_is(const char *s, const char *lit)
     return s[k] == lit[k];
 }
 
+/* An event's root as a number, what atoi gives, without its call: emit and the
+ * statement check ask it of every event. */
+static int root_number(const char root[3])
+{
+    if (root[0] >= '0' && root[0] <= '9' && root[1] >= '0' && root[1] <= '9')
+        return (root[0] - '0') * 10 + (root[1] - '0');
+    return atoi(root);
+}
+
 /* Material conflict (roots 14-20): where force lands is its target ("struck targets in
  * Iraq"); where people meet is not a party to the meeting ("met in Hanoi"). */
 static bool material(const pattern *p) { return (p->code[0] - '0') * 10 + (p->code[1] - '0') >= 14; }
@@ -869,7 +878,7 @@ static void emit(jirga_coder *c, const char *code, const actor_unit *src, const 
         find_place(c, c->current, ev->source.country, &ev->place);
     /* Counts go with material events; troop numbers with any event of the sentence. */
     for (int k = 0; k < c->nsent_counts; k++)
-        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || atoi(ev->root) >= 14)
+        if (strcmp(c->sent_counts[k].kind, "troops") == 0 || root_number(ev->root) >= 14)
             ev->counts[ev->ncounts++] = c->sent_counts[k];
     TRACE(c, "      EVENT %s %s (%s) %s -> %s%s\n", code, ev->label, ev->root, ev->source.code,
           ev->target.code[0] ? ev->target.code : "(none)", ev->negated ? " [negated]" : "");
@@ -1758,7 +1767,7 @@ static void drop_covered_statements(jirga_coder *c, size_t first)
         if (code_is(e->cameo, "010") && e->source.code[0])
             for (size_t k = first; k < c->nevents && !covered; k++) {
                 const jirga_event *o = &c->events[k];
-                int root = atoi(o->root);
+                int root = root_number(o->root);
                 covered = k != i && strcmp(o->source.code, e->source.code) == 0 &&
                           (o->verb_start > e->verb_start ? !coordinated_between(&c->sent, e->verb_end, o->verb_start) &&
                                                                !participle_at(&c->sent, o->verb_start)
@@ -1820,7 +1829,7 @@ static void code_sentence(jirga_coder *c)
                   s->text + s->tokens[cl->left - 1].start);
             continue;
         }
-        if (cl->vg >= 0 && k > 0 && c->nevents > first_event && atoi(c->events[c->nevents - 1].root) <= 13 &&
+        if (cl->vg >= 0 && k > 0 && c->nevents > first_event && root_number(c->events[c->nevents - 1].root) <= 13 &&
             reduced_relative(s, &s->vgs[cl->vg])) {
             TRACE(c, "    not coded: '%.*s by ...' is the content of the verbal event before\n",
                   (int)(s->tokens[s->vgs[cl->vg].verb].end - s->tokens[s->vgs[cl->vg].verb].start),
