@@ -91,7 +91,7 @@ static inline char *put_code(char *p, const char *s, size_t size)
 #define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
 
 /* [start,end]. */
-static char *put_span(char *p, int start, int end)
+static inline char *put_span(char *p, int start, int end)
 {
     *p++ = '[';
     p = fmt_long(p, start);
@@ -439,8 +439,9 @@ static char *put_pattern_file_from(sbuf *b, char *p, out_cache *c, const jirga_e
 /* ---- The record ------------------------------------------------------------------------ */
 
 /* s (n bytes of the sentence) as a JSON string, copied as it is when the sentence is
- * plain ASCII; leaves FIXED_MAX of room after it, as put_json. */
-static char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
+ * plain ASCII; leaves FIXED_MAX of room after it, as put_json. Inline, as the two below:
+ * a record writes four or five spans of words, and the calls cost more than the copies. */
+static inline char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 {
     if (!ascii)
         return put_json(b, p, s, n);
@@ -453,7 +454,7 @@ static char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 }
 
 /* The words from start to end and their offsets, "text":"...","span":[s,e]. */
-static char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool ascii, int start, int end)
+static inline char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool ascii, int start, int end)
 {
     p = PUT(p, "\"text\":");
     p = put_words(b, p, ascii, e->sentence_text + start, (size_t)(end - start));
