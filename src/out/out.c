@@ -118,14 +118,17 @@ static inline uint64_t json_stops(uint64_t x)
  * SSE2 on x86-64, to plain words elsewhere). */
 typedef signed char json_block __attribute__((vector_size(16)));
 
+/* 0xFF for each byte of x that JSON does not take as it is, 0 for the others: as signed
+ * chars, bytes at 0x80 and above are below 0x20 too. */
+static inline json_block stops_of(json_block x) { return (x < 0x20) | (x == '"') | (x == '\\'); }
+
 /* The 16 bytes at s, with 0xFF in *low (the first 8) and *high (the last 8) for each byte
- * that JSON does not take as it is: as signed chars, bytes at 0x80 and above are below
- * 0x20 too. */
+ * that JSON does not take as it is. */
 static inline json_block block_stops(const char *s, uint64_t *low, uint64_t *high)
 {
     json_block x;
     memcpy(&x, s, 16);
-    json_block stops = (x < 0x20) | (x == '"') | (x == '\\');
+    json_block stops = stops_of(x);
     memcpy(low, &stops, 8);
     memcpy(high, (const char *)&stops + 8, 8);
     return x;
@@ -147,14 +150,22 @@ static bool plain_ascii(const char *s, size_t n)
 {
     if (n < 16)
         return ascii_run_end((const unsigned char *)s, 0, n, '"', '\\', '\\') == n;
-    uint64_t low, high;
-    for (size_t i = 0; i < n; i += 16) {
-        /* the last block ends at n, going over bytes already looked at */
-        block_stops(s + (n - i >= 16 ? i : n - 16), &low, &high);
-        if (low | high)
-            return false;
+    /* The stops of all blocks gathered and looked at once: most sentences are plain, and
+     * a test per block cost as much as finding its stops. */
+    json_block any = {0}, x;
+    size_t i = 0;
+    for (; n - i >= 16; i += 16) {
+        memcpy(&x, s + i, 16);
+        any |= stops_of(x);
     }
-    return true;
+    if (i < n) { /* the last block ends at n, going over bytes already looked at (n >= 16) */
+        memcpy(&x, s + n - 16, 16);
+        any |= stops_of(x);
+    }
+    uint64_t low, high;
+    memcpy(&low, &any, 8);
+    memcpy(&high, (const char *)&any + 8, 8);
+    return !(low | high);
 }
 
 /* Copies the bytes at s[i] to p, up to the first that JSON does not take as it is, and

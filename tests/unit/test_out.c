@@ -202,6 +202,37 @@ static void test_cache_full(void **state)
     out_cache_free(c);
 }
 
+/* Protects: the look at the whole sentence that lets its words be copied as they are. A
+ * quote, a control character or a non-ASCII byte at every position of sentences of 0 to
+ * 40 bytes (in the last, overlapping block too): the record's text is still escaped. */
+static void test_plain_sentence(void **state)
+{
+    (void)state;
+    static const char odd[] = {'"', '\\', '\n', 0x01, (char)0xc3};
+    const jirga_doc doc = {.id = "d"};
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t k = 0; k < sizeof odd; k++)
+            for (size_t at = 0; at <= n; at++) {
+                char *text = malloc(n ? n : 1); /* exactly n bytes: a read past them is caught */
+                memset(text, 'a', n);
+                if (at < n)
+                    text[at] = odd[k];
+                jirga_event e = event_of("", "010", "", 0, 0.0, "f", 1);
+                e.sentence_text = text;
+                e.sentence_len = n;
+                sbuf got = {0}, want = {0};
+                out_jsonl_event(&got, &doc, &e);
+                sbuf_adds(&want, ",\"text\":");
+                reference(&want, text, n);
+                sbuf_adds(&want, "}\n");
+                assert_true(got.len >= want.len);
+                assert_memory_equal(got.data + got.len - want.len, want.data, want.len);
+                sbuf_free(&got);
+                sbuf_free(&want);
+                free(text);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_all_escapes),
         cmocka_unit_test(test_cache_keys),
         cmocka_unit_test(test_cache_full),
+        cmocka_unit_test(test_plain_sentence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
