@@ -321,7 +321,7 @@ static char *put_pattern_file(sbuf *b, char *p, const jirga_event *e)
     return p;
 }
 
-/* n bytes at s, which hold no NUL; leaves FIXED_MAX of room after them, as put_json. */
+/* n bytes at s as they are; leaves FIXED_MAX of room after them, as put_json. */
 static char *put_bytes(sbuf *b, char *p, const char *s, size_t n)
 {
     p = room(b, p, n + FIXED_MAX);
@@ -380,7 +380,8 @@ void out_cache_free(out_cache *c)
 /* The bytes of a code array of `size` (at most 8) bytes up to its first NUL, the others
  * zero: codes that write the same bytes get the same key, whatever follows their NUL.
  * The lowest flag of `nul` marks the first NUL exactly (see put_code); (first >> 7) - 1
- * has every bit below that byte set, or all 64 when the array holds no NUL. */
+ * has every bit below that byte set, or all 64 when the array holds no NUL. Bytes below
+ * it are the array's first ones: little-endian, as put_code. */
 static uint64_t code_key(const char *s, size_t size)
 {
     uint64_t x = 0;

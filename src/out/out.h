@@ -16,7 +16,7 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e);
  * their strings. So a cache must not outlive the dictionary of the events written with it;
  * one cache per thread (it is not shared). out_cache_free(NULL) does nothing. */
 typedef struct out_cache out_cache;
-out_cache *out_cache_new(void);
+out_cache *out_cache_new(void); /* owned by the caller, free with out_cache_free */
 void out_cache_free(out_cache *c);
 
 /* The records of the n events of document doc, as out_jsonl_event writes them one by one;
