@@ -43,6 +43,7 @@ static void *batch_worker(void *arg)
     if (!b->coders[slot])
         b->coders[slot] = jirga_coder_new(b->dict, b->opts);
     jirga_coder *coder = b->coders[slot];
+    out_cache *cache = b->capture ? NULL : out_cache_new(); /* this thread's, for this batch's dictionary */
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
         batch_job *j = &b->jobs[i];
@@ -52,9 +53,9 @@ static void *batch_worker(void *arg)
             j->coded = export_doc_capture(&j->doc, coder, events, n);
             continue;
         }
-        for (int e = 0; e < n; e++)
-            out_jsonl_event(&j->out, &j->doc, &events[e]);
+        out_jsonl_events(cache, &j->out, &j->doc, events, n);
     }
+    out_cache_free(cache);
     return NULL;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Room in the buffer ------------------------------------------------------------------ */
@@ -64,26 +65,33 @@ static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080UL
 
 /* A code held in one of the event's char arrays (size bytes, NUL-terminated), written as
  * it is: codes are letters and digits. The array is copied a word at a time while no
- * NUL is in the word, so at most size bytes are written. */
+ * NUL is in the word; its last size % 8 bytes are read into a word with zeros above them
+ * (size is a constant where this is inlined, so that is a load or two, not a call). Each
+ * word is stored whole, so up to 8 bytes are written past the end the code returns; they
+ * lie within the fixed text's room and the next field writes over them. */
 static inline char *put_code(char *p, const char *s, size_t size)
 {
     size_t i = 0;
+    uint64_t x, zero;
     for (; i + 8 <= size; i += 8) {
-        uint64_t x;
         memcpy(&x, s + i, 8);
         memcpy(p + i, &x, 8);
-        uint64_t zero = (x - ONES) & ~x & HIGHS; /* the lowest flag is the first NUL */
+        zero = (x - ONES) & ~x & HIGHS; /* the lowest flag is the first NUL */
         if (zero)
             return p + i + (__builtin_ctzll(zero) >> 3); /* little-endian, as ascii_run_end */
     }
-    for (; i < size && s[i]; i++)
-        p[i] = s[i];
-    return p + i;
+    if (i == size)
+        return p + i;
+    x = 0;
+    memcpy(&x, s + i, size - i);
+    memcpy(p + i, &x, 8);
+    zero = (x - ONES) & ~x & HIGHS; /* not 0: the zeros above the array's bytes are flagged */
+    return p + i + (__builtin_ctzll(zero) >> 3);
 }
 #define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
 
 /* [start,end]. */
-static char *put_span(char *p, int start, int end)
+static inline char *put_span(char *p, int start, int end)
 {
     *p++ = '[';
     p = fmt_long(p, start);
@@ -110,14 +118,17 @@ static inline uint64_t json_stops(uint64_t x)
  * SSE2 on x86-64, to plain words elsewhere). */
 typedef signed char json_block __attribute__((vector_size(16)));
 
+/* 0xFF for each byte of x that JSON does not take as it is, 0 for the others: as signed
+ * chars, bytes at 0x80 and above are below 0x20 too. */
+static inline json_block stops_of(json_block x) { return (x < 0x20) | (x == '"') | (x == '\\'); }
+
 /* The 16 bytes at s, with 0xFF in *low (the first 8) and *high (the last 8) for each byte
- * that JSON does not take as it is: as signed chars, bytes at 0x80 and above are below
- * 0x20 too. */
+ * that JSON does not take as it is. */
 static inline json_block block_stops(const char *s, uint64_t *low, uint64_t *high)
 {
     json_block x;
     memcpy(&x, s, 16);
-    json_block stops = (x < 0x20) | (x == '"') | (x == '\\');
+    json_block stops = stops_of(x);
     memcpy(low, &stops, 8);
     memcpy(high, (const char *)&stops + 8, 8);
     return x;
@@ -139,14 +150,22 @@ static bool plain_ascii(const char *s, size_t n)
 {
     if (n < 16)
         return ascii_run_end((const unsigned char *)s, 0, n, '"', '\\', '\\') == n;
-    uint64_t low, high;
-    for (size_t i = 0; i < n; i += 16) {
-        /* the last block ends at n, going over bytes already looked at */
-        block_stops(s + (n - i >= 16 ? i : n - 16), &low, &high);
-        if (low | high)
-            return false;
+    /* The stops of all blocks gathered and looked at once: most sentences are plain, and
+     * a test per block cost as much as finding its stops. */
+    json_block any = {0}, x;
+    size_t i = 0;
+    for (; n - i >= 16; i += 16) {
+        memcpy(&x, s + i, 16);
+        any |= stops_of(x);
     }
-    return true;
+    if (i < n) { /* the last block ends at n, going over bytes already looked at (n >= 16) */
+        memcpy(&x, s + n - 16, 16);
+        any |= stops_of(x);
+    }
+    uint64_t low, high;
+    memcpy(&low, &any, 8);
+    memcpy(&high, (const char *)&any + 8, 8);
+    return !(low | high);
 }
 
 /* Copies the bytes at s[i] to p, up to the first that JSON does not take as it is, and
@@ -247,11 +266,194 @@ void out_json_string(sbuf *b, const char *s, size_t n)
     out_end(b, put_json(b, out_begin(b, 1 + n + STRING_TAIL), s, n));
 }
 
+/* ---- Pieces escaped once ----------------------------------------------------------------- */
+
+/* Most of what a record holds is the same for many records: the document's id and date
+ * for all of its events, the cameo code with its label, quad and Goldstein value for every
+ * event of that code, the pattern file for every pattern of the file. A cache keeps these
+ * as the bytes the record writes, escaped once, and records copy them. The functions below
+ * write each of these pieces; a record copies a kept piece or, without one, writes it
+ * with the same function, so the bytes are the same either way. */
+
+/* {"doc":"ID","sentence": */
+static char *put_doc_head(sbuf *b, char *p, const jirga_doc *doc)
+{
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, "{\"doc\":");
+    const char *id = doc->id ? doc->id : "";
+    p = put_json(b, p, id, strlen(id));
+    return PUT(p, ",\"sentence\":");
+}
+
+/* ,"date":"D" or ,"date":null */
+static char *put_doc_date(sbuf *b, char *p, const jirga_doc *doc)
+{
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, ",\"date\":");
+    if (doc->date && doc->date[0])
+        return put_json(b, p, doc->date, strlen(doc->date));
+    return PUT(p, "null");
+}
+
+/* ,"cameo":"C","root":"R","label":"L","quad":Q,"goldstein":G */
+static char *put_verb_code(sbuf *b, char *p, const jirga_event *e)
+{
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, ",\"cameo\":\"");
+    p = PUT_CODE(p, e->cameo);
+    p = PUT(p, "\",\"root\":\"");
+    p = PUT_CODE(p, e->root);
+    p = PUT(p, "\",\"label\":");
+    p = put_json(b, p, e->label, strlen(e->label));
+    p = PUT(p, ",\"quad\":");
+    p = fmt_long(p, e->quad);
+    p = PUT(p, ",\"goldstein\":");
+    return fmt_fixed(p, e->goldstein, 1);
+}
+
+/* },"pattern":"FILE: (the verb's object closed; the line and the quote follow) */
+static char *put_pattern_file(sbuf *b, char *p, const jirga_event *e)
+{
+    p = room(b, p, FIXED_MAX);
+    p = PUT(p, "},\"pattern\":");
+    p = put_json(b, p, e->pattern_file, strlen(e->pattern_file));
+    p[-1] = ':'; /* "file:line": the line goes inside the quotes */
+    return p;
+}
+
+/* n bytes at s as they are; leaves FIXED_MAX of room after them, as put_json. */
+static char *put_bytes(sbuf *b, char *p, const char *s, size_t n)
+{
+    p = room(b, p, n + FIXED_MAX);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* What a piece was made from: the event's fields that the piece shows, compared whole
+ * (Goldstein as its bits, codes up to their NUL), so that a piece is copied only into a
+ * record that would have written the very same bytes. 32 bytes and no padding, so that
+ * memcmp compares exactly the fields. */
+typedef struct piece_key {
+    uint64_t cameo;     /* code_key of the cameo code; 0 for a pattern file */
+    const char *text;   /* the label or the pattern file, borrowed from the dictionary */
+    uint64_t goldstein; /* the bits of the double; 0 for a pattern file */
+    int32_t quad;
+    uint32_t root;      /* code_key of the root code */
+} piece_key;
+_Static_assert(sizeof(piece_key) == 32, "piece_key has no padding");
+
+typedef struct piece {
+    piece_key key;
+    size_t start, len; /* its bytes in the cache's pool; len 0: an empty slot (no piece is empty) */
+} piece;
+
+/* Open addressing in PIECE_SLOTS slots, of which at most PIECE_KEYS are filled, so a probe
+ * always reaches an empty slot and stays short. A dictionary has some 300 cameo codes and
+ * 20 pattern files; keys past PIECE_KEYS are written without a piece, as without a cache. */
+enum { PIECE_BITS = 10, PIECE_SLOTS = 1 << PIECE_BITS, PIECE_KEYS = PIECE_SLOTS * 3 / 4 };
+
+typedef struct piece_table {
+    piece *slots; /* PIECE_SLOTS of them, allocated at the first key */
+    size_t count;
+} piece_table;
+
+struct out_cache {
+    sbuf doc_head, doc_date; /* put_doc_head and put_doc_date of the document being written */
+    piece_table verb_codes, pattern_files;
+    sbuf pool;               /* the bytes of the tables' pieces, one after the other */
+};
+
+out_cache *out_cache_new(void) { return xcalloc(1, sizeof(out_cache)); }
+
+void out_cache_free(out_cache *c)
+{
+    if (!c)
+        return;
+    sbuf_free(&c->doc_head);
+    sbuf_free(&c->doc_date);
+    free(c->verb_codes.slots);
+    free(c->pattern_files.slots);
+    sbuf_free(&c->pool);
+    free(c);
+}
+
+/* The bytes of a code array of `size` (at most 8) bytes up to its first NUL, the others
+ * zero: codes that write the same bytes get the same key, whatever follows their NUL.
+ * The lowest flag of `nul` marks the first NUL exactly (see put_code); (first >> 7) - 1
+ * has every bit below that byte set, or all 64 when the array holds no NUL. Bytes below
+ * it are the array's first ones: little-endian, as put_code. */
+static uint64_t code_key(const char *s, size_t size)
+{
+    uint64_t x = 0;
+    memcpy(&x, s, size);
+    uint64_t nul = (x - ONES) & ~x & HIGHS;
+    uint64_t first = nul & (0 - nul);
+    return x & ((first >> 7) - 1);
+}
+
+/* The slot of key in t: the one holding it, or the empty one where it is to go; NULL
+ * when it is not there and t is full. */
+static piece *piece_slot(piece_table *t, const piece_key *key)
+{
+    if (!t->slots)
+        t->slots = xcalloc(PIECE_SLOTS, sizeof *t->slots);
+    uint64_t h = (key->cameo ^ (uint64_t)(uintptr_t)key->text) * 0x9E3779B97F4A7C15ULL;
+    for (size_t i = (size_t)(h >> (64 - PIECE_BITS));; i = (i + 1) & (PIECE_SLOTS - 1)) {
+        piece *s = &t->slots[i];
+        if (!s->len)
+            return t->count < PIECE_KEYS ? s : NULL;
+        if (memcmp(&s->key, key, sizeof *key) == 0)
+            return s;
+    }
+}
+
+typedef char *piece_writer(sbuf *b, char *p, const jirga_event *e);
+
+/* The piece of e that `write` writes, copied from t or, the first time, written into the
+ * pool and kept; written as it is when t is full. */
+static inline char *put_piece(sbuf *b, char *p, out_cache *c, piece_table *t, const piece_key *key,
+                              piece_writer *write, const jirga_event *e)
+{
+    piece *s = piece_slot(t, key);
+    if (!s)
+        return write(b, p, e);
+    if (!s->len) {
+        s->key = *key;
+        s->start = c->pool.len;
+        out_end(&c->pool, write(&c->pool, out_begin(&c->pool, FIXED_MAX), e));
+        s->len = c->pool.len - s->start;
+        t->count++;
+    }
+    return put_bytes(b, p, c->pool.data + s->start, s->len);
+}
+
+/* put_verb_code, from c when there is one. */
+static char *put_verb_code_from(sbuf *b, char *p, out_cache *c, const jirga_event *e)
+{
+    if (!c)
+        return put_verb_code(b, p, e);
+    uint64_t goldstein;
+    memcpy(&goldstein, &e->goldstein, sizeof goldstein);
+    piece_key key = {.cameo = code_key(e->cameo, sizeof e->cameo), .text = e->label, .goldstein = goldstein,
+                     .quad = e->quad, .root = (uint32_t)code_key(e->root, sizeof e->root)};
+    return put_piece(b, p, c, &c->verb_codes, &key, put_verb_code, e);
+}
+
+/* put_pattern_file, from c when there is one. */
+static char *put_pattern_file_from(sbuf *b, char *p, out_cache *c, const jirga_event *e)
+{
+    if (!c)
+        return put_pattern_file(b, p, e);
+    piece_key key = {.text = e->pattern_file};
+    return put_piece(b, p, c, &c->pattern_files, &key, put_pattern_file, e);
+}
+
 /* ---- The record ------------------------------------------------------------------------ */
 
 /* s (n bytes of the sentence) as a JSON string, copied as it is when the sentence is
- * plain ASCII; leaves FIXED_MAX of room after it, as put_json. */
-static char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
+ * plain ASCII; leaves FIXED_MAX of room after it, as put_json. Inline, as the two below:
+ * a record writes four or five spans of words, and the calls cost more than the copies. */
+static inline char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 {
     if (!ascii)
         return put_json(b, p, s, n);
@@ -264,7 +466,7 @@ static char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 }
 
 /* The words from start to end and their offsets, "text":"...","span":[s,e]. */
-static char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool ascii, int start, int end)
+static inline char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool ascii, int start, int end)
 {
     p = PUT(p, "\"text\":");
     p = put_words(b, p, ascii, e->sentence_text + start, (size_t)(end - start));
@@ -353,23 +555,15 @@ static char *put_counts(sbuf *b, char *p, const jirga_event *e)
     return p;
 }
 
-void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
+/* The record of event e of document doc; ascii tells whether its sentence is plain ASCII.
+ * With a cache c, the document's pieces are those of c (out_jsonl_events made them). */
+static void put_record(sbuf *b, out_cache *c, const jirga_doc *doc, const jirga_event *e, bool ascii)
 {
     /* Room for the whole record at once spares most of the growing. */
     char *p = out_begin(b, 2 * e->sentence_len + 2 * FIXED_MAX);
-    /* The sentence is looked at once for all the parts of it that the record holds. */
-    bool ascii = plain_ascii(e->sentence_text, e->sentence_len);
-    p = PUT(p, "{\"doc\":");
-    const char *id = doc->id ? doc->id : "";
-    p = put_json(b, p, id, strlen(id));
-    p = PUT(p, ",\"sentence\":");
+    p = c ? put_bytes(b, p, c->doc_head.data, c->doc_head.len) : put_doc_head(b, p, doc);
     p = fmt_long(p, e->sentence);
-    p = PUT(p, ",\"date\":");
-    if (doc->date && doc->date[0])
-        p = put_json(b, p, doc->date, strlen(doc->date));
-    else
-        p = PUT(p, "null");
-    p = room(b, p, FIXED_MAX);
+    p = c ? put_bytes(b, p, c->doc_date.data, c->doc_date.len) : put_doc_date(b, p, doc);
     if (e->event_date[0]) {
         p = PUT(p, ",\"event_date\":\"");
         p = PUT_CODE(p, e->event_date);
@@ -380,22 +574,10 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
     p = e->date_stated ? PUT(p, ",\"date_stated\":true") : PUT(p, ",\"date_stated\":false");
     p = PUT_ACTOR(b, p, ",\"source\":", e, ascii, &e->source);
     p = PUT_ACTOR(b, p, ",\"target\":", e, ascii, &e->target);
-    p = room(b, p, FIXED_MAX);
-    p = PUT(p, ",\"cameo\":\"");
-    p = PUT_CODE(p, e->cameo);
-    p = PUT(p, "\",\"root\":\"");
-    p = PUT_CODE(p, e->root);
-    p = PUT(p, "\",\"label\":");
-    p = put_json(b, p, e->label, strlen(e->label));
-    p = PUT(p, ",\"quad\":");
-    p = fmt_long(p, e->quad);
-    p = PUT(p, ",\"goldstein\":");
-    p = fmt_fixed(p, e->goldstein, 1);
+    p = put_verb_code_from(b, p, c, e);
     p = e->negated ? PUT(p, ",\"negated\":true,\"verb\":{") : PUT(p, ",\"negated\":false,\"verb\":{");
     p = put_text_span(b, p, e, ascii, e->verb_start, e->verb_end);
-    p = PUT(p, "},\"pattern\":");
-    p = put_json(b, p, e->pattern_file, strlen(e->pattern_file));
-    p[-1] = ':'; /* "file:line": the line goes inside the quotes */
+    p = put_pattern_file_from(b, p, c, e);
     p = fmt_long(p, e->pattern_line);
     *p++ = '"';
     p = put_place(b, p, &e->place);
@@ -406,4 +588,46 @@ void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
     p = put_words(b, p, ascii, e->sentence_text, e->sentence_len);
     p = PUT(p, "}\n");
     out_end(b, p);
+}
+
+/* Makes the document's pieces of c. */
+static void cache_doc(out_cache *c, const jirga_doc *doc)
+{
+    sbuf_reset(&c->doc_head);
+    out_end(&c->doc_head, put_doc_head(&c->doc_head, out_begin(&c->doc_head, FIXED_MAX), doc));
+    sbuf_reset(&c->doc_date);
+    out_end(&c->doc_date, put_doc_date(&c->doc_date, out_begin(&c->doc_date, FIXED_MAX), doc));
+}
+
+void out_jsonl_events(out_cache *c, sbuf *b, const jirga_doc *doc, const jirga_event *events, int n)
+{
+    if (n <= 0)
+        return;
+    /* Room for every record at once: one allocation for the document rather than a
+     * doubling every few records. */
+    size_t need = 0;
+    for (int i = 0; i < n; i++)
+        need += 2 * events[i].sentence_len + 2 * FIXED_MAX;
+    out_begin(b, need);
+    if (c)
+        cache_doc(c, doc);
+    /* Events of one sentence follow one another: the sentence is looked at once for all
+     * the parts of it that their records hold. */
+    const char *text = NULL;
+    size_t len = 0;
+    bool ascii = false;
+    for (int i = 0; i < n; i++) {
+        const jirga_event *e = &events[i];
+        if (i == 0 || e->sentence_text != text || e->sentence_len != len) {
+            text = e->sentence_text;
+            len = e->sentence_len;
+            ascii = plain_ascii(text, len);
+        }
+        put_record(b, c, doc, e, ascii);
+    }
+}
+
+void out_jsonl_event(sbuf *b, const jirga_doc *doc, const jirga_event *e)
+{
+    out_jsonl_events(NULL, b, doc, e, 1);
 }

@@ -3,7 +3,8 @@
  * dictionary (dictionaries/en, with the gazetteer when make has built it) is loaded once;
  * each input is coded as one document, twice with the same coder (a coder is reused
  * between documents), and each event is written as its JSON record. Checks that events
- * point inside their sentence and that the second pass gives the same events.
+ * point inside their sentence, that the second pass gives the same events, and that the
+ * records written with the writer's cache are those written without it.
  *
  * The first byte picks the options: bit 0 trace (jirga explain), bit 1 the first line is
  * a title, bit 2 keep negated events, bit 3 the text up to the first newline is the
@@ -62,6 +63,15 @@ static int code_once(jirga_coder *c, const jirga_doc *doc, sbuf *out)
         FUZZ_CHECK(record != NULL);
         json_decref(record);
     }
+    /* The records written at once with a cache kept across inputs (one dictionary for all)
+     * are those written one by one. */
+    static out_cache *cache;
+    if (!cache)
+        cache = out_cache_new();
+    sbuf all = {0};
+    out_jsonl_events(cache, &all, doc, events, n);
+    FUZZ_CHECK(all.len == out->len && (all.len == 0 || memcmp(all.data, out->data, all.len) == 0));
+    sbuf_free(&all);
     for (int i = 1; i <= nsent; i++) {
         size_t len;
         const char *t = jirga_sentence_text(c, i, &len);
