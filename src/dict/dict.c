@@ -764,7 +764,6 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
     p.anchor_set = -1;
     p.file = ld->file;
     p.line = ld->line;
-    p.order = (long)(ld->d->nfiles - 1) * 10000000L + ld->line;
     if (!parse_pattern_code(ld, codes, &p))
         return false;
     pattern_elem elems[64];
@@ -996,58 +995,76 @@ static bool is_sets_file(const char *path)
 
 /* ---- Indexes ------------------------------------------------------------------------ */
 
-typedef struct comparator {
-    int (*cmp)(const void *, const void *);
-} comparator;
+/* The loader's sorts are counting sorts: every key is a small integer (a word id, a
+ * length, a kind), so records are placed by counting, without a comparison each. */
 
-static int cmp_indirect(const void *a, const void *b, void *ctx)
+/* Reorders the n indices of order stably by key[index] (each below nkeys); tmp has room
+ * for n. */
+static void order_by_key(uint32_t *order, uint32_t *tmp, size_t n, const uint32_t *key, size_t nkeys)
 {
-    const comparator *c = ctx;
-    return c->cmp(*(const void *const *)a, *(const void *const *)b);
+    uint32_t *start = xcalloc(nkeys + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++)
+        start[key[i] + 1]++;
+    for (size_t k = 1; k <= nkeys; k++)
+        start[k] += start[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[start[key[order[i]]]++] = order[i];
+    memcpy(order, tmp, n * sizeof *order);
+    free(start);
 }
 
-/* Sorts n elements of size bytes by sorting pointers to them and moving each element
- * once: qsort on large structs spends its time copying them. */
-static void sort_by_pointer(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+/* Sorts the n records of size bytes at base by primary[i] (each below nprimary), then by
+ * secondary[i] (below nsecondary; NULL: none), then by their place in base: a stable
+ * sort, as two passes of a radix sort, the minor key first. */
+static void sort_records(void *base, size_t n, size_t size, const uint32_t *primary, size_t nprimary,
+                         const uint32_t *secondary, size_t nsecondary)
 {
     if (n < 2)
         return;
-    char **ptrs = xmalloc(n * sizeof *ptrs);
+    uint32_t *order = xmalloc(n * sizeof *order), *tmp = xmalloc(n * sizeof *tmp);
     for (size_t i = 0; i < n; i++)
-        ptrs[i] = (char *)base + i * size;
-    comparator c = {cmp};
-    qsort_r(ptrs, n, sizeof *ptrs, cmp_indirect, &c);
+        order[i] = (uint32_t)i;
+    if (secondary)
+        order_by_key(order, tmp, n, secondary, nsecondary);
+    order_by_key(order, tmp, n, primary, nprimary);
     char *sorted = xmalloc(n * size);
     for (size_t i = 0; i < n; i++)
-        memcpy(sorted + i * size, ptrs[i], size);
+        memcpy(sorted + i * size, (char *)base + (size_t)order[i] * size, size);
     memcpy(base, sorted, n * size);
     free(sorted);
-    free(ptrs);
+    free(tmp);
+    free(order);
 }
 
-static int cmp_phrase(const void *a, const void *b)
+/* Phrases by first word, longest first, then by kind and entry. Entries are numbered in
+ * the order they are read, one kind at a time, and so are their phrases: the stable sort
+ * by (first word, length, kind) leaves each kind's phrases in entry order. */
+static void sort_phrases(jirga_dict *d, size_t nwords)
 {
-    const phrase *x = a, *y = b;
-    if (x->head[0] != y->head[0])
-        return x->head[0] < y->head[0] ? -1 : 1;
-    if (x->nwords != y->nwords)
-        return y->nwords - x->nwords;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    return x->entry - y->entry;
+    size_t n = d->nphrases;
+    uint32_t *word = xmalloc((n + 1) * sizeof *word), *length_kind = xmalloc((n + 1) * sizeof *length_kind);
+    for (size_t i = 0; i < n; i++) {
+        const phrase *p = &d->phrases[i];
+        word[i] = p->head[0]; /* a word id, at most nwords - 1 */
+        length_kind[i] = (uint32_t)(32 - p->nwords) * 8 + p->kind; /* nwords 1..32, kind < 8 */
+    }
+    sort_records(d->phrases, n, sizeof *d->phrases, word, nwords, length_kind, 33 * 8);
+    free(word);
+    free(length_kind);
 }
 
-static int cmp_pattern(const void *a, const void *b)
+/* Patterns by anchor word, those anchored on a set last, most elements first; then in
+ * the order they were read (file, then line), which the stable sort keeps. */
+static void sort_patterns(pattern *ps, size_t n, size_t nwords)
 {
-    const pattern *x = a, *y = b;
-    bool xs = x->anchor_set >= 0, ys = y->anchor_set >= 0;
-    if (xs != ys)
-        return xs ? 1 : -1;
-    if (x->anchor != y->anchor)
-        return x->anchor < y->anchor ? -1 : 1;
-    if (x->nelems != y->nelems)
-        return y->nelems - x->nelems;
-    return x->order < y->order ? -1 : x->order > y->order;
+    uint32_t *anchor = xmalloc((n + 1) * sizeof *anchor), *length = xmalloc((n + 1) * sizeof *length);
+    for (size_t i = 0; i < n; i++) {
+        anchor[i] = ps[i].anchor_set >= 0 ? (uint32_t)nwords : ps[i].anchor; /* anchor < nwords */
+        length[i] = (uint32_t)(64 - ps[i].nelems); /* nelems 1..64 */
+    }
+    sort_records(ps, n, sizeof *ps, anchor, nwords + 1, length, 64);
+    free(anchor);
+    free(length);
 }
 
 static uint32_t *build_index(size_t nwords, size_t n, const void *items, size_t size, size_t key_offset,
@@ -1136,33 +1153,31 @@ typedef struct word_bit {
     uint16_t bit;
 } word_bit;
 
-static int cmp_word_bit(const void *a, const void *b)
-{
-    const word_bit *x = a, *y = b;
-    return x->word != y->word ? (x->word < y->word ? -1 : 1) : (int)x->bit - (int)y->bit;
-}
-
 /* The sets' own filter bits, and for each word the masks of the sets it may start: the
  * (first word, set bit) pairs of every member, sorted by word, become one mask per word of
  * the filter they fall in (a content word starts members of up to dozens of sets, whose
- * bits share fewer filter words). */
+ * bits share fewer filter words). A word's masks are an OR of its pairs' bits, so the
+ * order of its pairs does not matter. */
 static void build_set_masks(jirga_dict *d, size_t nwords)
 {
     for (size_t id = 1; id < d->cap_set_of; id++)
         if (d->set_of[id])
             d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
     word_bit *pairs = NULL;
-    size_t npairs = 0, cap = 0;
+    uint32_t *words = NULL;
+    size_t npairs = 0, cap = 0, cap_words = 0;
     for (size_t i = 0; i < d->nsets; i++)
         for (int m = 0; m < d->sets[i].nmembers; m++) {
             word_id w = d->sets[i].members[m].head[0];
             if (w > nwords)
                 continue;
             GROW(pairs, cap, npairs + 1);
+            GROW(words, cap_words, npairs + 1);
+            words[npairs] = w;
             pairs[npairs++] = (word_bit){w, d->sets[i].bit};
         }
-    if (npairs)
-        qsort(pairs, npairs, sizeof *pairs, cmp_word_bit);
+    sort_records(pairs, npairs, sizeof *pairs, words, nwords + 1, NULL, 0);
+    free(words);
     d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
     d->set_masks = xmalloc((npairs + 1) * sizeof *d->set_masks); /* a mask per pair at most */
     uint32_t n = 0;
@@ -1282,7 +1297,7 @@ static void build_indexes(loader *ld)
     size_t nwords = lex_size(d->lex) + 1;
     d->index_words = lex_size(d->lex);
     build_filters(d, nwords);
-    sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
+    sort_phrases(d, nwords);
     align_phrases(d);
     warn_duplicates(ld);
     word_phrases *wp = d->word_phrases = xcalloc(nwords + 2, sizeof *d->word_phrases);
@@ -1306,8 +1321,8 @@ static void build_indexes(loader *ld)
     for (word_id w = 1; w <= d->index_words; w++)
         lex_set_tag(d->lex, w, wp[w].facts);
 
-    sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
-    sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
+    sort_patterns(d->patterns, d->npatterns, nwords);
+    sort_patterns(d->nominals, d->nnominals, nwords);
     d->verb_start = build_index(nwords, d->npatterns, d->patterns, sizeof(pattern), offsetof(pattern, anchor),
                                 d->npatterns);
     d->nominal_set_from = d->nnominals;

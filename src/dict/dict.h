@@ -80,7 +80,6 @@ typedef struct pattern {
     int anchor_set;   /* nominal pattern starting with a set: its index, else -1 */
     const char *file;
     int line;
-    long order; /* file order, then line: ties between equally long patterns */
     uint16_t need[4]; /* bit positions of up to 4 of its words in a clause's word filter */
     uint8_t nneed;
 } pattern;
