@@ -453,6 +453,30 @@ static bool add_phrase(loader *ld, const char *text, int kind, int entry)
     return true;
 }
 
+/* ---- Fields ------------------------------------------------------------------------- */
+
+/* The next field of *rest, as strtok_r(NULL, delimiters) gives it: the delimiters a and b
+ * (the same twice for one; NUL for none) before the field are skipped, the one after it
+ * becomes a NUL and *rest moves past it; NULL when no field is left. strtok_r makes two
+ * library calls (strspn, strcspn) per field, and load splits 400,000 fields. */
+static inline char *next_field(char **rest, char a, char b)
+{
+    char *p = *rest;
+    while (*p && (*p == a || *p == b))
+        p++;
+    if (!*p) {
+        *rest = p;
+        return NULL;
+    }
+    char *field = p;
+    while (*p && *p != a && *p != b)
+        p++;
+    if (*p)
+        *p++ = 0;
+    *rest = p;
+    return field;
+}
+
 /* ---- Codes -------------------------------------------------------------------------- */
 
 static bool parse_date(const char *s, int *out)
@@ -479,12 +503,11 @@ static bool valid_actor_code(const char *c)
 /* "AFGINS until 2021-08-14, AFGGOV from 2021-08-15" */
 static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only)
 {
-    char *save = NULL;
-    for (char *part = strtok_r(s, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+    char *rest = s;
+    for (char *part; (part = next_field(&rest, ',', ','));) {
         char *words[8];
         int nw = 0;
-        char *save2 = NULL;
-        for (char *w = strtok_r(part, " \t", &save2); w && nw < 8; w = strtok_r(NULL, " \t", &save2))
+        for (char *w; nw < 8 && (w = next_field(&part, ' ', '\t'));)
             words[nw++] = w;
         if (nw == 0)
             return fail(ld, "empty code between commas");
@@ -538,18 +561,25 @@ typedef struct split_line {
     char *codes;
 } split_line;
 
+/* The last " = " in s (the codes follow it), or NULL. Searched from the end: p[-1] is
+ * read only when p > s, and p[1] is at most s's NUL. */
+static char *last_equals(char *s)
+{
+    for (char *p = memrchr(s, '=', strlen(s)); p; p = p > s ? memrchr(s, '=', (size_t)(p - s)) : NULL)
+        if (p > s && p[-1] == ' ' && p[1] == ' ')
+            return p - 1;
+    return NULL;
+}
+
 static bool split_entry(loader *ld, char *body, split_line *out)
 {
-    char *eq = NULL;
-    for (char *p = strstr(body, " = "); p; p = strstr(p + 1, " = "))
-        eq = p;
+    char *eq = last_equals(body);
     if (!eq)
         return fail(ld, "expected ' = ' followed by codes");
     *eq = 0;
     out->codes = str_trim(eq + 3);
     out->nalts = 0;
-    char *save = NULL;
-    for (char *a = strtok_r(body, "|", &save); a; a = strtok_r(NULL, "|", &save)) {
+    for (char *a, *rest = body; (a = next_field(&rest, '|', '|'));) {
         if (out->nalts == 256)
             return fail(ld, "more than 256 alternatives on one line");
         a = str_trim(a);
@@ -768,13 +798,11 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         return false;
     pattern_elem elems[64];
     int n = 0;
-    char *save = NULL;
-    for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+    for (char *w, *rest = text; (w = next_field(&rest, ' ', '\t'));) {
         bool first_piece = true;
-        char *save2 = NULL;
         /* '_' joins adjacent words; a set name may contain '_' itself (&R01_STATEMENT) */
-        const char *joiner = w[0] == '&' ? "" : "_";
-        for (char *piece = strtok_r(w, joiner, &save2); piece; piece = strtok_r(NULL, joiner, &save2)) {
+        char joiner = w[0] == '&' ? 0 : '_';
+        for (char *piece; (piece = next_field(&w, joiner, joiner));) {
             if (n == 64)
                 return fail(ld, "pattern longer than 64 elements");
             pattern_elem e = {0};
