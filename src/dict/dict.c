@@ -12,7 +12,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,86 @@ static void warn(loader *ld, const char *fmt, ...)
         vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     va_end(ap);
     ld->opts->warn(ld->opts->warn_ctx, msg);
+}
+
+/* ---- Memory ------------------------------------------------------------------------- */
+
+/* The many small strings and arrays that live as long as the dictionary (pattern
+ * elements, codes, place names: 100,000 of them) are carved from large blocks, all freed
+ * together: a malloc and a free each cost more than the carving. Built with
+ * -DJIRGA_ARENA_MALLOC=1, or under AddressSanitizer, each is a block of its own, so that
+ * the sanitizer sees where each ends. */
+#ifndef JIRGA_ARENA_MALLOC
+#if defined(__SANITIZE_ADDRESS__)
+#define JIRGA_ARENA_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JIRGA_ARENA_MALLOC 1
+#endif
+#endif
+#endif
+#ifndef JIRGA_ARENA_MALLOC
+#define JIRGA_ARENA_MALLOC 0
+#endif
+
+struct dict_block {
+    dict_block *next;
+    size_t used, cap;
+    max_align_t data[]; /* cap bytes, aligned as malloc aligns */
+};
+enum { BLOCK_BYTES = 64 * 1024, ARENA_ALIGN = 16 };
+
+/* n bytes, aligned to ARENA_ALIGN (as malloc's), owned by the dictionary. */
+static void *arena_alloc(jirga_dict *d, size_t n)
+{
+    size_t need = JIRGA_ARENA_MALLOC ? n : (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+    dict_block *b = d->blocks;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = JIRGA_ARENA_MALLOC || need > BLOCK_BYTES ? need : BLOCK_BYTES;
+        b = xmalloc(sizeof *b + cap);
+        b->used = 0;
+        b->cap = cap;
+        b->next = d->blocks;
+        d->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static char *arena_strdup(jirga_dict *d, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(arena_alloc(d, n), s, n);
+}
+
+static void arena_free(jirga_dict *d)
+{
+    for (dict_block *b = d->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    d->blocks = NULL;
+}
+
+/* The rest of f, NUL-terminated, and its length in *len; a read error ends it early, as
+ * it would end a loop of fgets. Free with free(). */
+static char *read_rest(FILE *f, size_t *len)
+{
+    struct stat st;
+    /* two bytes over the size: the NUL, and room for the read that meets the end */
+    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096, n = 0, got;
+    char *text = xmalloc(cap);
+    while ((got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            text = xrealloc(text, cap);
+        }
+    }
+    text[n] = 0;
+    *len = n;
+    return text;
 }
 
 /* ---- CAMEO table -------------------------------------------------------------------- */
@@ -233,7 +315,6 @@ static int cmp_place_row(const void *a, const void *b)
     return x->population > y->population ? -1 : x->population < y->population;
 }
 
-/* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
 /* The decimal integer a gazetteer column starts with, as strtol reads it (blanks, a
  * sign, digits; 0 when none), without its call: load reads two for each of 24,000
  * places. Capped so that a runaway column stays out of range instead of overflowing. */
@@ -251,6 +332,84 @@ static long read_long(const char *s)
     return negative ? -v : v;
 }
 
+/* strtoul(s, NULL, 10) without the call: white space, a sign (a '-' negates in unsigned
+ * arithmetic), digits; ULONG_MAX when the number does not fit. */
+static unsigned long read_ulong(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    bool negative = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    unsigned long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        unsigned digit = (unsigned)(*s - '0');
+        if (v > (ULONG_MAX - digit) / 10)
+            return ULONG_MAX;
+        v = v * 10 + digit;
+    }
+    return negative ? -v : v;
+}
+
+/* Reads a gazetteer line (split in place): name, country, latitude, longitude,
+ * population, folded name. False for a line to skip: a broken row is not an error. */
+static bool read_place(char *line, place_row *r)
+{
+    char *fields[6], *p = line;
+    int nf = 0;
+    while (nf < 6 && p) {
+        fields[nf++] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = 0;
+    }
+    if (nf != 6 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
+        return false;
+    char *name = fields[0], *country = fields[1], *folded = fields[5];
+    double lat = (double)read_long(fields[2]) / 10000, lon = (double)read_long(fields[3]) / 10000;
+    /* coordinates on the globe, a country of three capitals, text of UTF-8 */
+    bool capitals = country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' && country[1] <= 'Z' &&
+                    country[2] >= 'A' && country[2] <= 'Z';
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || !capitals ||
+        !text_valid_utf8(name, strlen(name)) || !text_valid_utf8(folded, strlen(folded)))
+        return false;
+    folded[strcspn(folded, "\n")] = 0;
+    r->e.name = name;
+    r->e.folded = folded;
+    memcpy(r->e.country, country, 4);
+    r->e.lat = lat;
+    r->e.lon = lon;
+    r->population = read_ulong(fields[4]);
+    return true;
+}
+
+enum { PLACE_LINE = 1024 }; /* lines are read as fgets(line, PLACE_LINE) read them */
+
+/* The next line of the gazetteer's text at *at, NUL-terminated: in place when it ends
+ * within PLACE_LINE - 1 bytes (its newline becomes the NUL, which the folded name would
+ * lose anyway), else its first PLACE_LINE - 1 bytes copied to piece, the rest left for
+ * the next call, as fgets splits a long line. NULL at the end. */
+static char *next_place_line(char *text, size_t len, size_t *at, char piece[PLACE_LINE])
+{
+    if (*at >= len)
+        return NULL;
+    char *line = text + *at;
+    size_t left = len - *at, max = left < PLACE_LINE - 1 ? left : PLACE_LINE - 1;
+    char *newline = memchr(line, '\n', max);
+    if (newline) {
+        *newline = 0;
+        *at += (size_t)(newline - line) + 1;
+        return line;
+    }
+    *at += max;
+    if (max == left)
+        return line; /* the last line, without a newline: text[len] is a NUL */
+    memcpy(piece, line, max);
+    piece[max] = 0;
+    return piece;
+}
+
+/* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
 static void load_places(jirga_dict *d, const char *path, const jirga_dict_options *opts)
 {
     FILE *f = fopen(path, "r");
@@ -262,52 +421,31 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
         }
         return;
     }
-    place_row *rows = NULL;
-    size_t n = 0, cap = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        /* name, country, lat, lon, population, folded name: split by hand, sscanf is slow */
-        char *fields[6], *p = line;
-        int nf = 0;
-        while (nf < 6 && p) {
-            fields[nf++] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = 0;
-        }
-        if (nf != 6 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
-            continue;
-        const char *name = fields[0], *country = fields[1];
-        char *folded = fields[5];
-        double lat = (double)read_long(fields[2]) / 10000, lon = (double)read_long(fields[3]) / 10000;
-        /* a broken row is skipped: coordinates on the globe, a country of three capitals */
-        if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) ||
-            strspn(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || !text_valid_utf8(name, strlen(name)) ||
-            !text_valid_utf8(folded, strlen(folded)))
-            continue;
-        unsigned long pop = strtoul(fields[4], NULL, 10);
-        folded[strcspn(folded, "\n")] = 0;
-        GROW(rows, cap, n + 1);
-        place_row *r = &rows[n++];
-        r->e.name = xstrdup(name);
-        r->e.folded = xstrdup(folded);
-        memcpy(r->e.country, country, 4);
-        r->e.lat = lat;
-        r->e.lon = lon;
-        r->population = pop;
-    }
+    size_t len;
+    d->places_text = read_rest(f, &len);
     fclose(f);
-    if (n > 1)
+    place_row *rows = NULL;
+    size_t n = 0, cap = 0, at = 0;
+    bool sorted = true;
+    char piece[PLACE_LINE];
+    for (char *line; (line = next_place_line(d->places_text, len, &at, piece));) {
+        GROW(rows, cap, n + 1);
+        if (!read_place(line, &rows[n]))
+            continue;
+        if (line == piece) { /* a piece of a long line: its strings need a home */
+            rows[n].e.name = arena_strdup(d, rows[n].e.name);
+            rows[n].e.folded = arena_strdup(d, rows[n].e.folded);
+        }
+        sorted = sorted && (n == 0 || cmp_place_row(&rows[n - 1], &rows[n]) <= 0);
+        n++;
+    }
+    /* tools/gazetteer writes the rows in this order; another file is sorted here */
+    if (!sorted)
         qsort(rows, n, sizeof *rows, cmp_place_row);
     d->places = xcalloc(n + 1, sizeof *d->places);
-    for (size_t i = 0; i < n; i++) {
-        if (d->nplaces && strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) == 0) {
-            free(rows[i].e.name);
-            free(rows[i].e.folded);
-            continue; /* a smaller town of the same name */
-        }
-        d->places[d->nplaces++] = rows[i].e;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!d->nplaces || strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) != 0)
+            d->places[d->nplaces++] = rows[i].e; /* else a smaller town of the same name */
     free(rows);
 }
 
@@ -1583,14 +1721,12 @@ void jirga_dict_free(jirga_dict *d)
     free(d->cameo);
     free(d->cameo_by_number);
     free(d->intents);
-    for (size_t i = 0; i < d->nplaces; i++) {
-        free(d->places[i].name);
-        free(d->places[i].folded);
-    }
     free(d->places);
+    free(d->places_text);
     free(d->capitals);
     free(d->capital_of);
     tab_dict_free(d->peer);
+    arena_free(d);
     free(d);
 }
 

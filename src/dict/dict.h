@@ -181,8 +181,8 @@ typedef struct intent_rule {
 
 /* A gazetteer entry (dictionaries/gen/places.tsv, from libgeonames). */
 typedef struct place_entry {
-    char *name;     /* as written in the gazetteer */
-    char *folded;   /* folded, words separated by one space */
+    char *name;     /* as written in the gazetteer; in places_text or the arena */
+    char *folded;   /* folded, words separated by one space; the same */
     char country[4];
     double lat, lon;
 } place_entry;
@@ -194,8 +194,12 @@ typedef struct word_phrases {
     uint32_t start; /* index in phrases of the first phrase whose first word this is */
 } word_phrases;
 
+/* A block of the dictionary's arena (dict.c). */
+typedef struct dict_block dict_block;
+
 struct jirga_dict {
     lexicon *lex;
+    dict_block *blocks; /* the arena: strings and small arrays that live as long as the dictionary */
     char **files; /* every file name loaded, owned */
     size_t nfiles;
 
@@ -242,6 +246,7 @@ struct jirga_dict {
     size_t nintents;
     place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
     size_t nplaces;
+    char *places_text;    /* the gazetteer file, split in place: most places' strings, owned */
     char (*capitals)[4];  /* country codes with a capital: capital_of[i] is places index */
     size_t *capital_of;
     size_t ncapitals;
