@@ -28,6 +28,8 @@ typedef struct loader {
     int line;
     token *tokens;
     size_t cap_tokens;
+    dated_code *codes; /* an entry's codes while its line is read */
+    size_t cap_codes;
 } loader;
 
 static bool fail(loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -187,7 +189,7 @@ static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
         cameo_code *c = &d->cameo[d->ncameo++];
         memset(c, 0, sizeof *c);
         strcpy(c->code, fields[0]);
-        c->label = xstrdup(fields[1]);
+        c->label = arena_strdup(d, fields[1]);
         c->goldstein = goldstein;
         c->quad = quad;
     }
@@ -561,13 +563,13 @@ static int intern_words(loader *ld, const char *text, word_id *out, uint8_t *cap
 
 /* A phrase of the n words (0 < n <= 32), the first PHRASE_HEAD in the record; caps[k]
  * says whether word k must be in capitals (NULL: none must). */
-static phrase make_phrase(const word_id *words, const uint8_t *caps, int n)
+static phrase make_phrase(jirga_dict *d, const word_id *words, const uint8_t *caps, int n)
 {
     phrase p = {.nwords = (uint8_t)n};
     for (int k = 0; k < n && k < PHRASE_HEAD; k++)
         p.head[k] = words[k];
     if (n > PHRASE_HEAD) {
-        p.rest = xmalloc((size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
+        p.rest = arena_alloc(d, (size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
         memcpy(p.rest, words + PHRASE_HEAD, (size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
     }
     for (int k = 0; caps && k < n; k++)
@@ -585,7 +587,7 @@ static bool add_phrase(loader *ld, const char *text, int kind, int entry)
     jirga_dict *d = ld->d;
     GROW(d->phrases, d->cap_phrases, d->nphrases + 1);
     phrase *p = &d->phrases[d->nphrases++];
-    *p = make_phrase(words, caps, n);
+    *p = make_phrase(d, words, caps, n);
     p->kind = (uint8_t)kind;
     p->entry = entry;
     return true;
@@ -641,6 +643,7 @@ static bool valid_actor_code(const char *c)
 /* "AFGINS until 2021-08-14, AFGGOV from 2021-08-15" */
 static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only)
 {
+    size_t ncodes = 0;
     char *rest = s;
     for (char *part; (part = next_field(&rest, ',', ','));) {
         char *words[8];
@@ -667,11 +670,13 @@ static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only
         }
         if (c.from && c.until && c.from > c.until)
             return fail(ld, "code %s: 'from' date after 'until' date", c.code);
-        e->codes = xrealloc(e->codes, (size_t)(e->ncodes + 1) * sizeof *e->codes);
-        e->codes[e->ncodes++] = c;
+        GROW(ld->codes, ld->cap_codes, ncodes + 1);
+        ld->codes[ncodes++] = c;
     }
-    if (e->ncodes == 0)
+    if (ncodes == 0)
         return fail(ld, "no code after ' = '");
+    e->codes = memcpy(arena_alloc(ld->d, ncodes * sizeof *e->codes), ld->codes, ncodes * sizeof *e->codes);
+    e->ncodes = (int)ncodes;
     return true;
 }
 
@@ -779,7 +784,7 @@ static bool load_names(loader *ld, char *body, int kind)
             ok = sl.codes[k] >= 'a' && sl.codes[k] <= 'z';
         if (!ok)
             return fail(ld, "a count ends with '= KIND', a lower-case word such as killed, not '%s'", sl.codes);
-        e->codes = xcalloc(1, sizeof *e->codes);
+        e->codes = memset(arena_alloc(d, sizeof *e->codes), 0, sizeof *e->codes);
         strcpy(e->codes[0].code, sl.codes);
         e->ncodes = 1;
     } else if (kind == PHRASE_DISCARD) {
@@ -859,17 +864,17 @@ static bool load_set(loader *ld, char *body)
     GROW(d->sets, d->cap_sets, d->nsets + 1);
     word_set *s = &d->sets[d->nsets++];
     memset(s, 0, sizeof *s);
-    s->name = xstrdup(name);
+    s->name = arena_strdup(d, name);
     remember_set(d, name, (int)(d->nsets - 1));
     s->file = ld->file;
     s->line = ld->line;
-    s->members = xcalloc((size_t)sl.nalts, sizeof *s->members);
+    s->members = memset(arena_alloc(d, (size_t)sl.nalts * sizeof *s->members), 0, (size_t)sl.nalts * sizeof *s->members);
     for (int i = 0; i < sl.nalts; i++) {
         word_id words[16];
         int n = intern_words(ld, sl.alts[i], words, NULL, 16);
         if (n <= 0)
             return fail(ld, "cannot read set member '%s'", sl.alts[i]);
-        s->members[i] = make_phrase(words, NULL, n);
+        s->members[i] = make_phrase(d, words, NULL, n);
         s->nmembers++;
         word_filter_add(&s->first, words[0]);
     }
@@ -1001,7 +1006,7 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         else
             p.anchor_set = elems[k].set;
     }
-    p.elems = xmalloc((size_t)n * sizeof *p.elems);
+    p.elems = arena_alloc(d, (size_t)n * sizeof *p.elems);
     memcpy(p.elems, elems, (size_t)n * sizeof *elems);
     p.nelems = n;
     if (p.nominal) {
@@ -1588,6 +1593,7 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         free(paths[i]);
     free(paths);
     free(ld.tokens);
+    free(ld.codes);
     if (!ok) {
         jirga_dict_free(d);
         return NULL;
@@ -1668,13 +1674,6 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
     return d;
 }
 
-static void free_entries(dict_entry *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(e[i].codes);
-    free(e);
-}
-
 void jirga_dict_free(jirga_dict *d)
 {
     if (!d)
@@ -1683,19 +1682,16 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->nfiles; i++)
         free(d->files[i]);
     free(d->files);
-    free_entries(d->actors, d->nactors);
-    free_entries(d->agents, d->nagents);
-    free_entries(d->discards, d->ndiscards);
-    free_entries(d->counts, d->ncounts);
-    free_entries(d->refers, d->nrefers);
-    for (size_t i = 0; i < d->nphrases; i++)
-        free(d->phrases[i].rest);
+    free(d->actors); /* the entries' codes, the phrases' words past the head, the patterns'
+                        elements and the sets' members are in the arena */
+    free(d->agents);
+    free(d->discards);
+    free(d->counts);
+    free(d->refers);
     free(d->phrases);
     free(d->word_phrases);
     free(d->set_start);
     free(d->set_masks);
-    for (size_t i = 0; i < d->npatterns; i++)
-        free(d->patterns[i].elems);
     free(d->patterns);
     free(d->verb_start);
     free(d->verb_needs);
@@ -1704,20 +1700,10 @@ void jirga_dict_free(jirga_dict *d)
     free(d->bucket_start);
     free(d->bucket_members);
     free(d->nominal_needs);
-    for (size_t i = 0; i < d->nnominals; i++)
-        free(d->nominals[i].elems);
     free(d->nominals);
     free(d->nominal_start);
-    for (size_t i = 0; i < d->nsets; i++) {
-        for (int k = 0; k < d->sets[i].nmembers; k++)
-            free(d->sets[i].members[k].rest);
-        free(d->sets[i].members);
-        free(d->sets[i].name);
-    }
     free(d->sets);
     free(d->set_of);
-    for (size_t i = 0; i < d->ncameo; i++)
-        free(d->cameo[i].label);
     free(d->cameo);
     free(d->cameo_by_number);
     free(d->intents);

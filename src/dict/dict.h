@@ -41,7 +41,7 @@ typedef struct phrase {
     int entry;                 /* index into actors, agents or discards */
     uint8_t nwords;            /* 1 to 32 */
     uint8_t kind;              /* enum phrase_kind */
-    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, owned; else NULL */
+    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, in the arena; else NULL */
 } phrase;
 
 /* Word k (< p->nwords) of a phrase. */
@@ -51,7 +51,7 @@ static inline word_id phrase_word(const phrase *p, int k)
 }
 
 typedef struct dict_entry {
-    dated_code *codes; /* in the order written; first that applies wins */
+    dated_code *codes; /* in the order written; first that applies wins; in the arena */
     int ncodes;
     const char *file;  /* borrowed from the dictionary's file name table */
     int line;
@@ -71,7 +71,7 @@ typedef struct pattern_elem {
 } pattern_elem;
 
 typedef struct pattern {
-    pattern_elem *elems;
+    pattern_elem *elems; /* in the arena */
     int nelems;
     char code[8];     /* "040"; "---" for no event */
     char code2[8];    /* reversed pair's code, "" when none */
@@ -156,7 +156,7 @@ typedef struct bucket_member {
 enum { BUCKETS_MAX_PATTERNS = 65536 }; /* a verb with more is tested pattern by pattern */
 
 typedef struct word_set {
-    char *name;
+    char *name;      /* in the arena, as are the members */
     phrase *members; /* kind, entry and allcaps unused */
     int nmembers;
     word_filter first; /* the members' first words: most tokens are rejected at once */
@@ -167,7 +167,7 @@ typedef struct word_set {
 
 typedef struct cameo_code {
     char code[8];
-    char *label;
+    char *label; /* in the arena */
     double goldstein;
     int quad;
     int patterns; /* how many patterns code it */
