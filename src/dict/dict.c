@@ -1137,24 +1137,26 @@ static bool load_file(loader *ld, const char *path, const char *dir)
     d->files[d->nfiles++] = xstrdup(display_name(dir, path));
     ld->file = d->files[d->nfiles - 1];
     ld->line = 0;
-    char *line = NULL;
-    size_t cap = 0;
+    size_t size;
+    char *text = read_rest(f, &size), *end = text + size;
+    fclose(f);
     bool ok = true;
-    ssize_t len;
-    while (ok && (len = getline(&line, &cap, f)) >= 0) {
+    /* line by line as getline reads them, each newline made a NUL (end is one already) */
+    for (char *line = text, *next; ok && line < end; line = next) {
+        char *newline = memchr(line, '\n', (size_t)(end - line));
+        next = newline ? newline + 1 : end;
+        if (newline)
+            *newline = 0;
+        size_t len = (size_t)((newline ? newline : end) - line);
         ld->line++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = 0;
         if (len == 0)
             continue;
-        if (strlen(line) != (size_t)len) {
+        if (memchr(line, 0, len))
             ok = fail(ld, "a NUL byte in the line");
-            break;
-        }
-        ok = load_line(ld, line);
+        else
+            ok = load_line(ld, line);
     }
-    free(line);
-    fclose(f);
+    free(text);
     return ok;
 }
 
