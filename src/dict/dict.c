@@ -1325,27 +1325,31 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
 {
     for (size_t i = 0; i < n; i++) {
         pattern *p = &ps[i];
-        p->nneed = 0;
-        bool taken[64] = {false};
-        for (int round = 0; round < 4; round++) {
-            int best = -1;
-            uint64_t best_rank = 0;
-            for (int e = 0; e < p->nelems && e < 64; e++) {
-                const pattern_elem *el = &p->elems[e];
-                if (taken[e] || (el->kind == E_WORD && el->word == p->anchor) ||
-                    (el->kind != E_WORD && el->kind != E_SET))
-                    continue;
-                uint64_t rank = el->kind == E_SET ? 1ULL << 32 : el->prep ? (2ULL << 32) + uses[el->word] : uses[el->word];
-                if (best < 0 || rank < best_rank) {
-                    best = e;
-                    best_rank = rank;
-                }
+        /* the four elements of least rank in rank order, the earlier first among equals:
+         * each is placed after those of a rank not above its own (an insertion sort that
+         * keeps four) */
+        int best[4];
+        uint64_t best_rank[4];
+        int nbest = 0;
+        for (int e = 0; e < p->nelems; e++) {
+            const pattern_elem *el = &p->elems[e];
+            if ((el->kind == E_WORD && el->word == p->anchor) || (el->kind != E_WORD && el->kind != E_SET))
+                continue;
+            uint64_t rank = el->kind == E_SET ? 1ULL << 32 : el->prep ? (2ULL << 32) + uses[el->word] : uses[el->word];
+            if (nbest == 4 && rank >= best_rank[3])
+                continue;
+            int k = nbest < 4 ? nbest++ : 3;
+            for (; k > 0 && best_rank[k - 1] > rank; k--) {
+                best[k] = best[k - 1];
+                best_rank[k] = best_rank[k - 1];
             }
-            if (best < 0)
-                break;
-            taken[best] = true;
-            const pattern_elem *el = &p->elems[best];
-            p->need[p->nneed++] = el->kind == E_SET ? d->sets[el->set].bit : dict_word_bit(el->word);
+            best[k] = e;
+            best_rank[k] = rank;
+        }
+        p->nneed = (uint8_t)nbest;
+        for (int k = 0; k < nbest; k++) {
+            const pattern_elem *el = &p->elems[best[k]];
+            p->need[k] = el->kind == E_SET ? d->sets[el->set].bit : dict_word_bit(el->word);
         }
     }
 }
