@@ -898,7 +898,8 @@ static bool load_set(loader *ld, char *body)
     remember_set(d, name, (int)(d->nsets - 1));
     s->file = ld->file;
     s->line = ld->line;
-    s->members = memset(arena_alloc(d, (size_t)sl.nalts * sizeof *s->members), 0, (size_t)sl.nalts * sizeof *s->members);
+    size_t members_size = (size_t)sl.nalts * sizeof *s->members;
+    s->members = memset(arena_alloc(d, members_size), 0, members_size);
     for (int i = 0; i < sl.nalts; i++) {
         word_id words[16];
         int n = intern_words(ld, sl.alts[i], words, NULL, 16);
