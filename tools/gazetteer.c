@@ -3,7 +3,9 @@
  * libgeonames (about 24,000 cities with coordinates and population) and iso-codes
  * (ISO 3166 alpha-2 to alpha-3). Run by `make`; the output is generated, never edited.
  *
- * Output: one city per line, sorted by name then population (largest first):
+ * Output: one city per line, sorted by folded name, then population (largest first), then
+ * name and country, the order jirga keeps the gazetteer in (a file in that order is not
+ * sorted again at load):
  *   name <TAB> alpha-3 country <TAB> latitude <TAB> longitude <TAB> population <TAB> folded name
  * Coordinates are in ten-thousandths of a degree (integers parse fast); the folded name
  * (utf8proc case folding, as jirga folds text) saves folding 24,000 names at load.
@@ -18,6 +20,7 @@
 
 typedef struct place {
     char *name;
+    char *folded; /* NULL when the name cannot be written (a tab) or folded */
     char country[4];
     double lat, lon;
     unsigned population;
@@ -26,12 +29,13 @@ typedef struct place {
 static int cmp_place(const void *a, const void *b)
 {
     const place *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
+    int c = strcmp(x->folded ? x->folded : "", y->folded ? y->folded : "");
     if (c)
         return c;
     if (x->population != y->population)
         return x->population > y->population ? -1 : 1;
-    return strcmp(x->country, y->country);
+    c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->country, y->country);
 }
 
 int main(int argc, char **argv)
@@ -68,6 +72,11 @@ int main(int argc, char **argv)
             p->lat = geonames_city_get_latitude(city);
             p->lon = geonames_city_get_longitude(city);
             p->population = geonames_city_get_population(city);
+            utf8proc_uint8_t *folded = NULL;
+            if (!strchr(p->name, '\t') &&
+                utf8proc_map((const utf8proc_uint8_t *)p->name, 0, &folded,
+                             UTF8PROC_NULLTERM | UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE) >= 0)
+                p->folded = (char *)folded;
         }
         geonames_city_free(city);
     }
@@ -78,14 +87,11 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < kept; i++) {
-        utf8proc_uint8_t *folded = NULL;
-        if (!strchr(places[i].name, '\t') &&
-            utf8proc_map((const utf8proc_uint8_t *)places[i].name, 0, &folded,
-                         UTF8PROC_NULLTERM | UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE) >= 0)
+        if (places[i].folded)
             fprintf(out, "%s\t%s\t%ld\t%ld\t%u\t%s\n", places[i].name, places[i].country,
                     lround(places[i].lat * 10000), lround(places[i].lon * 10000), places[i].population,
-                    (const char *)folded);
-        free(folded);
+                    places[i].folded);
+        free(places[i].folded);
         free(places[i].name);
     }
     free(places);

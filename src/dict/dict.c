@@ -12,7 +12,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@ typedef struct loader {
     int line;
     token *tokens;
     size_t cap_tokens;
+    dated_code *codes; /* an entry's codes while its line is read */
+    size_t cap_codes;
 } loader;
 
 static bool fail(loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -54,6 +58,86 @@ static void warn(loader *ld, const char *fmt, ...)
         vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     va_end(ap);
     ld->opts->warn(ld->opts->warn_ctx, msg);
+}
+
+/* ---- Memory ------------------------------------------------------------------------- */
+
+/* The many small strings and arrays that live as long as the dictionary (pattern
+ * elements, codes, place names: 100,000 of them) are carved from large blocks, all freed
+ * together: a malloc and a free each cost more than the carving. Built with
+ * -DJIRGA_ARENA_MALLOC=1, or under AddressSanitizer, each is a block of its own, so that
+ * the sanitizer sees where each ends. */
+#ifndef JIRGA_ARENA_MALLOC
+#if defined(__SANITIZE_ADDRESS__)
+#define JIRGA_ARENA_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JIRGA_ARENA_MALLOC 1
+#endif
+#endif
+#endif
+#ifndef JIRGA_ARENA_MALLOC
+#define JIRGA_ARENA_MALLOC 0
+#endif
+
+struct dict_block {
+    dict_block *next;
+    size_t used, cap;
+    max_align_t data[]; /* cap bytes, aligned as malloc aligns */
+};
+enum { BLOCK_BYTES = 64 * 1024, ARENA_ALIGN = 16 };
+
+/* n bytes, aligned to ARENA_ALIGN (as malloc's), owned by the dictionary. */
+static void *arena_alloc(jirga_dict *d, size_t n)
+{
+    size_t need = JIRGA_ARENA_MALLOC ? n : (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+    dict_block *b = d->blocks;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = JIRGA_ARENA_MALLOC || need > BLOCK_BYTES ? need : BLOCK_BYTES;
+        b = xmalloc(sizeof *b + cap);
+        b->used = 0;
+        b->cap = cap;
+        b->next = d->blocks;
+        d->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static char *arena_strdup(jirga_dict *d, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(arena_alloc(d, n), s, n);
+}
+
+static void arena_free(jirga_dict *d)
+{
+    for (dict_block *b = d->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    d->blocks = NULL;
+}
+
+/* The rest of f, NUL-terminated, and its length in *len; a read error ends it early, as
+ * it would end a loop of fgets. Free with free(). */
+static char *read_rest(FILE *f, size_t *len)
+{
+    struct stat st;
+    /* two bytes over the size: the NUL, and room for the read that meets the end */
+    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096, n = 0, got;
+    char *text = xmalloc(cap);
+    while ((got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            text = xrealloc(text, cap);
+        }
+    }
+    text[n] = 0;
+    *len = n;
+    return text;
 }
 
 /* ---- CAMEO table -------------------------------------------------------------------- */
@@ -105,7 +189,7 @@ static bool load_cameo(jirga_dict *d, const char *path, jirga_error *err)
         cameo_code *c = &d->cameo[d->ncameo++];
         memset(c, 0, sizeof *c);
         strcpy(c->code, fields[0]);
-        c->label = xstrdup(fields[1]);
+        c->label = arena_strdup(d, fields[1]);
         c->goldstein = goldstein;
         c->quad = quad;
     }
@@ -233,7 +317,6 @@ static int cmp_place_row(const void *a, const void *b)
     return x->population > y->population ? -1 : x->population < y->population;
 }
 
-/* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
 /* The decimal integer a gazetteer column starts with, as strtol reads it (blanks, a
  * sign, digits; 0 when none), without its call: load reads two for each of 24,000
  * places. Capped so that a runaway column stays out of range instead of overflowing. */
@@ -251,6 +334,84 @@ static long read_long(const char *s)
     return negative ? -v : v;
 }
 
+/* strtoul(s, NULL, 10) without the call: white space, a sign (a '-' negates in unsigned
+ * arithmetic), digits; ULONG_MAX when the number does not fit. */
+static unsigned long read_ulong(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    bool negative = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    unsigned long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        unsigned digit = (unsigned)(*s - '0');
+        if (v > (ULONG_MAX - digit) / 10)
+            return ULONG_MAX;
+        v = v * 10 + digit;
+    }
+    return negative ? -v : v;
+}
+
+/* Reads a gazetteer line (split in place): name, country, latitude, longitude,
+ * population, folded name. False for a line to skip: a broken row is not an error. */
+static bool read_place(char *line, place_row *r)
+{
+    char *fields[6], *p = line;
+    int nf = 0;
+    while (nf < 6 && p) {
+        fields[nf++] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = 0;
+    }
+    if (nf != 6 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
+        return false;
+    char *name = fields[0], *country = fields[1], *folded = fields[5];
+    double lat = (double)read_long(fields[2]) / 10000, lon = (double)read_long(fields[3]) / 10000;
+    /* coordinates on the globe, a country of three capitals, text of UTF-8 */
+    bool capitals = country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' && country[1] <= 'Z' &&
+                    country[2] >= 'A' && country[2] <= 'Z';
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || !capitals ||
+        !text_valid_utf8(name, strlen(name)) || !text_valid_utf8(folded, strlen(folded)))
+        return false;
+    folded[strcspn(folded, "\n")] = 0;
+    r->e.name = name;
+    r->e.folded = folded;
+    memcpy(r->e.country, country, 4);
+    r->e.lat = lat;
+    r->e.lon = lon;
+    r->population = read_ulong(fields[4]);
+    return true;
+}
+
+enum { PLACE_LINE = 1024 }; /* lines are read as fgets(line, PLACE_LINE) read them */
+
+/* The next line of the gazetteer's text at *at, NUL-terminated: in place when it ends
+ * within PLACE_LINE - 1 bytes (its newline becomes the NUL, which the folded name would
+ * lose anyway), else its first PLACE_LINE - 1 bytes copied to piece, the rest left for
+ * the next call, as fgets splits a long line. NULL at the end. */
+static char *next_place_line(char *text, size_t len, size_t *at, char piece[PLACE_LINE])
+{
+    if (*at >= len)
+        return NULL;
+    char *line = text + *at;
+    size_t left = len - *at, max = left < PLACE_LINE - 1 ? left : PLACE_LINE - 1;
+    char *newline = memchr(line, '\n', max);
+    if (newline) {
+        *newline = 0;
+        *at += (size_t)(newline - line) + 1;
+        return line;
+    }
+    *at += max;
+    if (max == left)
+        return line; /* the last line, without a newline: text[len] is a NUL */
+    memcpy(piece, line, max);
+    piece[max] = 0;
+    return piece;
+}
+
+/* Loads the gazetteer if it exists; a missing file only means events get no coordinates. */
 static void load_places(jirga_dict *d, const char *path, const jirga_dict_options *opts)
 {
     FILE *f = fopen(path, "r");
@@ -262,52 +423,31 @@ static void load_places(jirga_dict *d, const char *path, const jirga_dict_option
         }
         return;
     }
-    place_row *rows = NULL;
-    size_t n = 0, cap = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        /* name, country, lat, lon, population, folded name: split by hand, sscanf is slow */
-        char *fields[6], *p = line;
-        int nf = 0;
-        while (nf < 6 && p) {
-            fields[nf++] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = 0;
-        }
-        if (nf != 6 || strlen(fields[1]) != 3 || strlen(fields[0]) >= 256)
-            continue;
-        const char *name = fields[0], *country = fields[1];
-        char *folded = fields[5];
-        double lat = (double)read_long(fields[2]) / 10000, lon = (double)read_long(fields[3]) / 10000;
-        /* a broken row is skipped: coordinates on the globe, a country of three capitals */
-        if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) ||
-            strspn(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || !text_valid_utf8(name, strlen(name)) ||
-            !text_valid_utf8(folded, strlen(folded)))
-            continue;
-        unsigned long pop = strtoul(fields[4], NULL, 10);
-        folded[strcspn(folded, "\n")] = 0;
-        GROW(rows, cap, n + 1);
-        place_row *r = &rows[n++];
-        r->e.name = xstrdup(name);
-        r->e.folded = xstrdup(folded);
-        memcpy(r->e.country, country, 4);
-        r->e.lat = lat;
-        r->e.lon = lon;
-        r->population = pop;
-    }
+    size_t len;
+    d->places_text = read_rest(f, &len);
     fclose(f);
-    if (n > 1)
+    place_row *rows = NULL;
+    size_t n = 0, cap = 0, at = 0;
+    bool sorted = true;
+    char piece[PLACE_LINE];
+    for (char *line; (line = next_place_line(d->places_text, len, &at, piece));) {
+        GROW(rows, cap, n + 1);
+        if (!read_place(line, &rows[n]))
+            continue;
+        if (line == piece) { /* a piece of a long line: its strings need a home */
+            rows[n].e.name = arena_strdup(d, rows[n].e.name);
+            rows[n].e.folded = arena_strdup(d, rows[n].e.folded);
+        }
+        sorted = sorted && (n == 0 || cmp_place_row(&rows[n - 1], &rows[n]) <= 0);
+        n++;
+    }
+    /* tools/gazetteer writes the rows in this order; another file is sorted here */
+    if (!sorted)
         qsort(rows, n, sizeof *rows, cmp_place_row);
     d->places = xcalloc(n + 1, sizeof *d->places);
-    for (size_t i = 0; i < n; i++) {
-        if (d->nplaces && strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) == 0) {
-            free(rows[i].e.name);
-            free(rows[i].e.folded);
-            continue; /* a smaller town of the same name */
-        }
-        d->places[d->nplaces++] = rows[i].e;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!d->nplaces || strcmp(d->places[d->nplaces - 1].folded, rows[i].e.folded) != 0)
+            d->places[d->nplaces++] = rows[i].e; /* else a smaller town of the same name */
     free(rows);
 }
 
@@ -423,13 +563,13 @@ static int intern_words(loader *ld, const char *text, word_id *out, uint8_t *cap
 
 /* A phrase of the n words (0 < n <= 32), the first PHRASE_HEAD in the record; caps[k]
  * says whether word k must be in capitals (NULL: none must). */
-static phrase make_phrase(const word_id *words, const uint8_t *caps, int n)
+static phrase make_phrase(jirga_dict *d, const word_id *words, const uint8_t *caps, int n)
 {
     phrase p = {.nwords = (uint8_t)n};
     for (int k = 0; k < n && k < PHRASE_HEAD; k++)
         p.head[k] = words[k];
     if (n > PHRASE_HEAD) {
-        p.rest = xmalloc((size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
+        p.rest = arena_alloc(d, (size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
         memcpy(p.rest, words + PHRASE_HEAD, (size_t)(n - PHRASE_HEAD) * sizeof *p.rest);
     }
     for (int k = 0; caps && k < n; k++)
@@ -447,19 +587,73 @@ static bool add_phrase(loader *ld, const char *text, int kind, int entry)
     jirga_dict *d = ld->d;
     GROW(d->phrases, d->cap_phrases, d->nphrases + 1);
     phrase *p = &d->phrases[d->nphrases++];
-    *p = make_phrase(words, caps, n);
+    *p = make_phrase(d, words, caps, n);
     p->kind = (uint8_t)kind;
     p->entry = entry;
     return true;
 }
 
+/* ---- Fields ------------------------------------------------------------------------- */
+
+/* The next field of *rest, as strtok_r(NULL, delimiters) gives it: the delimiters a and b
+ * (the same twice for one; NUL for none) before the field are skipped, the one after it
+ * becomes a NUL and *rest moves past it; NULL when no field is left. strtok_r makes two
+ * library calls (strspn, strcspn) per field, and load splits 400,000 fields. */
+static inline char *next_field(char **rest, char a, char b)
+{
+    char *p = *rest;
+    while (*p && (*p == a || *p == b))
+        p++;
+    if (!*p) {
+        *rest = p;
+        return NULL;
+    }
+    char *field = p;
+    while (*p && *p != a && *p != b)
+        p++;
+    if (*p)
+        *p++ = 0;
+    *rest = p;
+    return field;
+}
+
 /* ---- Codes -------------------------------------------------------------------------- */
 
+/* scanf's %Nd: white space, then at most width characters: a sign and digits, one digit
+ * at least. */
+static bool scan_int(const char **s, int width, int *out)
+{
+    const char *p = *s;
+    while (isspace((unsigned char)*p))
+        p++;
+    bool negative = *p == '-';
+    if (*p == '-' || *p == '+') {
+        p++;
+        width--;
+    }
+    int v = 0, digits = 0;
+    for (; digits < width && *p >= '0' && *p <= '9'; digits++, p++)
+        v = v * 10 + (*p - '0');
+    *out = negative ? -v : v;
+    *s = p;
+    return digits > 0;
+}
+
+static bool scan_char(const char **s, char c)
+{
+    if (**s != c)
+        return false;
+    (*s)++;
+    return true;
+}
+
+/* YYYY-MM-DD as sscanf(s, "%4d-%2d-%2d%c", ...) == 3 accepts it (nothing after the day),
+ * without sscanf's cost: 2,000 instructions a date. */
 static bool parse_date(const char *s, int *out)
 {
     int y, m, dd;
-    char extra;
-    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31)
+    if (!scan_int(&s, 4, &y) || !scan_char(&s, '-') || !scan_int(&s, 2, &m) || !scan_char(&s, '-') ||
+        !scan_int(&s, 2, &dd) || *s || m < 1 || m > 12 || dd < 1 || dd > 31)
         return false;
     *out = y * 10000 + m * 100 + dd;
     return true;
@@ -479,12 +673,12 @@ static bool valid_actor_code(const char *c)
 /* "AFGINS until 2021-08-14, AFGGOV from 2021-08-15" */
 static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only)
 {
-    char *save = NULL;
-    for (char *part = strtok_r(s, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+    size_t ncodes = 0;
+    char *rest = s;
+    for (char *part; (part = next_field(&rest, ',', ','));) {
         char *words[8];
         int nw = 0;
-        char *save2 = NULL;
-        for (char *w = strtok_r(part, " \t", &save2); w && nw < 8; w = strtok_r(NULL, " \t", &save2))
+        for (char *w; nw < 8 && (w = next_field(&part, ' ', '\t'));)
             words[nw++] = w;
         if (nw == 0)
             return fail(ld, "empty code between commas");
@@ -506,11 +700,13 @@ static bool parse_dated_codes(loader *ld, char *s, dict_entry *e, bool role_only
         }
         if (c.from && c.until && c.from > c.until)
             return fail(ld, "code %s: 'from' date after 'until' date", c.code);
-        e->codes = xrealloc(e->codes, (size_t)(e->ncodes + 1) * sizeof *e->codes);
-        e->codes[e->ncodes++] = c;
+        GROW(ld->codes, ld->cap_codes, ncodes + 1);
+        ld->codes[ncodes++] = c;
     }
-    if (e->ncodes == 0)
+    if (ncodes == 0)
         return fail(ld, "no code after ' = '");
+    e->codes = memcpy(arena_alloc(ld->d, ncodes * sizeof *e->codes), ld->codes, ncodes * sizeof *e->codes);
+    e->ncodes = (int)ncodes;
     return true;
 }
 
@@ -538,18 +734,25 @@ typedef struct split_line {
     char *codes;
 } split_line;
 
+/* The last " = " in s (the codes follow it), or NULL. Searched from the end: p[-1] is
+ * read only when p > s, and p[1] is at most s's NUL. */
+static char *last_equals(char *s)
+{
+    for (char *p = memrchr(s, '=', strlen(s)); p; p = p > s ? memrchr(s, '=', (size_t)(p - s)) : NULL)
+        if (p > s && p[-1] == ' ' && p[1] == ' ')
+            return p - 1;
+    return NULL;
+}
+
 static bool split_entry(loader *ld, char *body, split_line *out)
 {
-    char *eq = NULL;
-    for (char *p = strstr(body, " = "); p; p = strstr(p + 1, " = "))
-        eq = p;
+    char *eq = last_equals(body);
     if (!eq)
         return fail(ld, "expected ' = ' followed by codes");
     *eq = 0;
     out->codes = str_trim(eq + 3);
     out->nalts = 0;
-    char *save = NULL;
-    for (char *a = strtok_r(body, "|", &save); a; a = strtok_r(NULL, "|", &save)) {
+    for (char *a, *rest = body; (a = next_field(&rest, '|', '|'));) {
         if (out->nalts == 256)
             return fail(ld, "more than 256 alternatives on one line");
         a = str_trim(a);
@@ -611,7 +814,7 @@ static bool load_names(loader *ld, char *body, int kind)
             ok = sl.codes[k] >= 'a' && sl.codes[k] <= 'z';
         if (!ok)
             return fail(ld, "a count ends with '= KIND', a lower-case word such as killed, not '%s'", sl.codes);
-        e->codes = xcalloc(1, sizeof *e->codes);
+        e->codes = memset(arena_alloc(d, sizeof *e->codes), 0, sizeof *e->codes);
         strcpy(e->codes[0].code, sl.codes);
         e->ncodes = 1;
     } else if (kind == PHRASE_DISCARD) {
@@ -691,17 +894,18 @@ static bool load_set(loader *ld, char *body)
     GROW(d->sets, d->cap_sets, d->nsets + 1);
     word_set *s = &d->sets[d->nsets++];
     memset(s, 0, sizeof *s);
-    s->name = xstrdup(name);
+    s->name = arena_strdup(d, name);
     remember_set(d, name, (int)(d->nsets - 1));
     s->file = ld->file;
     s->line = ld->line;
-    s->members = xcalloc((size_t)sl.nalts, sizeof *s->members);
+    size_t members_size = (size_t)sl.nalts * sizeof *s->members;
+    s->members = memset(arena_alloc(d, members_size), 0, members_size);
     for (int i = 0; i < sl.nalts; i++) {
         word_id words[16];
         int n = intern_words(ld, sl.alts[i], words, NULL, 16);
         if (n <= 0)
             return fail(ld, "cannot read set member '%s'", sl.alts[i]);
-        s->members[i] = make_phrase(words, NULL, n);
+        s->members[i] = make_phrase(d, words, NULL, n);
         s->nmembers++;
         word_filter_add(&s->first, words[0]);
     }
@@ -764,18 +968,15 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
     p.anchor_set = -1;
     p.file = ld->file;
     p.line = ld->line;
-    p.order = (long)(ld->d->nfiles - 1) * 10000000L + ld->line;
     if (!parse_pattern_code(ld, codes, &p))
         return false;
     pattern_elem elems[64];
     int n = 0;
-    char *save = NULL;
-    for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+    for (char *w, *rest = text; (w = next_field(&rest, ' ', '\t'));) {
         bool first_piece = true;
-        char *save2 = NULL;
         /* '_' joins adjacent words; a set name may contain '_' itself (&R01_STATEMENT) */
-        const char *joiner = w[0] == '&' ? "" : "_";
-        for (char *piece = strtok_r(w, joiner, &save2); piece; piece = strtok_r(NULL, joiner, &save2)) {
+        char joiner = w[0] == '&' ? 0 : '_';
+        for (char *piece; (piece = next_field(&w, joiner, joiner));) {
             if (n == 64)
                 return fail(ld, "pattern longer than 64 elements");
             pattern_elem e = {0};
@@ -836,7 +1037,7 @@ static bool parse_pattern(loader *ld, char *text, const char *codes)
         else
             p.anchor_set = elems[k].set;
     }
-    p.elems = xmalloc((size_t)n * sizeof *p.elems);
+    p.elems = arena_alloc(d, (size_t)n * sizeof *p.elems);
     memcpy(p.elems, elems, (size_t)n * sizeof *elems);
     p.nelems = n;
     if (p.nominal) {
@@ -937,24 +1138,26 @@ static bool load_file(loader *ld, const char *path, const char *dir)
     d->files[d->nfiles++] = xstrdup(display_name(dir, path));
     ld->file = d->files[d->nfiles - 1];
     ld->line = 0;
-    char *line = NULL;
-    size_t cap = 0;
+    size_t size;
+    char *text = read_rest(f, &size), *end = text + size;
+    fclose(f);
     bool ok = true;
-    ssize_t len;
-    while (ok && (len = getline(&line, &cap, f)) >= 0) {
+    /* line by line as getline reads them, each newline made a NUL (end is one already) */
+    for (char *line = text, *next; ok && line < end; line = next) {
+        char *newline = memchr(line, '\n', (size_t)(end - line));
+        next = newline ? newline + 1 : end;
+        if (newline)
+            *newline = 0;
+        size_t len = (size_t)((newline ? newline : end) - line);
         ld->line++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = 0;
         if (len == 0)
             continue;
-        if (strlen(line) != (size_t)len) {
+        if (memchr(line, 0, len))
             ok = fail(ld, "a NUL byte in the line");
-            break;
-        }
-        ok = load_line(ld, line);
+        else
+            ok = load_line(ld, line);
     }
-    free(line);
-    fclose(f);
+    free(text);
     return ok;
 }
 
@@ -996,58 +1199,76 @@ static bool is_sets_file(const char *path)
 
 /* ---- Indexes ------------------------------------------------------------------------ */
 
-typedef struct comparator {
-    int (*cmp)(const void *, const void *);
-} comparator;
+/* The loader's sorts are counting sorts: every key is a small integer (a word id, a
+ * length, a kind), so records are placed by counting, without a comparison each. */
 
-static int cmp_indirect(const void *a, const void *b, void *ctx)
+/* Reorders the n indices of order stably by key[index] (each below nkeys); tmp has room
+ * for n. */
+static void order_by_key(uint32_t *order, uint32_t *tmp, size_t n, const uint32_t *key, size_t nkeys)
 {
-    const comparator *c = ctx;
-    return c->cmp(*(const void *const *)a, *(const void *const *)b);
+    uint32_t *start = xcalloc(nkeys + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++)
+        start[key[i] + 1]++;
+    for (size_t k = 1; k <= nkeys; k++)
+        start[k] += start[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[start[key[order[i]]]++] = order[i];
+    memcpy(order, tmp, n * sizeof *order);
+    free(start);
 }
 
-/* Sorts n elements of size bytes by sorting pointers to them and moving each element
- * once: qsort on large structs spends its time copying them. */
-static void sort_by_pointer(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+/* Sorts the n records of size bytes at base by primary[i] (each below nprimary), then by
+ * secondary[i] (below nsecondary; NULL: none), then by their place in base: a stable
+ * sort, as two passes of a radix sort, the minor key first. */
+static void sort_records(void *base, size_t n, size_t size, const uint32_t *primary, size_t nprimary,
+                         const uint32_t *secondary, size_t nsecondary)
 {
     if (n < 2)
         return;
-    char **ptrs = xmalloc(n * sizeof *ptrs);
+    uint32_t *order = xmalloc(n * sizeof *order), *tmp = xmalloc(n * sizeof *tmp);
     for (size_t i = 0; i < n; i++)
-        ptrs[i] = (char *)base + i * size;
-    comparator c = {cmp};
-    qsort_r(ptrs, n, sizeof *ptrs, cmp_indirect, &c);
+        order[i] = (uint32_t)i;
+    if (secondary)
+        order_by_key(order, tmp, n, secondary, nsecondary);
+    order_by_key(order, tmp, n, primary, nprimary);
     char *sorted = xmalloc(n * size);
     for (size_t i = 0; i < n; i++)
-        memcpy(sorted + i * size, ptrs[i], size);
+        memcpy(sorted + i * size, (char *)base + (size_t)order[i] * size, size);
     memcpy(base, sorted, n * size);
     free(sorted);
-    free(ptrs);
+    free(tmp);
+    free(order);
 }
 
-static int cmp_phrase(const void *a, const void *b)
+/* Phrases by first word, longest first, then by kind and entry. Entries are numbered in
+ * the order they are read, one kind at a time, and so are their phrases: the stable sort
+ * by (first word, length, kind) leaves each kind's phrases in entry order. */
+static void sort_phrases(jirga_dict *d, size_t nwords)
 {
-    const phrase *x = a, *y = b;
-    if (x->head[0] != y->head[0])
-        return x->head[0] < y->head[0] ? -1 : 1;
-    if (x->nwords != y->nwords)
-        return y->nwords - x->nwords;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    return x->entry - y->entry;
+    size_t n = d->nphrases;
+    uint32_t *word = xmalloc((n + 1) * sizeof *word), *length_kind = xmalloc((n + 1) * sizeof *length_kind);
+    for (size_t i = 0; i < n; i++) {
+        const phrase *p = &d->phrases[i];
+        word[i] = p->head[0]; /* a word id, at most nwords - 1 */
+        length_kind[i] = (uint32_t)(32 - p->nwords) * 8 + p->kind; /* nwords 1..32, kind < 8 */
+    }
+    sort_records(d->phrases, n, sizeof *d->phrases, word, nwords, length_kind, 33 * 8);
+    free(word);
+    free(length_kind);
 }
 
-static int cmp_pattern(const void *a, const void *b)
+/* Patterns by anchor word, those anchored on a set last, most elements first; then in
+ * the order they were read (file, then line), which the stable sort keeps. */
+static void sort_patterns(pattern *ps, size_t n, size_t nwords)
 {
-    const pattern *x = a, *y = b;
-    bool xs = x->anchor_set >= 0, ys = y->anchor_set >= 0;
-    if (xs != ys)
-        return xs ? 1 : -1;
-    if (x->anchor != y->anchor)
-        return x->anchor < y->anchor ? -1 : 1;
-    if (x->nelems != y->nelems)
-        return y->nelems - x->nelems;
-    return x->order < y->order ? -1 : x->order > y->order;
+    uint32_t *anchor = xmalloc((n + 1) * sizeof *anchor), *length = xmalloc((n + 1) * sizeof *length);
+    for (size_t i = 0; i < n; i++) {
+        anchor[i] = ps[i].anchor_set >= 0 ? (uint32_t)nwords : ps[i].anchor; /* anchor < nwords */
+        length[i] = (uint32_t)(64 - ps[i].nelems); /* nelems 1..64 */
+    }
+    sort_records(ps, n, sizeof *ps, anchor, nwords + 1, length, 64);
+    free(anchor);
+    free(length);
 }
 
 static uint32_t *build_index(size_t nwords, size_t n, const void *items, size_t size, size_t key_offset,
@@ -1105,27 +1326,31 @@ static void choose_filter_words(jirga_dict *d, pattern *ps, size_t n, const uint
 {
     for (size_t i = 0; i < n; i++) {
         pattern *p = &ps[i];
-        p->nneed = 0;
-        bool taken[64] = {false};
-        for (int round = 0; round < 4; round++) {
-            int best = -1;
-            uint64_t best_rank = 0;
-            for (int e = 0; e < p->nelems && e < 64; e++) {
-                const pattern_elem *el = &p->elems[e];
-                if (taken[e] || (el->kind == E_WORD && el->word == p->anchor) ||
-                    (el->kind != E_WORD && el->kind != E_SET))
-                    continue;
-                uint64_t rank = el->kind == E_SET ? 1ULL << 32 : el->prep ? (2ULL << 32) + uses[el->word] : uses[el->word];
-                if (best < 0 || rank < best_rank) {
-                    best = e;
-                    best_rank = rank;
-                }
+        /* the four elements of least rank in rank order, the earlier first among equals:
+         * each is placed after those of a rank not above its own (an insertion sort that
+         * keeps four) */
+        int best[4];
+        uint64_t best_rank[4];
+        int nbest = 0;
+        for (int e = 0; e < p->nelems; e++) {
+            const pattern_elem *el = &p->elems[e];
+            if ((el->kind == E_WORD && el->word == p->anchor) || (el->kind != E_WORD && el->kind != E_SET))
+                continue;
+            uint64_t rank = el->kind == E_SET ? 1ULL << 32 : el->prep ? (2ULL << 32) + uses[el->word] : uses[el->word];
+            if (nbest == 4 && rank >= best_rank[3])
+                continue;
+            int k = nbest < 4 ? nbest++ : 3;
+            for (; k > 0 && best_rank[k - 1] > rank; k--) {
+                best[k] = best[k - 1];
+                best_rank[k] = best_rank[k - 1];
             }
-            if (best < 0)
-                break;
-            taken[best] = true;
-            const pattern_elem *el = &p->elems[best];
-            p->need[p->nneed++] = el->kind == E_SET ? d->sets[el->set].bit : dict_word_bit(el->word);
+            best[k] = e;
+            best_rank[k] = rank;
+        }
+        p->nneed = (uint8_t)nbest;
+        for (int k = 0; k < nbest; k++) {
+            const pattern_elem *el = &p->elems[best[k]];
+            p->need[k] = el->kind == E_SET ? d->sets[el->set].bit : dict_word_bit(el->word);
         }
     }
 }
@@ -1136,33 +1361,31 @@ typedef struct word_bit {
     uint16_t bit;
 } word_bit;
 
-static int cmp_word_bit(const void *a, const void *b)
-{
-    const word_bit *x = a, *y = b;
-    return x->word != y->word ? (x->word < y->word ? -1 : 1) : (int)x->bit - (int)y->bit;
-}
-
 /* The sets' own filter bits, and for each word the masks of the sets it may start: the
  * (first word, set bit) pairs of every member, sorted by word, become one mask per word of
  * the filter they fall in (a content word starts members of up to dozens of sets, whose
- * bits share fewer filter words). */
+ * bits share fewer filter words). A word's masks are an OR of its pairs' bits, so the
+ * order of its pairs does not matter. */
 static void build_set_masks(jirga_dict *d, size_t nwords)
 {
     for (size_t id = 1; id < d->cap_set_of; id++)
         if (d->set_of[id])
             d->sets[d->set_of[id] - 1].bit = dict_word_bit((uint32_t)id);
     word_bit *pairs = NULL;
-    size_t npairs = 0, cap = 0;
+    uint32_t *words = NULL;
+    size_t npairs = 0, cap = 0, cap_words = 0;
     for (size_t i = 0; i < d->nsets; i++)
         for (int m = 0; m < d->sets[i].nmembers; m++) {
             word_id w = d->sets[i].members[m].head[0];
             if (w > nwords)
                 continue;
             GROW(pairs, cap, npairs + 1);
+            GROW(words, cap_words, npairs + 1);
+            words[npairs] = w;
             pairs[npairs++] = (word_bit){w, d->sets[i].bit};
         }
-    if (npairs)
-        qsort(pairs, npairs, sizeof *pairs, cmp_word_bit);
+    sort_records(pairs, npairs, sizeof *pairs, words, nwords + 1, NULL, 0);
+    free(words);
     d->set_start = xcalloc(nwords + 2, sizeof *d->set_start);
     d->set_masks = xmalloc((npairs + 1) * sizeof *d->set_masks); /* a mask per pair at most */
     uint32_t n = 0;
@@ -1282,7 +1505,7 @@ static void build_indexes(loader *ld)
     size_t nwords = lex_size(d->lex) + 1;
     d->index_words = lex_size(d->lex);
     build_filters(d, nwords);
-    sort_by_pointer(d->phrases, d->nphrases, sizeof *d->phrases, cmp_phrase);
+    sort_phrases(d, nwords);
     align_phrases(d);
     warn_duplicates(ld);
     word_phrases *wp = d->word_phrases = xcalloc(nwords + 2, sizeof *d->word_phrases);
@@ -1306,8 +1529,8 @@ static void build_indexes(loader *ld)
     for (word_id w = 1; w <= d->index_words; w++)
         lex_set_tag(d->lex, w, wp[w].facts);
 
-    sort_by_pointer(d->patterns, d->npatterns, sizeof *d->patterns, cmp_pattern);
-    sort_by_pointer(d->nominals, d->nnominals, sizeof *d->nominals, cmp_pattern);
+    sort_patterns(d->patterns, d->npatterns, nwords);
+    sort_patterns(d->nominals, d->nnominals, nwords);
     d->verb_start = build_index(nwords, d->npatterns, d->patterns, sizeof(pattern), offsetof(pattern, anchor),
                                 d->npatterns);
     d->nominal_set_from = d->nnominals;
@@ -1407,6 +1630,7 @@ jirga_dict *jirga_dict_load(const char *dir, const jirga_dict_options *opts, jir
         free(paths[i]);
     free(paths);
     free(ld.tokens);
+    free(ld.codes);
     if (!ok) {
         jirga_dict_free(d);
         return NULL;
@@ -1487,13 +1711,6 @@ jirga_dict *jirga_dict_load_peer(const jirga_peer_files *files, const jirga_dict
     return d;
 }
 
-static void free_entries(dict_entry *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(e[i].codes);
-    free(e);
-}
-
 void jirga_dict_free(jirga_dict *d)
 {
     if (!d)
@@ -1502,19 +1719,16 @@ void jirga_dict_free(jirga_dict *d)
     for (size_t i = 0; i < d->nfiles; i++)
         free(d->files[i]);
     free(d->files);
-    free_entries(d->actors, d->nactors);
-    free_entries(d->agents, d->nagents);
-    free_entries(d->discards, d->ndiscards);
-    free_entries(d->counts, d->ncounts);
-    free_entries(d->refers, d->nrefers);
-    for (size_t i = 0; i < d->nphrases; i++)
-        free(d->phrases[i].rest);
+    free(d->actors); /* the entries' codes, the phrases' words past the head, the patterns'
+                        elements and the sets' members are in the arena */
+    free(d->agents);
+    free(d->discards);
+    free(d->counts);
+    free(d->refers);
     free(d->phrases);
     free(d->word_phrases);
     free(d->set_start);
     free(d->set_masks);
-    for (size_t i = 0; i < d->npatterns; i++)
-        free(d->patterns[i].elems);
     free(d->patterns);
     free(d->verb_start);
     free(d->verb_needs);
@@ -1523,31 +1737,19 @@ void jirga_dict_free(jirga_dict *d)
     free(d->bucket_start);
     free(d->bucket_members);
     free(d->nominal_needs);
-    for (size_t i = 0; i < d->nnominals; i++)
-        free(d->nominals[i].elems);
     free(d->nominals);
     free(d->nominal_start);
-    for (size_t i = 0; i < d->nsets; i++) {
-        for (int k = 0; k < d->sets[i].nmembers; k++)
-            free(d->sets[i].members[k].rest);
-        free(d->sets[i].members);
-        free(d->sets[i].name);
-    }
     free(d->sets);
     free(d->set_of);
-    for (size_t i = 0; i < d->ncameo; i++)
-        free(d->cameo[i].label);
     free(d->cameo);
     free(d->cameo_by_number);
     free(d->intents);
-    for (size_t i = 0; i < d->nplaces; i++) {
-        free(d->places[i].name);
-        free(d->places[i].folded);
-    }
     free(d->places);
+    free(d->places_text);
     free(d->capitals);
     free(d->capital_of);
     tab_dict_free(d->peer);
+    arena_free(d);
     free(d);
 }
 

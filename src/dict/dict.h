@@ -41,7 +41,7 @@ typedef struct phrase {
     int entry;                 /* index into actors, agents or discards */
     uint8_t nwords;            /* 1 to 32 */
     uint8_t kind;              /* enum phrase_kind */
-    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, owned; else NULL */
+    word_id *rest;             /* words PHRASE_HEAD.. when nwords > PHRASE_HEAD, in the arena; else NULL */
 } phrase;
 
 /* Word k (< p->nwords) of a phrase. */
@@ -51,7 +51,7 @@ static inline word_id phrase_word(const phrase *p, int k)
 }
 
 typedef struct dict_entry {
-    dated_code *codes; /* in the order written; first that applies wins */
+    dated_code *codes; /* in the order written; first that applies wins; in the arena */
     int ncodes;
     const char *file;  /* borrowed from the dictionary's file name table */
     int line;
@@ -71,7 +71,7 @@ typedef struct pattern_elem {
 } pattern_elem;
 
 typedef struct pattern {
-    pattern_elem *elems;
+    pattern_elem *elems; /* in the arena */
     int nelems;
     char code[8];     /* "040"; "---" for no event */
     char code2[8];    /* reversed pair's code, "" when none */
@@ -80,7 +80,6 @@ typedef struct pattern {
     int anchor_set;   /* nominal pattern starting with a set: its index, else -1 */
     const char *file;
     int line;
-    long order; /* file order, then line: ties between equally long patterns */
     uint16_t need[4]; /* bit positions of up to 4 of its words in a clause's word filter */
     uint8_t nneed;
 } pattern;
@@ -157,7 +156,7 @@ typedef struct bucket_member {
 enum { BUCKETS_MAX_PATTERNS = 65536 }; /* a verb with more is tested pattern by pattern */
 
 typedef struct word_set {
-    char *name;
+    char *name;      /* in the arena, as are the members */
     phrase *members; /* kind, entry and allcaps unused */
     int nmembers;
     word_filter first; /* the members' first words: most tokens are rejected at once */
@@ -168,7 +167,7 @@ typedef struct word_set {
 
 typedef struct cameo_code {
     char code[8];
-    char *label;
+    char *label; /* in the arena */
     double goldstein;
     int quad;
     int patterns; /* how many patterns code it */
@@ -182,8 +181,8 @@ typedef struct intent_rule {
 
 /* A gazetteer entry (dictionaries/gen/places.tsv, from libgeonames). */
 typedef struct place_entry {
-    char *name;     /* as written in the gazetteer */
-    char *folded;   /* folded, words separated by one space */
+    char *name;     /* as written in the gazetteer; in places_text or the arena */
+    char *folded;   /* folded, words separated by one space; the same */
     char country[4];
     double lat, lon;
 } place_entry;
@@ -195,8 +194,12 @@ typedef struct word_phrases {
     uint32_t start; /* index in phrases of the first phrase whose first word this is */
 } word_phrases;
 
+/* A block of the dictionary's arena (dict.c). */
+typedef struct dict_block dict_block;
+
 struct jirga_dict {
     lexicon *lex;
+    dict_block *blocks; /* the arena: strings and small arrays that live as long as the dictionary */
     char **files; /* every file name loaded, owned */
     size_t nfiles;
 
@@ -243,6 +246,7 @@ struct jirga_dict {
     size_t nintents;
     place_entry *places;  /* one per folded name (the most populous), sorted by folded name */
     size_t nplaces;
+    char *places_text;    /* the gazetteer file, split in place: most places' strings, owned */
     char (*capitals)[4];  /* country codes with a capital: capital_of[i] is places index */
     size_t *capital_of;
     size_t ncapitals;
