@@ -698,7 +698,11 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
             const token *t = &tokens[i];
             size_t len = t->end - t->start;
             cache_slot *set = NULL;
-            if (len - 1 < CACHE_KEY - 1) { /* 1 to CACHE_KEY - 1 bytes (len 0 wraps round) */
+            if (t->folded) { /* the tokenizer folded it: the key as form_key makes it */
+                keys[i - from][0] = t->folded;
+                set = &cache->slots[cache_set(t->folded * key_mul[0])];
+                __builtin_prefetch(set);
+            } else if (len - 1 < CACHE_KEY - 1) { /* 1 to CACHE_KEY - 1 bytes (len 0 wraps round) */
                 set = &cache->slots[cache_set(token_key(sentence + t->start, len, t->start, end - t->end, keys[i - from]))];
                 __builtin_prefetch(set);
             }

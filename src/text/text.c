@@ -380,20 +380,6 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
-/* The tokens of the sentence being split: the caller's array, held in a local so that
- * appending does not go through the caller's pointers for every token. */
-typedef struct token_list {
-    token *items;
-    size_t count, cap;
-} token_list;
-
-static inline void push_token(token_list *list, uint32_t a, uint32_t b, uint32_t shape)
-{
-    if (list->count == list->cap)
-        GROW(list->items, list->cap, list->count + 1);
-    list->items[list->count++] = (token){.start = a, .end = b, .shape = shape};
-}
-
 static uint32_t word_shape(const char *s, size_t a, size_t b)
 {
     uint32_t shape = T_WORD;
@@ -446,26 +432,56 @@ static size_t negation_suffix(const char *s, size_t a, size_t e)
     return 0;
 }
 
-/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
- * time: a word's letters are most of the text. Each byte is tested with its high bit
- * cleared (so adding at most 0x50 never carries into the next byte) and the bytes
- * that had it set are no letters; the lowest flag is the first byte that stops. */
-static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+/* The high bit of each byte of x (eight bytes of text) that is no ASCII letter or
+ * digit. Each byte is tested with its high bit cleared (so adding at most 0x50 never
+ * carries into the next byte) and the bytes that had it set are no letters. */
+static inline uint64_t alnum_stops(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
+    uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
+    uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
+    uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
+    return ~((letter | digit) & ~x) & highs;
+}
+
+/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
+ * time: a word's letters are most of the text. The lowest stop is the first byte that
+ * ends the run. */
+static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+{
     for (; e + 8 <= n; e += 8) {
         uint64_t x;
         memcpy(&x, s + e, 8);
-        uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
-        uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
-        uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
-        uint64_t stop = ~((letter | digit) & ~x) & highs;
+        uint64_t stop = alnum_stops(x);
         if (stop)
             return e + (size_t)(__builtin_ctzll(stop) >> 3);
     }
     while (e < n && (ascii_class[(unsigned char)s[e]] & A_ALNUM))
         e++;
     return e;
+}
+
+/* The end of the run of ASCII letters and digits that starts at s[i] with a letter;
+ * *folded gets the run lowered, as token.folded, when it is 8 bytes or fewer and the 8
+ * bytes from s[i] lie within the n of the sentence, else 0. */
+static inline size_t ascii_word_end(const char *s, size_t n, size_t i, uint64_t *folded)
+{
+    *folded = 0;
+    if (i + 8 > n)
+        return alnum_run_end(s, i + 1, n);
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    uint64_t stop = alnum_stops(x);
+    if (!stop) {
+        size_t e = alnum_run_end(s, i + 8, n);
+        if (e == i + 8)
+            *folded = x | 0x2020202020202020ULL;
+        return e;
+    }
+    /* The lowest stop's bit (the high bit of byte k) moved down to bit 8k, less one:
+     * the bytes before byte k. Letters and digits all lower by setting 0x20. */
+    *folded = (x | 0x2020202020202020ULL) & (((stop & -stop) >> 7) - 1);
+    return i + (size_t)(__builtin_ctzll(stop) >> 3);
 }
 
 /* Is the ASCII word s[a..e) in capitals: two or more, and no small letter? */
@@ -481,26 +497,22 @@ static bool all_capitals(const char *s, size_t a, size_t e)
     return upper >= 2;
 }
 
-/* Appends the token(s) of the word that starts at s[i] with the letter c (len bytes)
- * and returns where it ends. */
-static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token_list *list)
+/* The end of the word s[i..e) that goes on at s[e] with inner punctuation or a
+ * character beyond ASCII (the first ASCII letters and digits were skipped at once).
+ * *ascii is cleared when the word takes a character beyond ASCII. */
+static size_t word_end(const char *s, size_t n, size_t i, size_t e, bool *ascii)
 {
-    size_t e = i + len;
-    /* ASCII letters and digits are most of every word; word_shape is needed only for
-     * words with other characters. */
-    bool ascii = c < 0x80;
     for (;;) {
-        e = alnum_run_end(s, e, n);
         if (e >= n)
             break;
         unsigned char byte = (unsigned char)s[e];
         if (byte < 0x80 && !(ascii_class[byte] & A_INNER))
             break; /* a space, or punctuation that cannot join two parts of a word */
-        ascii = ascii && byte < 0x80;
+        *ascii = *ascii && byte < 0x80;
         int32_t d;
         size_t dl = decode(s, n, e, &d);
         if (is_letter(d) || (d >= '0' && d <= '9')) {
-            e += dl;
+            e = alnum_run_end(s, e + dl, n);
             continue;
         }
         /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
@@ -514,7 +526,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len
                     if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
                         break;
                 }
-                e += dl;
+                e = alnum_run_end(s, e + dl, n);
                 continue;
             }
         }
@@ -523,76 +535,118 @@ static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len
     /* Initialisms keep their final stop: U.S. U.N. */
     if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
         e++;
-    /* "didn't" -> "did" "n't" */
-    size_t neg = negation_suffix(s, i, e);
-    if (neg) {
-        push_token(list, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
-        push_token(list, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
-        return e;
-    }
-    uint32_t shape;
-    if (ascii) {
-        shape = T_WORD;
-        if (ascii_class[c] & A_UPPER)
-            shape |= T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
-    } else {
-        shape = word_shape(s, i, e);
-    }
-    push_token(list, (uint32_t)i, (uint32_t)e, shape);
     return e;
+}
+
+/* The end of the number that starts at s[i] with a digit. Numbers keep inner , and .
+ * (2,500 and 3.5) and letters after them (1st, 10th, 5km). */
+static size_t number_end(const char *s, size_t n, size_t i)
+{
+    size_t e = i + 1;
+    while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
+                     ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
+        e++;
+    while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER))
+        e++;
+    return e;
+}
+
+/* The end of the token of the character c (len bytes) at s[i], which is neither a
+ * space, a letter nor a digit; *shape gets its shape. A possessive 's right after a
+ * word (prev_end == i) is a word; anything else is punctuation. */
+static size_t mark_end(const char *s, size_t n, size_t i, int32_t c, size_t len, bool after_word, uint32_t *shape)
+{
+    if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
+        (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && after_word) {
+        *shape = T_WORD;
+        return i + len + 1;
+    }
+    *shape = T_PUNCT;
+    if (is_quote(c))
+        *shape |= T_QUOTE;
+    else if (c == ',')
+        *shape |= T_COMMA;
+    else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
+        *shape |= T_CLAUSE_PUNCT;
+    return i + len;
+}
+
+static inline void set_token(token *t, size_t a, size_t b, uint32_t shape, uint64_t folded)
+{
+    t->start = (uint32_t)a;
+    t->end = (uint32_t)b;
+    t->shape = shape;
+    t->folded = folded; /* the fields between are the lexicon's: lex_annotate sets them */
 }
 
 size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
 {
-    token_list list = {*tokens, 0, *cap};
+    /* The caller's array in locals, which stay in registers: no call takes their
+     * address but the one that grows the array. */
+    token *items = *tokens;
+    size_t count = 0, room = *cap;
     size_t i = 0;
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
-        if (ascii_class[b] & A_SPACE) {
+        uint8_t cls = ascii_class[b]; /* ASCII classes never overlap: the tests' order is free */
+        if (cls & A_SPACE) {
             i++;
             continue;
         }
-        int32_t c;
-        size_t len = decode(s, n, i, &c);
-        if (b >= 0x80 && is_space(c)) {
-            i += len;
-            continue;
+        if (count + 2 > room) { /* room for the two tokens of "didn't" */
+            struct {
+                token *items;
+                size_t room;
+            } grown = {items, room}; /* GROW takes addresses: of a copy, so that the
+                                        originals can stay in registers */
+            GROW(grown.items, grown.room, count + 2);
+            items = grown.items;
+            room = grown.room;
         }
-        if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
-            size_t e = i + 1;
-            while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
-                             ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
-                e++;
-            while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
-                e++;
-            push_token(&list, (uint32_t)i, (uint32_t)e, T_NUM);
-            i = e;
-            continue;
+        int32_t c = b;
+        size_t len = 1, e;
+        uint32_t shape;
+        uint64_t folded = 0;
+        if (cls & A_DIGIT) {
+            e = number_end(s, n, i);
+            shape = T_NUM;
+        } else if (!(cls & (A_UPPER | A_LOWER)) &&
+                   (len = decode(s, n, i, &c), b < 0x80 || !is_letter(c))) { /* not a word */
+            if (b >= 0x80 && is_space(c)) {
+                i += len;
+                continue;
+            }
+            e = mark_end(s, n, i, c, len, count > 0 && items[count - 1].end == i, &shape);
+            if (b < 0x80 && e == i + 1)
+                folded = b; /* an ASCII mark: no letter to lower */
+        } else {
+            /* A word: ASCII letters and digits are most of every word, so a word they end
+             * needs no more look (no inner stop, no "n't", no character beyond ASCII). */
+            e = c < 0x80 ? ascii_word_end(s, n, i, &folded) : alnum_run_end(s, i + len, n);
+            bool ascii = c < 0x80;
+            if (e < n && ((unsigned char)s[e] >= 0x80 || (ascii_class[(unsigned char)s[e]] & A_INNER))) {
+                folded = 0; /* the word may go on */
+                e = word_end(s, n, i, e, &ascii);
+                size_t neg = negation_suffix(s, i, e); /* "didn't" -> "did" "n't" */
+                if (neg) {
+                    set_token(&items[count++], i, e - neg, word_shape(s, i, e - neg), 0);
+                    set_token(&items[count++], e - neg, e, T_WORD, 0);
+                    i = e;
+                    continue;
+                }
+            }
+            if (!ascii)
+                shape = word_shape(s, i, e);
+            else if (cls & A_UPPER)
+                shape = T_WORD | T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
+            else
+                shape = T_WORD;
         }
-        if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c))) {
-            i = scan_word(s, n, i, c, len, &list);
-            continue;
-        }
-        if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
-            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && list.count > 0 &&
-            list.items[list.count - 1].end == i) {
-            push_token(&list, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
-            i += len + 1;
-            continue;
-        }
-        uint32_t shape = T_PUNCT;
-        if (is_quote(c))
-            shape |= T_QUOTE;
-        else if (c == ',')
-            shape |= T_COMMA;
-        else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
-            shape |= T_CLAUSE_PUNCT;
-        push_token(&list, (uint32_t)i, (uint32_t)(i + len), shape);
-        i += len;
+        set_token(&items[count++], i, e, shape, folded);
+        i = e;
     }
     /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
-    token *t = list.items;
-    size_t count = list.count;
+    token *t = items;
     if (count >= 2) {
         size_t k = 0;
         while (k < count && (t[k].shape & T_ALLCAPS))
@@ -602,7 +656,7 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
             for (size_t j = 0; j <= k; j++)
                 t[j].shape |= T_DATELINE;
     }
-    *tokens = list.items;
-    *cap = list.cap;
+    *tokens = items;
+    *cap = room;
     return count;
 }

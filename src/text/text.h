@@ -55,6 +55,12 @@ typedef struct token {
     uint8_t phrase_kinds; /* 0 from the lexicon stage, filled by the parser: kinds of the
                              dictionary phrases that can start here (a phrase lookup skips
                              the rest at once) */
+    /* The token's text lowered (ASCII letters only), zero-padded and read as a little-endian
+     * word, when the tokenizer had it at hand: an ASCII word of letters and digits or an
+     * ASCII mark, of at most 8 bytes, with 8 bytes of the sentence from its start. 0 when
+     * not (a token starts with no NUL byte but in raw dictionary text, where 0 says the
+     * same): the lexicon stage folds those itself. */
+    uint64_t folded;
 } token;
 
 /* Splits one sentence into tokens; returns the count. Tokens are appended to *tokens. */
