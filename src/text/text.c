@@ -461,26 +461,56 @@ static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
     return e;
 }
 
+/* Sixteen bytes at once where the compiler has vectors (GCC and Clang lower these to
+ * SSE2 on x86-64, to plain words elsewhere), as in out.c. */
+typedef signed char byte_block __attribute__((vector_size(16)));
+
+/* The 16 bytes at s: *low (the first 8) and *high (the last 8) get 0xFF for each byte
+ * that is no ASCII letter or digit; returns the first 8 as they are. As signed chars,
+ * bytes from 0x80 up are below '0' and stop too. (Strict comparisons are one
+ * instruction each in SSE2.) */
+static inline uint64_t alnum_block_stops(const char *s, uint64_t *low, uint64_t *high)
+{
+    byte_block x;
+    memcpy(&x, s, 16);
+    byte_block lower = x | 0x20; /* 'A' -> 'a'; no other byte becomes a letter */
+    byte_block alnum = ((lower > 'a' - 1) & (lower < 'z' + 1)) | ((x > '0' - 1) & (x < '9' + 1));
+    memcpy(low, &alnum, 8);
+    memcpy(high, (const char *)&alnum + 8, 8);
+    *low = ~*low;
+    *high = ~*high;
+    uint64_t first;
+    memcpy(&first, &x, 8);
+    return first;
+}
+
 /* The end of the run of ASCII letters and digits that starts at s[i] with a letter;
  * *folded gets the run lowered, as token.folded, when it is 8 bytes or fewer and the 8
  * bytes from s[i] lie within the n of the sentence, else 0. */
 static inline size_t ascii_word_end(const char *s, size_t n, size_t i, uint64_t *folded)
 {
+    const uint64_t lowering = 0x2020202020202020ULL; /* letters and digits all lower by it */
+    uint64_t x, low, high;
     *folded = 0;
-    if (i + 8 > n)
+    if (i + 16 <= n) {
+        x = alnum_block_stops(s + i, &low, &high);
+        if (!low) {
+            if (high & 0xFF) /* a word of 8 bytes */
+                *folded = x | lowering;
+            return high ? i + 8 + ((size_t)__builtin_ctzll(high) >> 3) : alnum_run_end(s, i + 16, n);
+        }
+        /* the lowest stop's lowest bit, less one: the bytes before the first stop */
+        *folded = (x | lowering) & ((low & -low) - 1);
+        return i + ((size_t)__builtin_ctzll(low) >> 3);
+    }
+    if (i + 8 > n) /* the sentence's last few bytes */
         return alnum_run_end(s, i + 1, n);
-    uint64_t x;
     memcpy(&x, s + i, 8);
     uint64_t stop = alnum_stops(x);
-    if (!stop) {
-        size_t e = alnum_run_end(s, i + 8, n);
-        if (e == i + 8)
-            *folded = x | 0x2020202020202020ULL;
-        return e;
-    }
-    /* The lowest stop's bit (the high bit of byte k) moved down to bit 8k, less one:
-     * the bytes before byte k. Letters and digits all lower by setting 0x20. */
-    *folded = (x | 0x2020202020202020ULL) & (((stop & -stop) >> 7) - 1);
+    if (!stop)
+        return alnum_run_end(s, i + 8, n);
+    /* the lowest stop's bit (the high bit of byte k) moved down to bit 8k, less one */
+    *folded = (x | lowering) & (((stop & -stop) >> 7) - 1);
     return i + (size_t)(__builtin_ctzll(stop) >> 3);
 }
 
@@ -497,22 +527,41 @@ static bool all_capitals(const char *s, size_t a, size_t e)
     return upper >= 2;
 }
 
-/* The end of the word s[i..e) that goes on at s[e] with inner punctuation or a
- * character beyond ASCII (the first ASCII letters and digits were skipped at once).
- * *ascii is cleared when the word takes a character beyond ASCII. */
-static size_t word_end(const char *s, size_t n, size_t i, size_t e, bool *ascii)
+/* Sets a token's own fields; those between shape and folded are the lexicon's
+ * (lex_annotate sets them). */
+static inline void set_token(token *t, size_t a, size_t b, uint32_t shape, uint64_t folded)
 {
+    t->start = (uint32_t)a;
+    t->end = (uint32_t)b;
+    t->shape = shape;
+    t->folded = folded;
+}
+
+/* What scan_token found: where its tokens end, and how many it wrote (0 to 2). */
+typedef struct scanned {
+    size_t end, count;
+} scanned;
+
+/* Writes the token(s) of the word that starts at s[i] with the letter c (len bytes) to
+ * out (room for two). */
+static scanned scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token *out)
+{
+    size_t e = i + len;
+    /* ASCII letters and digits are most of every word; word_shape is needed only for
+     * words with other characters. */
+    bool ascii = c < 0x80;
     for (;;) {
+        e = alnum_run_end(s, e, n);
         if (e >= n)
             break;
         unsigned char byte = (unsigned char)s[e];
         if (byte < 0x80 && !(ascii_class[byte] & A_INNER))
             break; /* a space, or punctuation that cannot join two parts of a word */
-        *ascii = *ascii && byte < 0x80;
+        ascii = ascii && byte < 0x80;
         int32_t d;
         size_t dl = decode(s, n, e, &d);
         if (is_letter(d) || (d >= '0' && d <= '9')) {
-            e = alnum_run_end(s, e + dl, n);
+            e += dl;
             continue;
         }
         /* inner punctuation: al-Qaeda, O'Brien, U.S., AT&T */
@@ -526,7 +575,7 @@ static size_t word_end(const char *s, size_t n, size_t i, size_t e, bool *ascii)
                     if (after >= n || !ascii_is((unsigned char)s[after], A_UPPER | A_LOWER))
                         break;
                 }
-                e = alnum_run_end(s, e + dl, n);
+                e += dl;
                 continue;
             }
         }
@@ -535,60 +584,74 @@ static size_t word_end(const char *s, size_t n, size_t i, size_t e, bool *ascii)
     /* Initialisms keep their final stop: U.S. U.N. */
     if (e < n && s[e] == '.' && e - i >= 3 && s[e - 2] == '.')
         e++;
-    return e;
+    /* "didn't" -> "did" "n't" */
+    size_t neg = negation_suffix(s, i, e);
+    if (neg) {
+        set_token(&out[0], i, e - neg, word_shape(s, i, e - neg), 0);
+        set_token(&out[1], e - neg, e, T_WORD, 0);
+        return (scanned){e, 2};
+    }
+    uint32_t shape;
+    if (ascii) {
+        shape = T_WORD;
+        if (ascii_class[c] & A_UPPER)
+            shape |= T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
+    } else {
+        shape = word_shape(s, i, e);
+    }
+    set_token(&out[0], i, e, shape, 0);
+    return (scanned){e, 1};
 }
 
-/* The end of the number that starts at s[i] with a digit. Numbers keep inner , and .
- * (2,500 and 3.5) and letters after them (1st, 10th, 5km). */
-static size_t number_end(const char *s, size_t n, size_t i)
+/* Writes the token(s) that start at s[i] with anything but an ASCII space to out (room
+ * for two); after_word says a token ends at s[i]. A space beyond ASCII makes none. Kept
+ * out of text_tokenize's loop (noinline), whose words need every register. */
+__attribute__((noinline)) static scanned scan_token(const char *s, size_t n, size_t i, bool after_word,
+                                                    token *out)
 {
-    size_t e = i + 1;
-    while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
-                     ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
-        e++;
-    while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER))
-        e++;
-    return e;
-}
-
-/* The end of the token of the character c (len bytes) at s[i], which is neither a
- * space, a letter nor a digit; *shape gets its shape. A possessive 's right after a
- * word (prev_end == i) is a word; anything else is punctuation. */
-static size_t mark_end(const char *s, size_t n, size_t i, int32_t c, size_t len, bool after_word, uint32_t *shape)
-{
+    unsigned char b = (unsigned char)s[i];
+    int32_t c;
+    size_t len = decode(s, n, i, &c);
+    if (b >= 0x80 && is_space(c))
+        return (scanned){i + len, 0};
+    if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
+        size_t e = i + 1;
+        while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
+                         ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
+            e++;
+        while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
+            e++;
+        set_token(out, i, e, T_NUM, 0);
+        return (scanned){e, 1};
+    }
+    if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c)))
+        return scan_word(s, n, i, c, len, out);
     if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
         (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && after_word) {
-        *shape = T_WORD;
-        return i + len + 1;
+        set_token(out, i, i + len + 1, T_WORD, 0);
+        return (scanned){i + len + 1, 1};
     }
-    *shape = T_PUNCT;
+    uint32_t shape = T_PUNCT;
     if (is_quote(c))
-        *shape |= T_QUOTE;
+        shape |= T_QUOTE;
     else if (c == ',')
-        *shape |= T_COMMA;
+        shape |= T_COMMA;
     else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
-        *shape |= T_CLAUSE_PUNCT;
-    return i + len;
-}
-
-static inline void set_token(token *t, size_t a, size_t b, uint32_t shape, uint64_t folded)
-{
-    t->start = (uint32_t)a;
-    t->end = (uint32_t)b;
-    t->shape = shape;
-    t->folded = folded; /* the fields between are the lexicon's: lex_annotate sets them */
+        shape |= T_CLAUSE_PUNCT;
+    set_token(out, i, i + len, shape, b < 0x80 ? b : 0); /* an ASCII mark has no letter to lower */
+    return (scanned){i + len, 1};
 }
 
 size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
 {
-    /* The caller's array in locals, which stay in registers: no call takes their
-     * address but the one that grows the array. */
+    /* The caller's array in locals, which stay in registers for the words of ASCII
+     * letters and digits that are most of the text; scan_token takes the rest. */
     token *items = *tokens;
     size_t count = 0, room = *cap;
     size_t i = 0;
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
-        uint8_t cls = ascii_class[b]; /* ASCII classes never overlap: the tests' order is free */
+        uint8_t cls = ascii_class[b];
         if (cls & A_SPACE) {
             i++;
             continue;
@@ -603,47 +666,21 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
             items = grown.items;
             room = grown.room;
         }
-        int32_t c = b;
-        size_t len = 1, e;
-        uint32_t shape;
-        uint64_t folded = 0;
-        if (cls & A_DIGIT) {
-            e = number_end(s, n, i);
-            shape = T_NUM;
-        } else if (!(cls & (A_UPPER | A_LOWER)) &&
-                   (len = decode(s, n, i, &c), b < 0x80 || !is_letter(c))) { /* not a word */
-            if (b >= 0x80 && is_space(c)) {
-                i += len;
+        if (cls & (A_UPPER | A_LOWER)) {
+            uint64_t folded;
+            size_t e = ascii_word_end(s, n, i, &folded);
+            /* A word its letters and digits end (no inner stop, no "n't", no character
+             * beyond ASCII) is whole, as scan_word would find it. */
+            if (e >= n || ((unsigned char)s[e] < 0x80 && !(ascii_class[(unsigned char)s[e]] & A_INNER))) {
+                uint32_t shape = cls & A_UPPER ? T_WORD | T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0) : T_WORD;
+                set_token(&items[count++], i, e, shape, folded);
+                i = e;
                 continue;
             }
-            e = mark_end(s, n, i, c, len, count > 0 && items[count - 1].end == i, &shape);
-            if (b < 0x80 && e == i + 1)
-                folded = b; /* an ASCII mark: no letter to lower */
-        } else {
-            /* A word: ASCII letters and digits are most of every word, so a word they end
-             * needs no more look (no inner stop, no "n't", no character beyond ASCII). */
-            e = c < 0x80 ? ascii_word_end(s, n, i, &folded) : alnum_run_end(s, i + len, n);
-            bool ascii = c < 0x80;
-            if (e < n && ((unsigned char)s[e] >= 0x80 || (ascii_class[(unsigned char)s[e]] & A_INNER))) {
-                folded = 0; /* the word may go on */
-                e = word_end(s, n, i, e, &ascii);
-                size_t neg = negation_suffix(s, i, e); /* "didn't" -> "did" "n't" */
-                if (neg) {
-                    set_token(&items[count++], i, e - neg, word_shape(s, i, e - neg), 0);
-                    set_token(&items[count++], e - neg, e, T_WORD, 0);
-                    i = e;
-                    continue;
-                }
-            }
-            if (!ascii)
-                shape = word_shape(s, i, e);
-            else if (cls & A_UPPER)
-                shape = T_WORD | T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0);
-            else
-                shape = T_WORD;
         }
-        set_token(&items[count++], i, e, shape, folded);
-        i = e;
+        scanned got = scan_token(s, n, i, count > 0 && items[count - 1].end == i, &items[count]);
+        count += got.count;
+        i = got.end;
     }
     /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
     token *t = items;
