@@ -698,7 +698,7 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
             const token *t = &tokens[i];
             size_t len = t->end - t->start;
             cache_slot *set = NULL;
-            if (t->folded) { /* the tokenizer folded it: the key as form_key makes it */
+            if (t->folded) { /* the tokenizer lowered it: the key form_key would make */
                 keys[i - from][0] = t->folded;
                 set = &cache->slots[cache_set(t->folded * key_mul[0])];
                 __builtin_prefetch(set);
@@ -719,7 +719,7 @@ void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, to
             if (info)
                 give_form(t, info);
             else
-                annotate_uncached(lex, sentence, t); /* cannot be folded: as the cache says */
+                annotate_uncached(lex, sentence, t); /* cannot be folded: not cached, no word */
         }
     }
 }

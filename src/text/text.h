@@ -55,11 +55,11 @@ typedef struct token {
     uint8_t phrase_kinds; /* 0 from the lexicon stage, filled by the parser: kinds of the
                              dictionary phrases that can start here (a phrase lookup skips
                              the rest at once) */
-    /* The token's text lowered (ASCII letters only), zero-padded and read as a little-endian
-     * word, when the tokenizer had it at hand: an ASCII word of letters and digits or an
-     * ASCII mark, of at most 8 bytes, with 8 bytes of the sentence from its start. 0 when
-     * not (a token starts with no NUL byte but in raw dictionary text, where 0 says the
-     * same): the lexicon stage folds those itself. */
+    /* The token's bytes with ASCII capitals lowered, zero-padded to 8 and read as one
+     * word (memcpy), when the tokenizer had them at hand: an ASCII mark, or a word of up
+     * to 8 ASCII letters and digits with 8 bytes of the sentence from its start. Else 0,
+     * and the lexicon stage folds the token itself (a token is never NUL bytes alone but
+     * in raw dictionary text, where 0 says the same). The lexicon's cache key. */
     uint64_t folded;
 } token;
 
