@@ -409,18 +409,28 @@ static bool is_ly_noun(const char *w)
     return false;
 }
 
-/* What the lexicon says of one folded form: computed once, then cached. */
+/* What the lexicon says of one folded form: computed once, then cached. Its fields up to
+ * phrase_kinds are laid out as the token's from word on (text.h), so that lex_annotate
+ * gives them to a token in one copy of TOKEN_PART bytes. */
 typedef struct form_info {
     word_id word;
     word_id lemmas[3];
     uint32_t flags;
     uint32_t tags; /* of word and lemmas, ORed */
     uint8_t nlemmas;
+    uint8_t phrase_kinds; /* always 0: the parser fills the token's */
     /* "warmly", "strongly": an -ly word that is not a verb or a noun we know is an
      * adverb, so it may sit inside a verb group ("was warmly praised"), unless the token
      * is capitalised (a name). */
     bool ly_adverb;
 } form_info;
+
+#define TOKEN_PART (offsetof(token, phrase_kinds) + 1 - offsetof(token, word))
+#define SAME_PLACE(field) (offsetof(form_info, field) == offsetof(token, field) - offsetof(token, word))
+_Static_assert(SAME_PLACE(word) && SAME_PLACE(lemmas) && SAME_PLACE(flags) && SAME_PLACE(tags) &&
+                   SAME_PLACE(nlemmas) && SAME_PLACE(phrase_kinds),
+               "form_info's first fields mirror the token's from word to phrase_kinds");
+#undef SAME_PLACE
 
 /* The tags of a form's word and lemmas, ORed. */
 static uint32_t form_tags(const lexicon *lex, const form_info *f)
@@ -491,9 +501,13 @@ static bool describe_text(const lexicon *lex, const char *s, size_t n, bool punc
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "cache keys are read as little-endian words");
 enum { CACHE_SLOTS = 16384, CACHE_KEY = 32, KEY_WORDS = CACHE_KEY / 8 };
 
+/* A slot's length and kind in one number, compared at once: the token's length (below
+ * CACHE_KEY) and, above it, whether the token is punctuation. */
+static inline uint16_t key_meta(size_t n, uint32_t shape) { return (uint16_t)(n | (shape & T_PUNCT ? 0x100 : 0)); }
+
 typedef struct cache_slot {
-    uint64_t key[KEY_WORDS];
-    uint8_t len, punct;
+    uint64_t key[KEY_WORDS]; /* words past the token's length are not compared */
+    uint16_t meta;           /* key_meta; 0 in an empty slot, which no token has */
     form_info info;
 } cache_slot;
 _Static_assert(sizeof(cache_slot) == 64, "a cache slot fills one cache line, form_info's tags included");
@@ -566,66 +580,101 @@ static inline size_t cache_set(uint64_t h) { return (size_t)(h >> (64 - CACHE_BI
 static const uint64_t key_mul[KEY_WORDS] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
                                             0x27D4EB2F165667C5ULL};
 
-/* A miss: describes the token s[0..n) whose key is key, and puts it in the first slot
- * of its pair, moving the form there to the second and evicting the older one. NULL
- * when the token cannot be folded, which is not cached. */
-static const form_info *cache_fill(const lexicon *lex, cache_slot *set, const uint64_t key[KEY_WORDS], bool ascii,
-                                   const char *s, size_t n, bool punct)
-{
-    form_info info;
-    if (ascii)
-        describe_form(lex, (const char *)key, n, punct, &info); /* the lowered key, NUL-padded */
-    else if (!describe_text(lex, s, n, punct, &info))
-        return NULL;
-    set[1] = set[0];
-    memcpy(set[0].key, key, sizeof set[0].key);
-    set[0].len = (uint8_t)n;
-    set[0].punct = punct;
-    set[0].info = info;
-    return &set[0].info;
-}
-
 /* The cache key of the token s[0..n) (0 < n < CACHE_KEY; before and after as for
  * last_key_word), lowered when the token is ASCII; returns the key's hash, which picks
- * its pair of slots. */
-static inline uint64_t form_key(const char *s, size_t n, size_t before, size_t after, uint64_t key[KEY_WORDS],
-                                bool *ascii)
+ * its pair of slots. A token of eight bytes or fewer sets only the key's first word. */
+static uint64_t form_key(const char *s, size_t n, size_t before, size_t after, uint64_t key[KEY_WORDS])
 {
-    key[1] = key[2] = key[3] = 0;
-    if (n <= 8) { /* most tokens: one word, in a register */
+    if (n <= 8) {
         uint64_t x = last_key_word(s, n, 0, before, after);
-        *ascii = !(x & KEY_ASCII_MASK);
-        key[0] = *ascii ? lower_ascii8(x) : x;
+        key[0] = x & KEY_ASCII_MASK ? x : lower_ascii8(x);
         return key[0] * key_mul[0];
     }
+    key[1] = key[2] = key[3] = 0; /* compared whole for a long token */
     size_t words = (n + 7) / 8, last = 8 * (words - 1);
-    for (size_t k = 0; k + 1 < words; k++)
+    uint64_t high = 0;
+    for (size_t k = 0; k + 1 < words; k++) {
         memcpy(&key[k], s + 8 * k, 8); /* inside the token */
+        high |= key[k];
+    }
     key[words - 1] = last_key_word(s, n, last, before, after);
-    *ascii = !((key[0] | key[1] | key[2] | key[3]) & KEY_ASCII_MASK);
+    bool ascii = !((high | key[words - 1]) & KEY_ASCII_MASK);
     uint64_t h = 0;
     for (size_t k = 0; k < words; k++) {
-        if (*ascii)
+        if (ascii)
             key[k] = lower_ascii8(key[k]);
         h ^= key[k] * key_mul[k];
     }
     return h;
 }
 
-/* The cached description of the token s[0..n) whose key form_key gave; NULL when the
+/* form_key for most tokens, inline: eight bytes or fewer, and eight bytes of the
+ * sentence's tokens to read from the token's start on (after as for last_key_word). */
+static inline uint64_t token_key(const char *s, size_t n, size_t before, size_t after, uint64_t key[KEY_WORDS])
+{
+    if (n > 8 || n + after < 8)
+        return form_key(s, n, before, after, key);
+    uint64_t x;
+    memcpy(&x, s, 8);
+    x &= ~0ULL >> (8 * (8 - n)); /* keep the first n bytes, the low ones */
+    key[0] = x & KEY_ASCII_MASK ? x : lower_ascii8(x);
+    return key[0] * key_mul[0];
+}
+
+/* A miss: describes the token s[0..n) whose key form_key set, and puts it in the first
+ * slot of its pair, moving the form there to the second and evicting the older one.
+ * NULL when the token cannot be folded, which is not cached. */
+static const form_info *cache_fill(const lexicon *lex, cache_slot *set, const uint64_t key[KEY_WORDS],
+                                   const char *s, size_t n, uint32_t shape)
+{
+    uint64_t full[KEY_WORDS + 1] = {0}; /* the key's words, NUL-padded: a string when ASCII */
+    size_t words = (n + 7) / 8;
+    memcpy(full, key, words * 8);
+    bool punct = shape & T_PUNCT, ascii = !((full[0] | full[1] | full[2] | full[3]) & KEY_ASCII_MASK);
+    form_info info;
+    if (ascii)
+        describe_form(lex, (const char *)full, n, punct, &info); /* the lowered key */
+    else if (!describe_text(lex, s, n, punct, &info))
+        return NULL;
+    set[1] = set[0];
+    memcpy(set[0].key, full, sizeof set[0].key);
+    set[0].meta = key_meta(n, shape);
+    set[0].info = info;
+    return &set[0].info;
+}
+
+/* The cached description of the token s[0..n) whose key form_key set; NULL when the
  * token cannot be folded. */
 static inline const form_info *cached_form(const lexicon *lex, cache_slot *set, const uint64_t key[KEY_WORDS],
-                                           bool ascii, const char *s, size_t n, bool punct)
+                                           const char *s, size_t n, uint32_t shape)
 {
+    uint16_t meta = key_meta(n, shape);
     for (int way = 0; way < 2; way++) {
         const cache_slot *slot = &set[way];
         /* Equal lengths leave the words past the token's zero in both keys: a token of
          * eight bytes or fewer is its first word. */
-        if (slot->len == n && slot->punct == punct && slot->key[0] == key[0] &&
+        if (slot->meta == meta && slot->key[0] == key[0] &&
             (n <= 8 || (slot->key[1] == key[1] && slot->key[2] == key[2] && slot->key[3] == key[3])))
             return &slot->info;
     }
-    return cache_fill(lex, set, key, ascii, s, n, punct);
+    return cache_fill(lex, set, key, s, n, shape);
+}
+
+/* Gives token t what the lexicon says of its form. */
+static inline void give_form(token *t, const form_info *info)
+{
+    memcpy((char *)t + offsetof(token, word), info, TOKEN_PART);
+    if (info->ly_adverb && !(t->shape & T_CAP))
+        t->flags |= W_ADV;
+}
+
+/* Annotates a token without the cache: with no cache at all, or one too long for a key. */
+static void annotate_uncached(const lexicon *lex, const char *sentence, token *t)
+{
+    static const form_info unknown; /* a token that cannot be folded: no word, no class */
+    form_info own;
+    bool known = describe_text(lex, sentence + t->start, t->end - t->start, (t->shape & T_PUNCT) != 0, &own);
+    give_form(t, known ? &own : &unknown);
 }
 
 /* Tokens are described in batches of LOOKAHEAD: the cache slots of a batch are asked
@@ -635,45 +684,42 @@ enum { LOOKAHEAD = 16 };
 
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n)
 {
+    if (!cache) {
+        for (size_t i = 0; i < n; i++)
+            annotate_uncached(lex, sentence, &tokens[i]);
+        return;
+    }
     size_t end = n ? tokens[n - 1].end : 0; /* tokens are in order: nothing is read past this */
     uint64_t keys[LOOKAHEAD][KEY_WORDS];
     cache_slot *sets[LOOKAHEAD];
-    bool ascii[LOOKAHEAD];
     for (size_t from = 0; from < n; from += LOOKAHEAD) {
         size_t to = n - from < LOOKAHEAD ? n : from + LOOKAHEAD;
         for (size_t i = from; i < to; i++) {
             const token *t = &tokens[i];
             size_t len = t->end - t->start;
-            sets[i - from] = NULL;
-            if (!cache || len == 0 || len >= CACHE_KEY)
-                continue;
-            uint64_t h = form_key(sentence + t->start, len, t->start, end - t->end, keys[i - from], &ascii[i - from]);
-            sets[i - from] = &cache->slots[cache_set(h)];
-            __builtin_prefetch(sets[i - from]);
+            cache_slot *set = NULL;
+            if (t->folded) { /* the tokenizer lowered it: the key form_key would make */
+                keys[i - from][0] = t->folded;
+                set = &cache->slots[cache_set(t->folded * key_mul[0])];
+                __builtin_prefetch(set);
+            } else if (len - 1 < CACHE_KEY - 1) { /* 1 to CACHE_KEY - 1 bytes (len 0 wraps round) */
+                set = &cache->slots[cache_set(token_key(sentence + t->start, len, t->start, end - t->end, keys[i - from]))];
+                __builtin_prefetch(set);
+            }
+            sets[i - from] = set;
         }
         for (size_t i = from; i < to; i++) {
             token *t = &tokens[i];
-            size_t len = t->end - t->start;
-            bool punct = (t->shape & T_PUNCT) != 0;
-            form_info own;
-            const form_info *info = &own;
-            if (sets[i - from])
-                info = cached_form(lex, sets[i - from], keys[i - from], ascii[i - from], sentence + t->start, len,
-                                   punct);
-            else if (!describe_text(lex, sentence + t->start, len, punct, &own))
-                info = NULL;
-            if (!info) {
-                t->word = 0;
-                t->nlemmas = 0;
-                t->flags = 0;
-                t->tags = 0;
+            if (!sets[i - from]) {
+                annotate_uncached(lex, sentence, t);
                 continue;
             }
-            t->word = info->word;
-            t->flags = info->flags | (info->ly_adverb && !(t->shape & T_CAP) ? W_ADV : 0);
-            t->nlemmas = info->nlemmas;
-            memcpy(t->lemmas, info->lemmas, sizeof t->lemmas);
-            t->tags = info->tags;
+            const form_info *info = cached_form(lex, sets[i - from], keys[i - from], sentence + t->start,
+                                                t->end - t->start, t->shape);
+            if (info)
+                give_form(t, info);
+            else
+                annotate_uncached(lex, sentence, t); /* cannot be folded: not cached, no word */
         }
     }
 }

@@ -85,9 +85,10 @@ typedef struct lex_cache lex_cache;
 lex_cache *lex_cache_new(void);
 void lex_cache_free(lex_cache *cache);
 
-/* The lexicon stage: fills word, lemmas, flags and tags of each token of a sentence. The
- * tokens are in order, as text_tokenize makes them: no byte of sentence past the last
- * token's end is read. cache may be NULL. */
+/* The lexicon stage: fills word, lemmas, flags and tags of each token of a sentence (and
+ * sets phrase_kinds to 0). The tokens are as text_tokenize makes them: in order, so no
+ * byte of sentence past the last token's end is read, and with their folded keys. cache
+ * may be NULL. */
 void lex_annotate(const lexicon *lex, lex_cache *cache, const char *sentence, token *tokens, size_t n);
 
 #endif

@@ -380,20 +380,6 @@ size_t text_split(const char *s, size_t n, bool first_line_is_title, size_t max_
 
 /* ---- Tokens ------------------------------------------------------------------------- */
 
-/* The tokens of the sentence being split: the caller's array, held in a local so that
- * appending does not go through the caller's pointers for every token. */
-typedef struct token_list {
-    token *items;
-    size_t count, cap;
-} token_list;
-
-static inline void push_token(token_list *list, uint32_t a, uint32_t b, uint32_t shape)
-{
-    if (list->count == list->cap)
-        GROW(list->items, list->cap, list->count + 1);
-    list->items[list->count++] = (token){.start = a, .end = b, .shape = shape};
-}
-
 static uint32_t word_shape(const char *s, size_t a, size_t b)
 {
     uint32_t shape = T_WORD;
@@ -446,26 +432,86 @@ static size_t negation_suffix(const char *s, size_t a, size_t e)
     return 0;
 }
 
-/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
- * time: a word's letters are most of the text. Each byte is tested with its high bit
- * cleared (so adding at most 0x50 never carries into the next byte) and the bytes
- * that had it set are no letters; the lowest flag is the first byte that stops. */
-static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+/* The high bit of each byte of x (eight bytes of text) that is no ASCII letter or
+ * digit. Each byte is tested with its high bit cleared (so adding at most 0x50 never
+ * carries into the next byte) and the bytes that had it set are no letters. */
+static inline uint64_t alnum_stops(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x80 * ones;
+    uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
+    uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
+    uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
+    return ~((letter | digit) & ~x) & highs;
+}
+
+/* The end of the run of ASCII letters and digits that starts at s[e], eight bytes at a
+ * time: a word's letters are most of the text. The lowest stop is the first byte that
+ * ends the run. */
+static inline size_t alnum_run_end(const char *s, size_t e, size_t n)
+{
     for (; e + 8 <= n; e += 8) {
         uint64_t x;
         memcpy(&x, s + e, 8);
-        uint64_t low7 = x & ~highs, folded = low7 | 0x20 * ones; /* 'A' -> 'a', and '@' -> '`' */
-        uint64_t letter = (folded + (0x80 - 'a') * ones) & ~(folded + (0x80 - 'z' - 1) * ones);
-        uint64_t digit = (low7 + (0x80 - '0') * ones) & ~(low7 + (0x80 - '9' - 1) * ones);
-        uint64_t stop = ~((letter | digit) & ~x) & highs;
+        uint64_t stop = alnum_stops(x);
         if (stop)
             return e + (size_t)(__builtin_ctzll(stop) >> 3);
     }
     while (e < n && (ascii_class[(unsigned char)s[e]] & A_ALNUM))
         e++;
     return e;
+}
+
+/* Sixteen bytes at once where the compiler has vectors (GCC and Clang lower these to
+ * SSE2 on x86-64, to plain words elsewhere), as in out.c. */
+typedef signed char byte_block __attribute__((vector_size(16)));
+
+/* The 16 bytes at s: *low (the first 8) and *high (the last 8) get 0xFF for each byte
+ * that is no ASCII letter or digit; returns the first 8 as they are. As signed chars,
+ * bytes from 0x80 up are below '0' and stop too. (Strict comparisons are one
+ * instruction each in SSE2.) */
+static inline uint64_t alnum_block_stops(const char *s, uint64_t *low, uint64_t *high)
+{
+    byte_block x;
+    memcpy(&x, s, 16);
+    byte_block lower = x | 0x20; /* 'A' -> 'a'; no other byte becomes a letter */
+    byte_block alnum = ((lower > 'a' - 1) & (lower < 'z' + 1)) | ((x > '0' - 1) & (x < '9' + 1));
+    memcpy(low, &alnum, 8);
+    memcpy(high, (const char *)&alnum + 8, 8);
+    *low = ~*low;
+    *high = ~*high;
+    uint64_t first;
+    memcpy(&first, &x, 8);
+    return first;
+}
+
+/* The end of the run of ASCII letters and digits that starts at s[i] with a letter;
+ * *folded gets the run lowered, as token.folded, when it is 8 bytes or fewer and the 8
+ * bytes from s[i] lie within the n of the sentence, else 0. */
+static inline size_t ascii_word_end(const char *s, size_t n, size_t i, uint64_t *folded)
+{
+    const uint64_t lowering = 0x2020202020202020ULL; /* letters and digits all lower by it */
+    uint64_t x, low, high;
+    *folded = 0;
+    if (i + 16 <= n) {
+        x = alnum_block_stops(s + i, &low, &high);
+        if (!low) {
+            if (high & 0xFF) /* a word of 8 bytes */
+                *folded = x | lowering;
+            return high ? i + 8 + ((size_t)__builtin_ctzll(high) >> 3) : alnum_run_end(s, i + 16, n);
+        }
+        /* the lowest stop's lowest bit, less one: the bytes before the first stop */
+        *folded = (x | lowering) & ((low & -low) - 1);
+        return i + ((size_t)__builtin_ctzll(low) >> 3);
+    }
+    if (i + 8 > n) /* the sentence's last few bytes */
+        return alnum_run_end(s, i + 1, n);
+    memcpy(&x, s + i, 8);
+    uint64_t stop = alnum_stops(x);
+    if (!stop)
+        return alnum_run_end(s, i + 8, n);
+    /* the lowest stop's bit (the high bit of byte k) moved down to bit 8k, less one */
+    *folded = (x | lowering) & (((stop & -stop) >> 7) - 1);
+    return i + (size_t)(__builtin_ctzll(stop) >> 3);
 }
 
 /* Is the ASCII word s[a..e) in capitals: two or more, and no small letter? */
@@ -481,9 +527,24 @@ static bool all_capitals(const char *s, size_t a, size_t e)
     return upper >= 2;
 }
 
-/* Appends the token(s) of the word that starts at s[i] with the letter c (len bytes)
- * and returns where it ends. */
-static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token_list *list)
+/* Sets a token's own fields; those between shape and folded are the lexicon's
+ * (lex_annotate sets them). */
+static inline void set_token(token *t, size_t a, size_t b, uint32_t shape, uint64_t folded)
+{
+    t->start = (uint32_t)a;
+    t->end = (uint32_t)b;
+    t->shape = shape;
+    t->folded = folded;
+}
+
+/* What scan_token found: where its tokens end, and how many it wrote (0 to 2). */
+typedef struct scanned {
+    size_t end, count;
+} scanned;
+
+/* Writes the token(s) of the word that starts at s[i] with the letter c (len bytes) to
+ * out (room for two). */
+static scanned scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len, token *out)
 {
     size_t e = i + len;
     /* ASCII letters and digits are most of every word; word_shape is needed only for
@@ -526,9 +587,9 @@ static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len
     /* "didn't" -> "did" "n't" */
     size_t neg = negation_suffix(s, i, e);
     if (neg) {
-        push_token(list, (uint32_t)i, (uint32_t)(e - neg), word_shape(s, i, e - neg));
-        push_token(list, (uint32_t)(e - neg), (uint32_t)e, T_WORD);
-        return e;
+        set_token(&out[0], i, e - neg, word_shape(s, i, e - neg), 0);
+        set_token(&out[1], e - neg, e, T_WORD, 0);
+        return (scanned){e, 2};
     }
     uint32_t shape;
     if (ascii) {
@@ -538,61 +599,91 @@ static size_t scan_word(const char *s, size_t n, size_t i, int32_t c, size_t len
     } else {
         shape = word_shape(s, i, e);
     }
-    push_token(list, (uint32_t)i, (uint32_t)e, shape);
-    return e;
+    set_token(&out[0], i, e, shape, 0);
+    return (scanned){e, 1};
+}
+
+/* Writes the token(s) that start at s[i] with anything but an ASCII space to out (room
+ * for two); after_word says a token ends at s[i]. A space beyond ASCII makes none. Kept
+ * out of text_tokenize's loop (noinline), whose words need every register. */
+__attribute__((noinline)) static scanned scan_token(const char *s, size_t n, size_t i, bool after_word,
+                                                    token *out)
+{
+    unsigned char b = (unsigned char)s[i];
+    int32_t c;
+    size_t len = decode(s, n, i, &c);
+    if (b >= 0x80 && is_space(c))
+        return (scanned){i + len, 0};
+    if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
+        size_t e = i + 1;
+        while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
+                         ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
+            e++;
+        while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
+            e++;
+        set_token(out, i, e, T_NUM, 0);
+        return (scanned){e, 1};
+    }
+    if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c)))
+        return scan_word(s, n, i, c, len, out);
+    if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
+        (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && after_word) {
+        set_token(out, i, i + len + 1, T_WORD, 0);
+        return (scanned){i + len + 1, 1};
+    }
+    uint32_t shape = T_PUNCT;
+    if (is_quote(c))
+        shape |= T_QUOTE;
+    else if (c == ',')
+        shape |= T_COMMA;
+    else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
+        shape |= T_CLAUSE_PUNCT;
+    set_token(out, i, i + len, shape, b < 0x80 ? b : 0); /* an ASCII mark has no letter to lower */
+    return (scanned){i + len, 1};
 }
 
 size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
 {
-    token_list list = {*tokens, 0, *cap};
+    /* The caller's array in locals, which stay in registers for the words of ASCII
+     * letters and digits that are most of the text; scan_token takes the rest. */
+    token *items = *tokens;
+    size_t count = 0, room = *cap;
     size_t i = 0;
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
-        if (ascii_class[b] & A_SPACE) {
+        uint8_t cls = ascii_class[b];
+        if (cls & A_SPACE) {
             i++;
             continue;
         }
-        int32_t c;
-        size_t len = decode(s, n, i, &c);
-        if (b >= 0x80 && is_space(c)) {
-            i += len;
-            continue;
+        if (count + 2 > room) { /* room for the two tokens of "didn't" */
+            struct {
+                token *items;
+                size_t room;
+            } grown = {items, room}; /* GROW takes addresses: of a copy, so that the
+                                        originals can stay in registers */
+            GROW(grown.items, grown.room, count + 2);
+            items = grown.items;
+            room = grown.room;
         }
-        if (ascii_class[b] & A_DIGIT) { /* numbers keep inner , and . : 2,500 and 3.5 */
-            size_t e = i + 1;
-            while (e < n && (ascii_is((unsigned char)s[e], A_DIGIT) ||
-                             ((s[e] == ',' || s[e] == '.') && e + 1 < n && ascii_is((unsigned char)s[e + 1], A_DIGIT))))
-                e++;
-            while (e < n && ascii_is((unsigned char)s[e], A_UPPER | A_LOWER)) /* 1st, 10th, 5km */
-                e++;
-            push_token(&list, (uint32_t)i, (uint32_t)e, T_NUM);
-            i = e;
-            continue;
+        if (cls & (A_UPPER | A_LOWER)) {
+            uint64_t folded;
+            size_t e = ascii_word_end(s, n, i, &folded);
+            /* A word its letters and digits end (no inner stop, no "n't", no character
+             * beyond ASCII) is whole, as scan_word would find it. */
+            if (e >= n || ((unsigned char)s[e] < 0x80 && !(ascii_class[(unsigned char)s[e]] & A_INNER))) {
+                uint32_t shape = cls & A_UPPER ? T_WORD | T_CAP | (all_capitals(s, i, e) ? T_ALLCAPS : 0) : T_WORD;
+                set_token(&items[count++], i, e, shape, folded);
+                i = e;
+                continue;
+            }
         }
-        if ((ascii_class[b] & (A_UPPER | A_LOWER)) || (b >= 0x80 && is_letter(c))) {
-            i = scan_word(s, n, i, c, len, &list);
-            continue;
-        }
-        if (is_apostrophe(c) && i + len < n && (s[i + len] == 's' || s[i + len] == 'S') &&
-            (i + len + 1 >= n || !ascii_is((unsigned char)s[i + len + 1], A_UPPER | A_LOWER)) && list.count > 0 &&
-            list.items[list.count - 1].end == i) {
-            push_token(&list, (uint32_t)i, (uint32_t)(i + len + 1), T_WORD);
-            i += len + 1;
-            continue;
-        }
-        uint32_t shape = T_PUNCT;
-        if (is_quote(c))
-            shape |= T_QUOTE;
-        else if (c == ',')
-            shape |= T_COMMA;
-        else if (c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2014 || c == 0x2013 || c == '[' || c == ']')
-            shape |= T_CLAUSE_PUNCT;
-        push_token(&list, (uint32_t)i, (uint32_t)(i + len), shape);
-        i += len;
+        scanned got = scan_token(s, n, i, count > 0 && items[count - 1].end == i, &items[count]);
+        count += got.count;
+        i = got.end;
     }
     /* Dateline: "KABUL:" or "KABUL, Jan 17 (Reuters) -" opening a paragraph. */
-    token *t = list.items;
-    size_t count = list.count;
+    token *t = items;
     if (count >= 2) {
         size_t k = 0;
         while (k < count && (t[k].shape & T_ALLCAPS))
@@ -602,7 +693,7 @@ size_t text_tokenize(const char *s, size_t n, token **tokens, size_t *cap)
             for (size_t j = 0; j <= k; j++)
                 t[j].shape |= T_DATELINE;
     }
-    *tokens = list.items;
-    *cap = list.cap;
+    *tokens = items;
+    *cap = room;
     return count;
 }

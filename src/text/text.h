@@ -45,14 +45,22 @@ enum {
 typedef struct token {
     uint32_t start, end; /* byte offsets in the sentence */
     uint32_t shape;
-    /* Filled by the lexicon stage: */
+    /* Filled by the lexicon stage (lex_annotate), which copies them in one piece from its
+     * cache: they stay together and in this order (lexicon.c checks it). */
     uint32_t word;       /* folded surface form's word id, 0 when unknown */
     uint32_t lemmas[3];  /* known lemmas other than the surface form */
-    uint8_t nlemmas;
-    uint8_t phrase_kinds; /* filled by the parser: kinds of the dictionary phrases that
-                             can start here (a phrase lookup skips the rest at once) */
     uint32_t flags;      /* word classes (lexicon.h W_*) of the surface form */
     uint32_t tags;       /* the lexicon's tags (lex_set_tag) of word and lemmas, ORed */
+    uint8_t nlemmas;
+    uint8_t phrase_kinds; /* 0 from the lexicon stage, filled by the parser: kinds of the
+                             dictionary phrases that can start here (a phrase lookup skips
+                             the rest at once) */
+    /* The token's bytes with ASCII capitals lowered, zero-padded to 8 and read as one
+     * word (memcpy), when the tokenizer had them at hand: an ASCII mark, or a word of up
+     * to 8 ASCII letters and digits with 8 bytes of the sentence from its start. Else 0,
+     * and the lexicon stage folds the token itself (a token is never NUL bytes alone but
+     * in raw dictionary text, where 0 says the same). The lexicon's cache key. */
+    uint64_t folded;
 } token;
 
 /* Splits one sentence into tokens; returns the count. Tokens are appended to *tokens. */

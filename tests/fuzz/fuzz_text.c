@@ -2,7 +2,8 @@
  * fuzz_text.c — libFuzzer target for the first stage (src/text/text.h): cleaning,
  * sentence splitting and tokenizing of arbitrary bytes. Checks what the later stages
  * rely on: the cleaned text is valid UTF-8 without NUL bytes, every sentence span lies
- * inside the text and in order, every token lies inside its sentence and in order.
+ * inside the text and in order, every token lies inside its sentence and in order, and
+ * a token's folded key, when set, is its text of at most 8 bytes with capitals lowered.
  *
  * The first byte picks the options (bit 0: first line is a title; bits 1-3: the
  * sentence length limit); the rest is the document.
@@ -14,6 +15,21 @@
 #include <utf8proc.h>
 
 static const size_t limits[8] = {0, 1, 64, 65, 100, 257, 1024, 8192};
+
+/* The lexicon takes token.folded for the token's lowered text: it must be that. */
+static void check_folded(const char *s, const token *t)
+{
+    if (!t->folded)
+        return;
+    size_t len = t->end - t->start;
+    FUZZ_CHECK(len <= 8);
+    unsigned char want[8] = {0};
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)s[t->start + k];
+        want[k] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+    }
+    FUZZ_CHECK(memcmp(&t->folded, want, 8) == 0);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -57,14 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *sentence = malloc(sp->end > sp->start ? sp->end - sp->start : 1);
         memcpy(sentence, s + sp->start, sp->end - sp->start);
         size_t nt = text_tokenize(sentence, sp->end - sp->start, &tokens, &tcap);
-        free(sentence);
         uint32_t last = 0;
         for (size_t k = 0; k < nt; k++) {
             const token *t = &tokens[k];
             FUZZ_CHECK(t->start < t->end && t->end <= sp->end - sp->start);
             FUZZ_CHECK(t->start >= last);
             last = t->end;
+            check_folded(sentence, t);
         }
+        free(sentence);
     }
     /* The tokenizer alone on raw bytes up to the first NUL, as the dictionary loader
      * uses it on a dictionary line (which is not cleaned). */
@@ -73,8 +90,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *copy = malloc(raw ? raw : 1);
     memcpy(copy, in, raw);
     size_t nt = text_tokenize(copy, raw, &tokens, &tcap);
-    for (size_t k = 0; k < nt; k++)
+    for (size_t k = 0; k < nt; k++) {
         FUZZ_CHECK(tokens[k].start < tokens[k].end && tokens[k].end <= raw);
+        check_folded(copy, &tokens[k]);
+    }
     free(copy);
     free(s);
     free(tokens);

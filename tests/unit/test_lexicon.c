@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "lexicon/lexicon.h"
+#include "text/text.h"
+
+#include <stdlib.h>
 
 static lexicon *lex;
 
@@ -79,12 +82,51 @@ static void test_intern(void **state)
     assert_true(lex_flags(lex, lex_find(lex, "meet", 4)) & W_VERB);
 }
 
+/* Protects: the form cache gives each token what the lexicon says without it, whatever
+ * the token's case, length (up to the key's 32 bytes and past them), script, place in the
+ * sentence, and whether the tokenizer folded it; a form seen twice comes from the cache. */
+static void test_annotate_cached(void **state)
+{
+    (void)state;
+    const char *sentences[] = {
+        "Officials MET in Doha and welcomed the talks, officials said.",
+        "OFFICIALS met; Kabul’s agency didn't stop killing warmly. Élysée ÉLYSÉE élysée",
+        "abcdefgh ABCDEFGH abcdefghi internationalisations Internationalisationsabcdefghijklmnop",
+        "met", "Met", "A", "x.", "stopped held meetings",
+    };
+    lex_cache *cache = lex_cache_new();
+    token *with = NULL, *without = NULL;
+    size_t cap_with = 0, cap_without = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < sizeof sentences / sizeof sentences[0]; k++) {
+            const char *s = sentences[k];
+            size_t n = text_tokenize(s, strlen(s), &with, &cap_with);
+            assert_int_equal(text_tokenize(s, strlen(s), &without, &cap_without), n);
+            lex_annotate(lex, cache, s, with, n);
+            lex_annotate(lex, NULL, s, without, n);
+            for (size_t i = 0; i < n; i++) {
+                const token *a = &with[i], *b = &without[i];
+                assert_int_equal(a->word, b->word);
+                assert_int_equal(a->flags, b->flags);
+                assert_int_equal(a->tags, b->tags);
+                assert_int_equal(a->nlemmas, b->nlemmas);
+                assert_int_equal(a->phrase_kinds, 0);
+                for (int l = 0; l < a->nlemmas; l++)
+                    assert_int_equal(a->lemmas[l], b->lemmas[l]);
+            }
+        }
+    free(with);
+    free(without);
+    lex_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lemmas),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_intern),
+        cmocka_unit_test(test_annotate_cached),
     };
     return cmocka_run_group_tests_name("lexicon", tests, setup, teardown);
 }

@@ -113,6 +113,41 @@ static void test_tokens(void **state)
     free(tokens);
 }
 
+/* Protects: token.folded, the lexicon's cache key, is the token lowered, zero-padded,
+ * whenever it is set; it is set for plain ASCII words of up to 8 bytes (by the 16-byte
+ * test, by the 8-byte one near the sentence's end, and for a word of exactly 8 bytes) and
+ * for ASCII marks, and never for a word whose rest the slow rules decide or one in the
+ * sentence's last 8 bytes. */
+static void test_folded(void **state)
+{
+    (void)state;
+    const char *s = "Kabul ABCDEFGH Abcdefghi said, U.S. al-Qaeda didn't X Élysée talks Doha-bound ENDING ok.";
+    const char *want_set[] = {"Kabul", "ABCDEFGH", ",", "X", "talks", "ENDING"};
+    const char *want_unset[] = {"Abcdefghi", "U.S.", "al-Qaeda", "did", "n't", "Élysée", "Doha-bound", "ok"};
+    token *tokens = NULL;
+    size_t cap = 0;
+    size_t n = text_tokenize(s, strlen(s), &tokens, &cap);
+    char buf[64];
+    for (size_t i = 0; i < n; i++) {
+        const token *t = &tokens[i];
+        tok(s, t, buf);
+        if (t->folded) {
+            char want[8] = {0};
+            assert_true(t->end - t->start <= 8);
+            for (size_t k = 0; k < t->end - t->start; k++)
+                want[k] = (char)(buf[k] >= 'A' && buf[k] <= 'Z' ? buf[k] + 32 : buf[k]);
+            assert_memory_equal(&t->folded, want, 8);
+        }
+        for (size_t k = 0; k < sizeof want_set / sizeof want_set[0]; k++)
+            if (strcmp(buf, want_set[k]) == 0 && !t->folded)
+                fail_msg("'%s' not folded", buf);
+        for (size_t k = 0; k < sizeof want_unset / sizeof want_unset[0]; k++)
+            if (strcmp(buf, want_unset[k]) == 0 && t->folded)
+                fail_msg("'%s' folded", buf);
+    }
+    free(tokens);
+}
+
 static void test_clean_repairs_utf8(void **state)
 {
     (void)state;
@@ -166,7 +201,7 @@ int main(void)
         cmocka_unit_test(test_split),          cmocka_unit_test(test_title_line),
         cmocka_unit_test(test_long_sentence_is_cut), cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_clean_repairs_utf8),   cmocka_unit_test(test_clean_nfc_and_bom),
-        cmocka_unit_test(test_ascii_run_end),
+        cmocka_unit_test(test_ascii_run_end),        cmocka_unit_test(test_folded),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
