@@ -38,7 +38,7 @@ lexicon *lex_new(void)
     GROW(lex->words, lex->cap, 1);
     memset(&lex->words[0], 0, sizeof lex->words[0]);
     lex->count = 1;
-    lex->nslots = 1024;
+    lex->nslots = 1 << 16; /* the project's dictionaries hold some 26,000 words: no rehash on the way */
     lex->slots = xcalloc(lex->nslots, sizeof *lex->slots);
     sbuf_addc(&lex->pool, 0); /* offset 0 is the empty word */
     lex_load_grammar(lex);
