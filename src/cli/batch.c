@@ -1,7 +1,6 @@
 /* batch.c — documents coded in batches by N threads, results in input order. */
 #include "batch.h"
 
-#include "../out/out.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -43,7 +42,9 @@ static void *batch_worker(void *arg)
     if (!b->coders[slot])
         b->coders[slot] = jirga_coder_new(b->dict, b->opts);
     jirga_coder *coder = b->coders[slot];
-    out_cache *cache = b->capture ? NULL : out_cache_new(); /* this thread's, for this batch's dictionary */
+    if (!b->capture && !b->caches[slot])
+        b->caches[slot] = out_cache_new();
+    out_cache *cache = b->caches[slot]; /* NULL when capturing */
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
         batch_job *j = &b->jobs[i];
@@ -55,7 +56,6 @@ static void *batch_worker(void *arg)
         }
         out_jsonl_events(cache, &j->out, &j->doc, events, n);
     }
-    out_cache_free(cache);
     return NULL;
 }
 
@@ -102,6 +102,8 @@ void batch_free(batch *b)
     for (int t = 0; t < 64; t++) {
         jirga_coder_free(b->coders[t]);
         b->coders[t] = NULL;
+        out_cache_free(b->caches[t]);
+        b->caches[t] = NULL;
     }
     free(b->jobs);
     b->jobs = NULL;

@@ -7,6 +7,7 @@
 #define JIRGA_CLI_BATCH_H
 
 #include "../base/base.h"
+#include "../out/out.h"
 #include "store_cli.h"
 
 #include <stdatomic.h>
@@ -29,6 +30,8 @@ typedef struct batch {
     const jirga_coder_options *opts;  /* borrowed */
     bool capture;
     jirga_coder *coders[64];          /* one per thread, kept from batch to batch (warm caches) */
+    out_cache *caches[64];            /* the JSON Lines writer's, beside each coder; the dictionary
+                                         outlives them (out.h) */
     atomic_int next_coder;
 } batch;
 

@@ -603,12 +603,6 @@ void out_jsonl_events(out_cache *c, sbuf *b, const jirga_doc *doc, const jirga_e
 {
     if (n <= 0)
         return;
-    /* Room for every record at once: one allocation for the document rather than a
-     * doubling every few records. */
-    size_t need = 0;
-    for (int i = 0; i < n; i++)
-        need += 2 * events[i].sentence_len + 2 * FIXED_MAX;
-    out_begin(b, need);
     if (c)
         cache_doc(c, doc);
     /* Events of one sentence follow one another: the sentence is looked at once for all
