@@ -6,6 +6,23 @@
 
 #include <string.h>
 
+/* True for the international classes that stand where a country code would (IGO, NGO,
+ * IMG, MNC, NGM): GDELT puts them in Type1Code and the body in KnownGroupCode. */
+static bool is_international(const char country[4])
+{
+    /* The array's four bytes against each class with its NUL: strcmp(country, class) == 0
+     * as one compare, not a call. */
+    static const char classes[][4] = {"IGO", "NGO", "IMG", "MNC", "NGM"};
+    uint32_t c, k;
+    memcpy(&c, country, 4);
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        memcpy(&k, classes[i], 4);
+        if (c == k)
+            return true;
+    }
+    return false;
+}
+
 /* Chunk k of 3 letters of a code of len bytes, after skip bytes, or nothing. */
 static char *chunk(char *p, const char *code, size_t len, size_t skip, int k)
 {
@@ -22,7 +39,7 @@ static char *actor(sbuf *b, char *p, const jirga_event *e, const jirga_actor *a)
 {
     size_t n;
     const char *text = export_actor_text(e, a, &n);
-    bool intl = export_is_international(a->country);
+    bool intl = is_international(a->country);
     size_t skip = export_country_prefix(a);
     char *code = p;
     p = PUT_CODE(p, a->code);
@@ -85,18 +102,15 @@ void export_gdelt_write(sbuf *b, const export_event *e)
     *p++ = '\t';
     int y, m, d;
     if (export_date_parts(ev->event_date, &y, &m, &d)) {
-        if (d == 0)
-            d = 1; /* a month alone: its first day */
-        p = put_digits(p, y, 4);
-        p = put_digits(p, m, 2);
-        p = put_digits(p, d, 2);
+        const char *date = ev->event_date;
+        p = put_month(put_year(p, date), date);
+        p = d ? put_day(p, date) : PUT(p, "01"); /* a month alone: its first day */
         *p++ = '\t';
-        p = put_digits(p, y, 4);
-        p = put_digits(p, m, 2);
+        p = put_month(put_year(p, date), date);
         *p++ = '\t';
-        p = put_digits(p, y, 4);
+        p = put_year(p, date);
         *p++ = '\t';
-        p = put_fixed(b, p, y + ((m - 1) * 30 + d) / 365.0, 4);
+        p = put_fixed(b, p, y + ((m - 1) * 30 + (d ? d : 1)) / 365.0, 4);
         *p++ = '\t';
     } else {
         p = PUT(p, "\t\t\t\t");
@@ -115,25 +129,23 @@ void export_gdelt_write(sbuf *b, const export_event *e)
     *p++ = '\t';
     p = PUT_CODE(p, ev->root);
     *p++ = '\t';
-    p = fmt_long(p, ev->quad);
+    p = put_int(p, ev->quad);
     *p++ = '\t';
     p = put_fixed(b, p, ev->goldstein, 1);
     *p++ = '\t';
     /* 32-35: NumMentions, NumSources, NumArticles, AvgTone (not computed) */
-    p = fmt_long(p, e->mentions);
+    p = put_int(p, e->mentions);
     *p++ = '\t';
-    p = fmt_long(p, e->sources);
+    p = put_int(p, e->sources);
     *p++ = '\t';
-    p = fmt_long(p, e->articles);
+    p = put_int(p, e->articles);
     /* 36-59: Actor1Geo_* and Actor2Geo_* (the actors' places are not known), ActionGeo_* */
     p = PUT(p, "\t\t" "\t\t\t\t\t\t\t" "\t" "\t\t\t\t\t\t\t" "\t");
     p = geo(b, p, &ev->place);
     *p++ = '\t';
     /* 60-61: DATEADDED (the article's date, at midnight), SOURCEURL (else the document id) */
     if (export_date_parts(e->doc.date, &y, &m, &d) && d) {
-        p = put_digits(p, y, 4);
-        p = put_digits(p, m, 2);
-        p = put_digits(p, d, 2);
+        p = put_day(put_month(put_year(p, e->doc.date), e->doc.date), e->doc.date);
         p = PUT(p, "000000");
     }
     *p++ = '\t';

@@ -52,6 +52,17 @@ static char *hosts(sbuf *b, char *p, const export_event *e)
     return p;
 }
 
+/* The n digits at s without their leading zeros (one is kept), as %d writes the number. */
+static char *put_unpadded(char *p, const char *s, size_t n)
+{
+    while (n > 1 && *s == '0') {
+        s++;
+        n--;
+    }
+    memcpy(p, s, n);
+    return p + n;
+}
+
 void export_phoenix_write(sbuf *b, const export_event *e)
 {
     const jirga_event *ev = &e->event;
@@ -60,17 +71,17 @@ void export_phoenix_write(sbuf *b, const export_event *e)
     *p++ = '\t';
     int y, m, d;
     if (export_date_parts(ev->event_date, &y, &m, &d)) {
-        p = put_digits(p, y, 4);
-        p = put_digits(p, m, 2);
+        const char *date = ev->event_date;
+        p = put_month(put_year(p, date), date);
         if (d)
-            p = put_digits(p, d, 2);
+            p = put_day(p, date);
         *p++ = '\t';
-        p = fmt_long(p, y);
+        p = put_unpadded(p, date, 4);
         *p++ = '\t';
-        p = fmt_long(p, m);
+        p = put_unpadded(p, date + 5, 2);
         *p++ = '\t';
         if (d)
-            p = fmt_long(p, d);
+            p = put_unpadded(p, date + 8, 2);
         *p++ = '\t';
     } else {
         p = PUT(p, "\t\t\t\t");
@@ -84,7 +95,7 @@ void export_phoenix_write(sbuf *b, const export_event *e)
     *p++ = '\t';
     p = PUT_CODE(p, ev->root);
     *p++ = '\t';
-    p = fmt_long(p, ev->quad);
+    p = put_int(p, ev->quad);
     *p++ = '\t';
     p = put_fixed(b, p, ev->goldstein, 1);
     p = PUT(p, "\t\t");
@@ -106,7 +117,7 @@ void export_phoenix_write(sbuf *b, const export_event *e)
     const char *id = e->doc.id ? e->doc.id : "";
     p = put_tsv(b, p, id, strlen(id));
     *p++ = '_';
-    p = fmt_long(p, ev->sentence);
+    p = put_int(p, ev->sentence);
     *p++ = '\t';
     /* URLs and NewsSources of every document that reported the event, ";"-separated */
     for (int i = 0, n = 0; i < e->ndocs; i++) {

@@ -315,7 +315,7 @@ void export_plover_write(sbuf *b, const export_event *e, const export_plover *pl
     p = PUT(p, ",\"cameo\":\"");
     p = PUT_CODE(p, ev->cameo);
     p = PUT(p, "\",\"quad\":");
-    p = fmt_long(p, ev->quad);
+    p = put_int(p, ev->quad);
     p = PUT(p, ",\"goldstein\":");
     p = put_fixed(b, p, ev->goldstein, 1);
     p = PUT(p, ",\"location\":");
@@ -331,18 +331,18 @@ void export_plover_write(sbuf *b, const export_event *e, const export_plover *pl
     }
     p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, "],\"mentions\":");
-    p = fmt_long(p, e->mentions);
+    p = put_int(p, e->mentions);
     p = PUT(p, ",\"sources\":");
-    p = fmt_long(p, e->sources);
+    p = put_int(p, e->sources);
     p = PUT(p, ",\"articles\":");
-    p = fmt_long(p, e->articles);
+    p = put_int(p, e->articles);
     p = PUT(p, ",\"documents\":[");
     p = documents(b, p, e);
     p = PUT(p, "],\"doc\":");
     const char *id = e->doc.id ? e->doc.id : "";
     p = put_json(b, p, false, id, strlen(id));
     p = PUT(p, ",\"sentence\":");
-    p = fmt_long(p, ev->sentence);
+    p = put_int(p, ev->sentence);
     p = PUT(p, ",\"text\":");
     p = put_json(b, p, plain, ev->sentence_text, ev->sentence_len);
     p = PUT(p, "}\n");

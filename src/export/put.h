@@ -111,21 +111,41 @@ static inline put_block put_csv_stops(put_block x) { return (x == ',') | (x == '
 /* TSV: what becomes a space. */
 static inline put_block put_tsv_stops(put_block x) { return (x == '\t') | (x == '\n') | (x == '\r'); }
 
+/* The n < 16 bytes at s in a block, the rest 'a', which none of the three flags: words of
+ * 8 or 4 read from both ends (overlapping in the middle), or the 1 to 3 bytes one by one.
+ * Each byte of s is in the block, and nothing outside s is read. */
+static inline put_block put_short_block(const char *s, size_t n)
+{
+    uint64_t low = 0x6161616161616161ULL, high = low;
+    if (n >= 8) {
+        memcpy(&low, s, 8);
+        memcpy(&high, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t first, last;
+        memcpy(&first, s, 4);
+        memcpy(&last, s + n - 4, 4);
+        low = 0x6161616100000000ULL | first;
+        high = 0x6161616100000000ULL | last;
+    } else if (n > 0) {
+        low = 0x6161616161000000ULL | (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+              (uint64_t)(unsigned char)s[n - 1] << 16;
+    }
+    put_block x;
+    memcpy(&x, &low, 8);
+    memcpy((char *)&x + 8, &high, 8);
+    return x;
+}
+
 /* Whether stops (one of the three above; inlined with it) flags any of the n bytes at s.
- * The flags of all blocks are gathered and tested once: most strings have none. Nothing
- * outside s[0..n) is read: the last block of a string of 16 bytes or more ends at n,
- * going over bytes already looked at, and a shorter string is copied into a block of
- * 'a', which none of the three flags. */
+ * The flags of all blocks are gathered and tested once: most strings have none. The last
+ * block of a string of 16 bytes or more ends at n, going over bytes already looked at. */
 static inline bool put_any(const char *s, size_t n, put_block (*stops)(put_block))
 {
-    put_block any = {0}, x;
+    put_block any, x;
     if (n < 16) {
-        char block[16];
-        memset(block, 'a', sizeof block);
-        memcpy(block, s, n);
-        memcpy(&x, block, 16);
-        any = stops(x);
+        any = stops(put_short_block(s, n));
     } else {
+        any = (put_block){0};
         size_t i = 0;
         for (; n - i >= 16; i += 16) {
             memcpy(&x, s + i, 16);
@@ -142,38 +162,103 @@ static inline bool put_any(const char *s, size_t n, put_block (*stops)(put_block
     return (low | high) != 0;
 }
 
-/* ---- Shared by the writers (write.c) ------------------------------------------------------ */
+/* ---- Shared by the writers ------------------------------------------------------------------ */
 
 /* n bytes at s with tabs and line breaks turned into spaces, for TSV fields; makes its
  * own room and leaves PUT_FIXED_MAX after them. */
 char *put_tsv(sbuf *b, char *p, const char *s, size_t n);
 
-/* v as printf("%.*f", decimals, v) writes it, for decimals 0 to 4; makes its own room
- * and leaves PUT_FIXED_MAX after it. */
-char *put_fixed(sbuf *b, char *p, double v, int decimals);
+/* v as printf("%.*f", decimals, v) writes it, for what put_fixed leaves to printf (write.c). */
+char *put_fixed_printf(sbuf *b, char *p, double v, int decimals);
 
 /* n (0 <= n < 10^width) in `width` digits, zero-padded, as printf's %0*d. */
-static inline char *put_digits(char *p, int n, int width)
+static inline char *put_digits(char *p, uint64_t n, int width)
 {
     for (int i = width - 1; i >= 0; i--, n /= 10)
         p[i] = (char)('0' + n % 10);
     return p + width;
 }
 
+/* v as printf("%.*f", decimals, v) writes it, for decimals 0 to 4; makes its own room and
+ * leaves PUT_FIXED_MAX after it. Inline, so that the divisions by 10^decimals are by a
+ * constant.
+ *
+ * printf rounds the exact binary value of v: 0.15 is 0.1499999999999999944... and gives
+ * "0.1", 0.25 is exact and a tie, which goes to the even digit, "0.2". Adding 0.5 and
+ * cutting (base's fmt_fixed) gives "0.2" and "0.3". So the digits are taken from x, |v|
+ * times 10^decimals rounded to the nearest double, only where x is clearly off a tie: the
+ * exact product differs from x by at most half an ulp of x, at most x * 2^-53; where x is
+ * farther than x * 2^-52 from w + 0.5 (w its whole part), the exact product lies on the
+ * same side of w + 0.5, so it rounds to w or w + 1 as x does, and printf with it. (It
+ * lies within (w - 0.5, w + 1.5) as x < 2^52.) Near ties, NaN, infinities and numbers
+ * past 2^52 / 10^decimals are left to printf: the coordinates and scores the writers
+ * print never come near one, and tests/unit/test_export.c checks the two agree over
+ * millions of values. */
+static inline char *put_fixed(sbuf *b, char *p, double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1000, 10000};
+    static const uint64_t whole_scale[] = {1, 10, 100, 1000, 10000};
+    if (decimals < 0 || decimals > 4)
+        return put_fixed_printf(b, p, v, decimals);
+    double x = __builtin_fabs(v) * scale[decimals];
+    if (!(x < 0x1p52)) /* NaN and the infinities too */
+        return put_fixed_printf(b, p, v, decimals);
+    uint64_t w = (uint64_t)x; /* x's whole part: x >= 0 */
+    /* exact: x - w and 0.5 are multiples of x's ulp (1/2 or less below 2^52) */
+    double above = x - (double)w - 0.5;
+    if (!(__builtin_fabs(above) > x * 0x1p-52))
+        return put_fixed_printf(b, p, v, decimals);
+    w += above > 0;
+    p = put_room(b, p, FMT_FIXED_MAX(4) + PUT_FIXED_MAX);
+    if (__builtin_signbit(v)) /* printf keeps the sign of -0.0 and of what rounds to 0 */
+        *p++ = '-';
+    p = fmt_long(p, (long)(w / whole_scale[decimals]));
+    if (decimals)
+        *p++ = '.';
+    return put_digits(p, w % whole_scale[decimals], decimals);
+}
+
+/* A small int (ids, counts, quad classes, sentence numbers) as %d writes it: one digit
+ * without a call. */
+static inline char *put_int(char *p, long v)
+{
+    if ((unsigned long)v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    return fmt_long(p, v);
+}
+
 /* Splits a date of an event's array or a document, YYYY-MM-DD or YYYY-MM (*day is then
- * 0); false for anything else, NULL among it. */
+ * 0); false for anything else, NULL among it. Its digits are then s[0..3], s[5..6] and
+ * s[8..9]. */
 bool export_date_parts(const char *s, int *year, int *month, int *day);
 
-/* The words of actor a in e's sentence; "" (length 0) when there is no actor. */
-const char *export_actor_text(const jirga_event *e, const jirga_actor *a, size_t *len);
+/* The digits of a date export_date_parts took: YYYY, MM, DD, as they stand in it. */
+static inline char *put_year(char *p, const char *date) { return (char *)memcpy(p, date, 4) + 4; }
+static inline char *put_month(char *p, const char *date) { return (char *)memcpy(p, date + 5, 2) + 2; }
+static inline char *put_day(char *p, const char *date) { return (char *)memcpy(p, date + 8, 2) + 2; }
 
-/* True for the international classes that stand where a country code would (IGO, NGO,
- * IMG, MNC, NGM): GDELT puts them in Type1Code and the body in KnownGroupCode. */
-bool export_is_international(const char country[4]);
+/* The words of actor a in e's sentence; "" (length 0) when there is no actor. */
+static inline const char *export_actor_text(const jirga_event *e, const jirga_actor *a, size_t *len)
+{
+    if (!a->code[0] || a->start < 0 || a->end < a->start || (size_t)a->end > e->sentence_len) {
+        *len = 0;
+        return "";
+    }
+    *len = (size_t)(a->end - a->start);
+    return e->sentence_text + a->start;
+}
 
 /* The length of a's country when its code starts with it ("USA" of "USAGOV"), else 0:
  * where the roles in the code begin. */
-size_t export_country_prefix(const jirga_actor *a);
+static inline size_t export_country_prefix(const jirga_actor *a)
+{
+    size_t k = 0;
+    while (k < sizeof a->country && a->country[k] && a->country[k] == a->code[k])
+        k++;
+    return k == sizeof a->country || !a->country[k] ? k : 0;
+}
 
 /* The writers of gdelt.c, plover.c and phoenix.c, called by export_event_write. */
 void export_gdelt_write(sbuf *b, const export_event *e);

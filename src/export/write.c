@@ -4,7 +4,6 @@
 
 #include "../out/out.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,39 +27,8 @@ char *put_tsv(sbuf *b, char *p, const char *s, size_t n)
     return p + n;
 }
 
-/* Fixed-point numbers as printf writes them. printf rounds the exact binary value of v:
- * 0.15 is 0.1499999999999999944... and gives "0.1", 0.25 is exact and a tie, which goes
- * to the even digit, "0.2". Adding 0.5 and cutting (base's fmt_fixed) gives "0.2" and
- * "0.3". So the digits are taken from x, |v| times 10^decimals rounded to the double
- * nearest, only where x is clearly off a tie: the exact product differs from x by at
- * most half an ulp of x, at most x * 2^-53; where x is farther than x * 2^-52 from
- * w + 0.5 (w its whole part), the exact product lies on the same side of w + 0.5, so it
- * rounds to w or w + 1 as x does, and printf with it. (It lies within (w - 0.5, w + 1.5)
- * as x < 2^52.) Near ties, NaN, infinities and numbers past 2^52 / 10^decimals are
- * left to printf: the coordinates and scores the writers print never come near one,
- * and tests/unit/test_export.c checks the two agree over millions of values. */
-char *put_fixed(sbuf *b, char *p, double v, int decimals)
+char *put_fixed_printf(sbuf *b, char *p, double v, int decimals)
 {
-    static const double scale[] = {1, 10, 100, 1000, 10000};
-    static const uint64_t whole_scale[] = {1, 10, 100, 1000, 10000};
-    if (decimals >= 0 && decimals <= 4) {
-        double x = fabs(v) * scale[decimals];
-        if (x < 0x1p52) { /* false for NaN and the infinities too */
-            uint64_t w = (uint64_t)x;          /* x's whole part: x >= 0 */
-            /* exact: x - w and 0.5 are multiples of x's ulp (1/2 or less below 2^52) */
-            double above = x - (double)w - 0.5;
-            if (fabs(above) > x * 0x1p-52) {
-                w += above > 0;
-                p = put_room(b, p, FMT_FIXED_MAX(4) + PUT_FIXED_MAX);
-                if (signbit(v)) /* printf keeps the sign of -0.0 and of what rounds to 0 */
-                    *p++ = '-';
-                p = fmt_long(p, (long)(w / whole_scale[decimals]));
-                if (decimals)
-                    *p++ = '.';
-                return put_digits(p, (int)(w % whole_scale[decimals]), decimals);
-            }
-        }
-    }
     int n = snprintf(NULL, 0, "%.*f", decimals, v);
     if (n < 0)
         return p;
@@ -69,57 +37,24 @@ char *put_fixed(sbuf *b, char *p, double v, int decimals)
     return p + n;
 }
 
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
 bool export_date_parts(const char *s, int *year, int *month, int *day)
 {
     *year = *month = *day = 0;
-    if (!s)
+    /* Each byte is read only after those before it matched, none of them a NUL, so no
+     * byte past the string's end is read. */
+    if (!s || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) || !is_digit(s[3]) || s[4] != '-' ||
+        !is_digit(s[5]) || !is_digit(s[6]))
         return false;
-    size_t n = strlen(s);
-    if (n != 7 && n != 10)
+    bool with_day = s[7] == '-';
+    if (with_day ? !is_digit(s[8]) || !is_digit(s[9]) || s[10] : s[7])
         return false;
-    for (size_t i = 0; i < n; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return false;
-    }
     *year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     *month = (s[5] - '0') * 10 + (s[6] - '0');
-    if (n == 10)
+    if (with_day)
         *day = (s[8] - '0') * 10 + (s[9] - '0');
-    return *month >= 1 && *month <= 12 && (n == 7 || (*day >= 1 && *day <= 31));
-}
-
-const char *export_actor_text(const jirga_event *e, const jirga_actor *a, size_t *len)
-{
-    if (!a->code[0] || a->start < 0 || a->end < a->start || (size_t)a->end > e->sentence_len) {
-        *len = 0;
-        return "";
-    }
-    *len = (size_t)(a->end - a->start);
-    return e->sentence_text + a->start;
-}
-
-bool export_is_international(const char country[4])
-{
-    /* The array's four bytes against each class with its NUL: strcmp(country, class) == 0
-     * as one compare, not a call. */
-    static const char classes[][4] = {"IGO", "NGO", "IMG", "MNC", "NGM"};
-    uint32_t c, k;
-    memcpy(&c, country, 4);
-    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
-        memcpy(&k, classes[i], 4);
-        if (c == k)
-            return true;
-    }
-    return false;
-}
-
-size_t export_country_prefix(const jirga_actor *a)
-{
-    size_t k = 0;
-    while (k < sizeof a->country && a->country[k] && a->country[k] == a->code[k])
-        k++;
-    return k == sizeof a->country || !a->country[k] ? k : 0;
+    return *month >= 1 && *month <= 12 && (!with_day || (*day >= 1 && *day <= 31));
 }
 
 /* ---- JSON Lines: the event record and the store's counts ----------------------------------- */
@@ -277,7 +212,7 @@ static void csv_write(sbuf *b, const export_event *e)
     *p++ = ',';
     p = csv_str(b, p, ev->label);
     *p++ = ',';
-    p = fmt_long(p, ev->quad);
+    p = put_int(p, ev->quad);
     *p++ = ',';
     p = put_fixed(b, p, ev->goldstein, 1);
     p = ev->negated ? PUT(p, ",true,") : PUT(p, ",false,");
@@ -308,15 +243,15 @@ static void csv_write(sbuf *b, const export_event *e)
     }
     p = put_room(b, p, PUT_FIXED_MAX);
     *p++ = ',';
-    p = fmt_long(p, e->mentions);
+    p = put_int(p, e->mentions);
     *p++ = ',';
-    p = fmt_long(p, e->sources);
+    p = put_int(p, e->sources);
     *p++ = ',';
-    p = fmt_long(p, e->articles);
+    p = put_int(p, e->articles);
     *p++ = ',';
     p = csv_str(b, p, e->doc.id);
     *p++ = ',';
-    p = fmt_long(p, ev->sentence);
+    p = put_int(p, ev->sentence);
     *p++ = ',';
     p = csv_str(b, p, e->doc.url);
     *p++ = ',';
