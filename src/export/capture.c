@@ -159,13 +159,15 @@ void export_url_host(const char *url, char *host, size_t cap)
 
 void export_event_from_doc(const export_doc *d, int i, long long id, export_source *src, export_event *out)
 {
-    memset(out, 0, sizeof *out);
+    src->doc_id = d->doc.id;
+    src->url = d->doc.url ? d->doc.url : "";
+    /* Every field set one by one (a field added to export_event must be set here too):
+     * zeroing the struct first, or a compound literal, cost as much again as copying the
+     * event into it. */
     out->id = id;
     out->doc = d->doc;
     out->event = d->events[i];
     out->mentions = out->sources = out->articles = 1;
-    src->doc_id = d->doc.id;
-    src->url = d->doc.url ? d->doc.url : "";
     out->docs = src;
     out->ndocs = 1;
 }
