@@ -86,9 +86,12 @@ export_doc *export_doc_capture(const jirga_doc *doc, const jirga_coder *coder, c
         jirga_sentence_text(coder, i + 1, &len);
         chars += len + 1;
     }
+    int nextra = 0;
     for (int i = 0; i < n; i++)
-        if (!same_sentence(coder, nsentences, &events[i]))
+        if (!same_sentence(coder, nsentences, &events[i])) {
             chars += events[i].sentence_len + 1;
+            nextra++;
+        }
     capture_layout l = layout(nsentences, n, chars);
     char *block = xmalloc(l.size);
     export_doc *d = (export_doc *)block;
@@ -119,7 +122,7 @@ export_doc *export_doc_capture(const jirga_doc *doc, const jirga_coder *coder, c
         memcpy(d->events, events, (size_t)n * sizeof *events);
     for (int i = 0; i < n; i++) {
         jirga_event *e = &d->events[i];
-        if (same_sentence(coder, nsentences, e)) {
+        if (!nextra || same_sentence(coder, nsentences, e)) { /* no extra: all are the same */
             e->sentence_text = d->sentences[e->sentence - 1];
         } else {
             d->extra[d->nextra] = copy_at(&at, e->sentence_text, e->sentence_len);

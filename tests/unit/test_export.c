@@ -3,7 +3,9 @@
  * writers' coordinates, scores and fractional dates, ties, near ties, every exponent, NaN
  * and the infinities); and the scans for
  * bytes that need care (put_any, put_tsv) with such a byte at every position of strings
- * held in blocks of exactly their size, so that a read past them fails under ASan. */
+ * held in blocks of exactly their size, so that a read past them fails under ASan; and
+ * the capture of a coded document (one block), with events whose sentence is not the
+ * coder's, which real documents do not give. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,12 +210,88 @@ static void test_scans_every_position(void **state)
     }
 }
 
+/* ---- The capture ------------------------------------------------------------------------- */
+
+static void check_capture(const export_doc *d, const jirga_doc *doc, const jirga_coder *coder, const jirga_event *events,
+                          int n, int nextra)
+{
+    assert_string_equal(d->doc.id, doc->id ? doc->id : "");
+    if (doc->url)
+        assert_string_equal(d->doc.url, doc->url);
+    else
+        assert_null(d->doc.url);
+    assert_null(d->doc.title);
+    assert_int_equal(d->doc.text_len, doc->text_len);
+    assert_memory_equal(d->doc.text, doc->text, doc->text_len);
+    assert_int_equal(d->doc.text[d->doc.text_len], 0);
+    assert_int_equal(d->nsentences, jirga_sentence_count(coder));
+    for (int i = 0; i < d->nsentences; i++) {
+        size_t len;
+        const char *s = jirga_sentence_text(coder, i + 1, &len);
+        assert_int_equal(d->sentence_lens[i], len);
+        assert_memory_equal(d->sentences[i], s, len);
+        assert_int_equal(d->sentences[i][len], 0);
+    }
+    assert_int_equal(d->nevents, n);
+    assert_int_equal(d->nextra, nextra);
+    for (int i = 0; i < n; i++) {
+        const jirga_event *e = &d->events[i];
+        assert_int_equal(e->sentence_len, events[i].sentence_len);
+        assert_memory_equal(e->sentence_text, events[i].sentence_text, e->sentence_len);
+        bool own = e->sentence < 1 || e->sentence > d->nsentences || e->sentence_text != d->sentences[e->sentence - 1];
+        bool extra = false;
+        for (int k = 0; k < d->nextra; k++)
+            extra = extra || e->sentence_text == d->extra[k];
+        assert_int_equal(own, extra);
+        assert_string_equal(e->cameo, events[i].cameo);
+    }
+}
+
+/* Protects: the layout of the one block (struct, events, arrays, strings) and the events
+ * whose text gets a copy of its own: a sentence number out of range, or other bytes. */
+static void test_capture(void **state)
+{
+    (void)state;
+    jirga_error err = {0};
+    jirga_dict *dict = jirga_dict_load("dictionaries/en", NULL, &err);
+    assert_non_null(dict);
+    jirga_coder *coder = jirga_coder_new(dict, NULL);
+    const char text[] = "Iran condemned Israel on Monday. The United Nations criticized the government of Sudan.";
+    jirga_doc doc = {.id = "capture-1", .date = "2021-01-17", .text = text, .text_len = sizeof text - 1,
+                     .url = "https://www.example.org/a"};
+    const jirga_event *events;
+    int n = jirga_code(coder, &doc, &events);
+    assert_true(n >= 2);
+    export_doc *d = export_doc_capture(&doc, coder, events, n);
+    check_capture(d, &doc, coder, events, n, 0);
+    export_doc_free(d);
+
+    jirga_event *changed = malloc((size_t)n * sizeof *changed);
+    memcpy(changed, events, (size_t)n * sizeof *changed);
+    static const char other[] = "A sentence the coder never split.";
+    changed[0].sentence_text = other;
+    changed[0].sentence_len = sizeof other - 1;
+    changed[1].sentence = 99;
+    doc.url = NULL;
+    doc.id = NULL;
+    d = export_doc_capture(&doc, coder, changed, n);
+    check_capture(d, &doc, coder, changed, n, 2);
+    export_doc_free(d);
+    d = export_doc_capture(&doc, coder, changed, 0);
+    check_capture(d, &doc, coder, changed, 0, 0);
+    export_doc_free(d);
+
+    free(changed);
+    jirga_coder_free(coder);
+    jirga_dict_free(dict);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed_edges),           cmocka_unit_test(test_fixed_writers_numbers),
         cmocka_unit_test(test_fixed_ties),            cmocka_unit_test(test_fixed_random),
-        cmocka_unit_test(test_scans_every_position),
+        cmocka_unit_test(test_scans_every_position), cmocka_unit_test(test_capture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
