@@ -23,66 +23,117 @@ bool export_format_parse(const char *name, export_format *format)
     return false;
 }
 
-static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+/* ---- The capture: one allocation ----------------------------------------------------------- */
+
+/* A capture is one block: the export_doc, its events, its arrays, then its strings. It
+ * used to be a malloc for each string and each sentence, and the frees that go with
+ * them, for every document the exports and the store take. */
+
+static size_t align_up(size_t n, size_t align) { return (n + align - 1) / align * align; }
+
+/* Where each part of the block starts. */
+typedef struct capture_layout {
+    size_t events, sentences, sentence_lens, extra, chars, size;
+} capture_layout;
+
+static capture_layout layout(int nsentences, int nevents, size_t chars)
+{
+    capture_layout l;
+    l.events = align_up(sizeof(export_doc), _Alignof(jirga_event));
+    l.sentences = align_up(l.events + (size_t)nevents * sizeof(jirga_event), _Alignof(char *));
+    l.sentence_lens = align_up(l.sentences + ((size_t)nsentences + 1) * sizeof(char *), _Alignof(size_t));
+    l.extra = align_up(l.sentence_lens + ((size_t)nsentences + 1) * sizeof(size_t), _Alignof(char *));
+    l.chars = l.extra + ((size_t)nevents + 1) * sizeof(char *);
+    l.size = l.chars + chars;
+    return l;
+}
+
+/* Is the text of event e its sentence of the coder (which has nsentences)? Normally it
+ * is, the very bytes; a sentence cut at max_sentence_bytes is not, and gets its own copy. */
+static bool same_sentence(const jirga_coder *coder, int nsentences, const jirga_event *e)
+{
+    if (e->sentence < 1 || e->sentence > nsentences)
+        return false;
+    size_t len;
+    const char *s = jirga_sentence_text(coder, e->sentence, &len);
+    return len == e->sentence_len && (s == e->sentence_text || memcmp(s, e->sentence_text, len) == 0);
+}
+
+/* Copies n bytes of s and a NUL to *at, moving it on; returns the copy. */
+static char *copy_at(char **at, const char *s, size_t n)
+{
+    char *copy = *at;
+    if (n)
+        memcpy(copy, s, n);
+    copy[n] = 0;
+    *at += n + 1;
+    return copy;
+}
+
+/* The string s copied to *at, or NULL for NULL; str_size(s) is the room it takes. */
+static size_t str_size(const char *s) { return s ? strlen(s) + 1 : 0; }
+static char *copy_str_at(char **at, const char *s) { return s ? copy_at(at, s, strlen(s)) : NULL; }
 
 export_doc *export_doc_capture(const jirga_doc *doc, const jirga_coder *coder, const jirga_event *events, int n)
 {
-    export_doc *d = xcalloc(1, sizeof *d);
+    int nsentences = jirga_sentence_count(coder);
+    size_t text_len = doc->text ? doc->text_len : 0;
+    /* The strings' bytes, each with its NUL. */
+    size_t chars = str_size(doc->id ? doc->id : "") + str_size(doc->date) + str_size(doc->title) +
+                   str_size(doc->url) + text_len + 1;
+    for (int i = 0; i < nsentences; i++) {
+        size_t len;
+        jirga_sentence_text(coder, i + 1, &len);
+        chars += len + 1;
+    }
+    int nextra = 0;
+    for (int i = 0; i < n; i++)
+        if (!same_sentence(coder, nsentences, &events[i])) {
+            chars += events[i].sentence_len + 1;
+            nextra++;
+        }
+    capture_layout l = layout(nsentences, n, chars);
+    char *block = xmalloc(l.size);
+    export_doc *d = (export_doc *)block;
+    memset(d, 0, sizeof *d);
+    d->events = (jirga_event *)(block + l.events);
+    d->sentences = (char **)(block + l.sentences);
+    d->sentence_lens = (size_t *)(block + l.sentence_lens);
+    d->extra = (char **)(block + l.extra);
+    char *at = block + l.chars;
     d->doc = *doc;
-    d->doc.id = xstrdup(doc->id ? doc->id : "");
-    d->doc.date = dup_or_null(doc->date);
-    d->doc.title = dup_or_null(doc->title);
-    d->doc.url = dup_or_null(doc->url);
-    d->doc.text = xstrndup(doc->text ? doc->text : "", doc->text ? doc->text_len : 0);
-    d->doc.text_len = doc->text ? doc->text_len : 0;
-    d->nsentences = jirga_sentence_count(coder);
-    d->sentences = xcalloc((size_t)d->nsentences + 1, sizeof *d->sentences);
-    d->sentence_lens = xcalloc((size_t)d->nsentences + 1, sizeof *d->sentence_lens);
-    for (int i = 0; i < d->nsentences; i++) {
+    d->doc.id = copy_str_at(&at, doc->id ? doc->id : "");
+    d->doc.date = copy_str_at(&at, doc->date);
+    d->doc.title = copy_str_at(&at, doc->title);
+    d->doc.url = copy_str_at(&at, doc->url);
+    d->doc.text = copy_at(&at, doc->text ? doc->text : "", text_len);
+    d->doc.text_len = text_len;
+    d->nsentences = nsentences;
+    for (int i = 0; i < nsentences; i++) {
         size_t len;
         const char *s = jirga_sentence_text(coder, i + 1, &len);
-        d->sentences[i] = xstrndup(s, len);
+        d->sentences[i] = copy_at(&at, s, len);
         d->sentence_lens[i] = len;
     }
+    d->sentences[nsentences] = NULL;
+    d->sentence_lens[nsentences] = 0;
     d->nevents = n;
-    d->events = xcalloc((size_t)n + 1, sizeof *d->events);
-    d->extra = xcalloc((size_t)n + 1, sizeof *d->extra);
+    if (n > 0)
+        memcpy(d->events, events, (size_t)n * sizeof *events);
     for (int i = 0; i < n; i++) {
         jirga_event *e = &d->events[i];
-        *e = events[i];
-        int s = e->sentence - 1;
-        /* The event's sentence is normally the coder's sentence s; a sentence cut at
-         * max_sentence_bytes is not, and then gets its own copy. */
-        if (s >= 0 && s < d->nsentences && d->sentence_lens[s] == e->sentence_len &&
-            memcmp(d->sentences[s], e->sentence_text, e->sentence_len) == 0) {
-            e->sentence_text = d->sentences[s];
+        if (!nextra || same_sentence(coder, nsentences, e)) { /* no extra: all are the same */
+            e->sentence_text = d->sentences[e->sentence - 1];
         } else {
-            d->extra[d->nextra] = xstrndup(e->sentence_text, e->sentence_len);
+            d->extra[d->nextra] = copy_at(&at, e->sentence_text, e->sentence_len);
             e->sentence_text = d->extra[d->nextra++];
         }
     }
+    d->extra[d->nextra] = NULL;
     return d;
 }
 
-void export_doc_free(export_doc *d)
-{
-    if (!d)
-        return;
-    free((char *)d->doc.id);
-    free((char *)d->doc.date);
-    free((char *)d->doc.title);
-    free((char *)d->doc.url);
-    free((char *)d->doc.text);
-    for (int i = 0; i < d->nsentences; i++)
-        free(d->sentences[i]);
-    for (int i = 0; i < d->nextra; i++)
-        free(d->extra[i]);
-    free(d->sentences);
-    free(d->sentence_lens);
-    free(d->events);
-    free(d->extra);
-    free(d);
-}
+void export_doc_free(export_doc *d) { free(d); }
 
 void export_url_host(const char *url, char *host, size_t cap)
 {
@@ -111,13 +162,15 @@ void export_url_host(const char *url, char *host, size_t cap)
 
 void export_event_from_doc(const export_doc *d, int i, long long id, export_source *src, export_event *out)
 {
-    memset(out, 0, sizeof *out);
+    src->doc_id = d->doc.id;
+    src->url = d->doc.url ? d->doc.url : "";
+    /* Every field set one by one (a field added to export_event must be set here too):
+     * zeroing the struct first, or a compound literal, cost as much again as copying the
+     * event into it. */
     out->id = id;
     out->doc = d->doc;
     out->event = d->events[i];
     out->mentions = out->sources = out->articles = 1;
-    src->doc_id = d->doc.id;
-    src->url = d->doc.url ? d->doc.url : "";
     out->docs = src;
     out->ndocs = 1;
 }

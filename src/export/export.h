@@ -33,7 +33,8 @@ bool export_format_parse(const char *name, export_format *format);
 
 /* One coded document, every string owned: the document, all its sentences, its events
  * (whose sentence_text points into the captured sentences). label and pattern_file stay
- * borrowed from the dictionary, which must outlive the capture. */
+ * borrowed from the dictionary, which must outlive the capture. The struct, its arrays
+ * and its strings are one allocation (export_doc_capture), freed whole. */
 typedef struct export_doc {
     jirga_doc doc;
     char **sentences; /* sentences[i] is sentence i + 1, NUL-terminated */
@@ -96,21 +97,5 @@ void export_event_write(sbuf *b, export_format format, const export_event *e, co
 
 /* The number of columns of a GDELT 2.0 event row. */
 enum { EXPORT_GDELT_COLUMNS = 61 };
-
-/* ---- Shared by the writers ---------------------------------------------------------- */
-
-/* Appends s (n bytes) with tabs and line breaks turned into spaces, for TSV fields. */
-void export_tsv_text(sbuf *b, const char *s, size_t n);
-/* Splits YYYY-MM-DD or YYYY-MM (*day is then 0); false for anything else. */
-bool export_date_parts(const char *s, int *year, int *month, int *day);
-/* The words of actor a in e's sentence; "" (length 0) when there is no actor. */
-const char *export_actor_text(const jirga_event *e, const jirga_actor *a, size_t *len);
-/* True for the international classes that stand where a country code would (IGO, NGO,
- * IMG, MNC, NGM): GDELT puts them in Type1Code and the body in KnownGroupCode. */
-bool export_is_international(const char *country);
-/* The writers of gdelt.c, plover.c and phoenix.c, called by export_event_write. */
-void export_gdelt_write(sbuf *b, const export_event *e);
-void export_plover_write(sbuf *b, const export_event *e, const export_plover *plover);
-void export_phoenix_write(sbuf *b, const export_event *e);
 
 #endif

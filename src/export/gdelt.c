@@ -2,145 +2,155 @@
  * the GDELT 2.0 Event Codebook. Columns jirga cannot know (ethnic and religion codes,
  * AvgTone, the actors' own locations, ADM1/ADM2 codes, feature ids) are left empty;
  * docs/store.md lists every column and where it comes from. */
-#include "export.h"
+#include "put.h"
 
 #include <string.h>
 
-static void tab(sbuf *b) { sbuf_addc(b, '\t'); }
-
-/* n in `width` digits, zero-padded, as printf's %0*d for 0 <= n < 10^width (the parts of
- * a date that export_date_parts gives), without printf's cost. */
-static void digits(sbuf *b, int n, int width)
+/* True for the international classes that stand where a country code would (IGO, NGO,
+ * IMG, MNC, NGM): GDELT puts them in Type1Code and the body in KnownGroupCode. */
+static bool is_international(const char country[4])
 {
-    char d[4];
-    for (int i = width - 1; i >= 0; i--, n /= 10)
-        d[i] = (char)('0' + n % 10);
-    sbuf_add(b, d, (size_t)width);
+    /* The array's four bytes against each class with its NUL: strcmp(country, class) == 0
+     * as one compare, not a call. */
+    static const char classes[][4] = {"IGO", "NGO", "IMG", "MNC", "NGM"};
+    uint32_t c, k;
+    memcpy(&c, country, 4);
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        memcpy(&k, classes[i], 4);
+        if (c == k)
+            return true;
+    }
+    return false;
 }
 
-/* Appends the 3-letter chunk k of code (after skip bytes), or nothing. */
-static void chunk(sbuf *b, const char *code, size_t skip, int k)
+/* Chunk k of 3 letters of a code of len bytes, after skip bytes, or nothing. */
+static char *chunk(char *p, const char *code, size_t len, size_t skip, int k)
 {
-    size_t n = strlen(code), at = skip + (size_t)k * 3;
-    if (at + 3 <= n)
-        sbuf_add(b, code + at, 3);
+    size_t at = skip + (size_t)k * 3;
+    if (at + 3 > len)
+        return p;
+    memcpy(p, code + at, 3);
+    return p + 3;
 }
 
 /* The 10 actor columns: Code, Name, CountryCode, KnownGroupCode, EthnicCode,
  * Religion1Code, Religion2Code, Type1Code, Type2Code, Type3Code. */
-static void actor(sbuf *b, const jirga_event *e, const jirga_actor *a)
+static char *actor(sbuf *b, char *p, const jirga_event *e, const jirga_actor *a)
 {
     size_t n;
     const char *text = export_actor_text(e, a, &n);
-    bool intl = export_is_international(a->country);
-    size_t skip = strlen(a->country);
-    if (skip > strlen(a->code) || strncmp(a->code, a->country, skip) != 0)
-        skip = 0;
-    sbuf_adds(b, a->code);
-    tab(b);
-    export_tsv_text(b, text, n);
-    tab(b);
+    bool intl = is_international(a->country);
+    size_t skip = export_country_prefix(a);
+    char *code = p;
+    p = PUT_CODE(p, a->code);
+    size_t len = (size_t)(p - code); /* strlen(a->code) */
+    *p++ = '\t';
+    p = put_tsv(b, p, text, n);
+    *p++ = '\t';
     if (!intl)
-        sbuf_adds(b, a->country);
-    tab(b);
+        p = PUT_CODE(p, a->country);
+    *p++ = '\t';
     if (intl)
-        chunk(b, a->code, skip, 0); /* KnownGroupCode: the body, IGOUNO -> UNO */
-    sbuf_adds(b, "\t\t\t\t"); /* EthnicCode, Religion1Code, Religion2Code: not coded */
+        p = chunk(p, a->code, len, skip, 0); /* KnownGroupCode: the body, IGOUNO -> UNO */
+    p = PUT(p, "\t\t\t\t"); /* EthnicCode, Religion1Code, Religion2Code: not coded */
     if (intl) {
-        sbuf_adds(b, a->country); /* Type1Code: the class, IGO */
-        tab(b);
-        chunk(b, a->code, skip, 1);
-        tab(b);
-        chunk(b, a->code, skip, 2);
+        p = PUT_CODE(p, a->country); /* Type1Code: the class, IGO */
+        *p++ = '\t';
+        p = chunk(p, a->code, len, skip, 1);
+        *p++ = '\t';
+        p = chunk(p, a->code, len, skip, 2);
     } else {
-        for (int k = 0; k < 3; k++) {
-            if (k)
-                tab(b);
-            chunk(b, a->code, skip, k);
-        }
+        p = chunk(p, a->code, len, skip, 0);
+        *p++ = '\t';
+        p = chunk(p, a->code, len, skip, 1);
+        *p++ = '\t';
+        p = chunk(p, a->code, len, skip, 2);
     }
+    return p;
 }
 
-/* The 8 geography columns: Type, FullName, CountryCode, ADM1Code, ADM2Code, Lat, Long,
- * FeatureID. Only the event's place is known (ActionGeo); the actors' are left empty. */
-static void geo(sbuf *b, const jirga_place *p)
+/* The 8 geography columns of ActionGeo, the event's place: Type, FullName, CountryCode,
+ * ADM1Code, ADM2Code, Lat, Long, FeatureID. */
+static char *geo(sbuf *b, char *p, const jirga_place *pl)
 {
-    if (!p || !p->name[0]) {
-        sbuf_adds(b, "\t\t\t\t\t\t\t");
-        return;
-    }
-    int type = !p->has_coords ? 1 : strcmp(p->country, "USA") == 0 ? 3 : 4;
-    sbuf_addc(b, (char)('0' + type));
-    tab(b);
-    export_tsv_text(b, p->name, strlen(p->name));
-    tab(b);
-    sbuf_adds(b, p->country);
-    sbuf_adds(b, "\t\t\t");
-    if (p->has_coords)
-        sbuf_printf(b, "%.4f\t%.4f\t", p->lat, p->lon);
-    else
-        sbuf_adds(b, "\t\t");
+    if (!pl->name[0])
+        return PUT(p, "\t\t\t\t\t\t\t");
+    uint32_t country, usa;
+    memcpy(&country, pl->country, 4);
+    memcpy(&usa, "USA", 4); /* with its NUL: strcmp(country, "USA") == 0 */
+    *p++ = !pl->has_coords ? '1' : country == usa ? '3' : '4';
+    *p++ = '\t';
+    p = put_tsv(b, p, pl->name, strlen(pl->name));
+    *p++ = '\t';
+    p = PUT_CODE(p, pl->country);
+    p = PUT(p, "\t\t\t");
+    if (!pl->has_coords)
+        return PUT(p, "\t\t");
+    p = put_fixed(b, p, pl->lat, 4);
+    *p++ = '\t';
+    p = put_fixed(b, p, pl->lon, 4);
+    *p++ = '\t';
+    return p;
 }
 
 void export_gdelt_write(sbuf *b, const export_event *e)
 {
     const jirga_event *ev = &e->event;
+    char *p = put_begin(b, PUT_FIXED_MAX);
     /* 1-5: GLOBALEVENTID, SQLDATE, MonthYear, Year, FractionDate */
-    sbuf_printf(b, "%lld\t", e->id);
+    p = fmt_long(p, e->id);
+    *p++ = '\t';
     int y, m, d;
     if (export_date_parts(ev->event_date, &y, &m, &d)) {
-        if (d == 0)
-            d = 1; /* a month alone: its first day */
-        digits(b, y, 4);
-        digits(b, m, 2);
-        digits(b, d, 2);
-        tab(b);
-        digits(b, y, 4);
-        digits(b, m, 2);
-        tab(b);
-        digits(b, y, 4);
-        sbuf_printf(b, "\t%.4f\t", y + ((m - 1) * 30 + d) / 365.0);
+        const char *date = ev->event_date;
+        p = put_month(put_year(p, date), date);
+        p = d ? put_day(p, date) : PUT(p, "01"); /* a month alone: its first day */
+        *p++ = '\t';
+        p = put_month(put_year(p, date), date);
+        *p++ = '\t';
+        p = put_year(p, date);
+        *p++ = '\t';
+        p = put_fixed(b, p, y + ((m - 1) * 30 + (d ? d : 1)) / 365.0, 4);
+        *p++ = '\t';
     } else {
-        sbuf_adds(b, "\t\t\t\t");
+        p = PUT(p, "\t\t\t\t");
     }
     /* 6-25: the two actors */
-    actor(b, ev, &ev->source);
-    tab(b);
-    actor(b, ev, &ev->target);
-    tab(b);
+    p = actor(b, p, ev, &ev->source);
+    *p++ = '\t';
+    p = actor(b, p, ev, &ev->target);
+    *p++ = '\t';
     /* 26-31: IsRootEvent, EventCode, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale */
-    sbuf_adds(b, ev->sentence <= 2 ? "1\t" : "0\t");
-    sbuf_adds(b, ev->cameo);
-    tab(b);
-    sbuf_add(b, ev->cameo, strnlen(ev->cameo, 3));
-    tab(b);
-    sbuf_adds(b, ev->root);
-    tab(b);
-    sbuf_add_long(b, ev->quad);
-    sbuf_printf(b, "\t%.1f\t", ev->goldstein); /* printf's rounding, kept as it was */
+    p = ev->sentence <= 2 ? PUT(p, "1\t") : PUT(p, "0\t");
+    p = PUT_CODE(p, ev->cameo);
+    *p++ = '\t';
+    memcpy(p, ev->cameo, 3); /* its first 3 bytes, or fewer up to its NUL: inside the array */
+    p += strnlen(ev->cameo, 3);
+    *p++ = '\t';
+    p = PUT_CODE(p, ev->root);
+    *p++ = '\t';
+    p = put_int(p, ev->quad);
+    *p++ = '\t';
+    p = put_fixed(b, p, ev->goldstein, 1);
+    *p++ = '\t';
     /* 32-35: NumMentions, NumSources, NumArticles, AvgTone (not computed) */
-    sbuf_add_long(b, e->mentions);
-    tab(b);
-    sbuf_add_long(b, e->sources);
-    tab(b);
-    sbuf_add_long(b, e->articles);
-    sbuf_adds(b, "\t\t");
-    /* 36-59: Actor1Geo_*, Actor2Geo_*, ActionGeo_* */
-    geo(b, NULL);
-    tab(b);
-    geo(b, NULL);
-    tab(b);
-    geo(b, &ev->place);
-    tab(b);
+    p = put_int(p, e->mentions);
+    *p++ = '\t';
+    p = put_int(p, e->sources);
+    *p++ = '\t';
+    p = put_int(p, e->articles);
+    /* 36-59: Actor1Geo_* and Actor2Geo_* (the actors' places are not known), ActionGeo_* */
+    p = PUT(p, "\t\t" "\t\t\t\t\t\t\t" "\t" "\t\t\t\t\t\t\t" "\t");
+    p = geo(b, p, &ev->place);
+    *p++ = '\t';
     /* 60-61: DATEADDED (the article's date, at midnight), SOURCEURL (else the document id) */
     if (export_date_parts(e->doc.date, &y, &m, &d) && d) {
-        digits(b, y, 4);
-        digits(b, m, 2);
-        digits(b, d, 2);
-        sbuf_adds(b, "000000");
+        p = put_day(put_month(put_year(p, e->doc.date), e->doc.date), e->doc.date);
+        p = PUT(p, "000000");
     }
-    tab(b);
+    *p++ = '\t';
     const char *url = e->doc.url && e->doc.url[0] ? e->doc.url : e->doc.id ? e->doc.id : "";
-    export_tsv_text(b, url, strlen(url));
-    sbuf_addc(b, '\n');
+    p = put_tsv(b, p, url, strlen(url));
+    *p++ = '\n';
+    put_end(b, p);
 }
