@@ -56,6 +56,40 @@ enum { FMT_LONG_MAX = 20 }; /* "-9223372036854775808" */
 #define FMT_FIXED_MAX(decimals) (21 + (decimals))
 char *fmt_long(char *dst, long v);
 char *fmt_fixed(char *dst, double v, int decimals);
+
+/* ---- Writing in place (the JSON Lines writer, the export writers) ---- */
+
+/* Literal text at p: sizeof gives its length at compile time, so the copy is a few moves. */
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* A code held in a char array of `size` bytes, NUL-terminated (codes, countries, roles,
+ * dates, count kinds), written at p as it is, as printf's %s would. The array is copied a
+ * word at a time while no NUL is in the word; its last size % 8 bytes are read into a word
+ * with zeros above them (size is a constant where this is inlined, so that is a load or
+ * two, not a call). Each word is stored whole, so up to 8 bytes are written past the end
+ * returned: the caller has room for them, and what it writes next goes over them. */
+static inline char *put_code(char *p, const char *s, size_t size)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t i = 0;
+    uint64_t x, zero;
+    for (; i + 8 <= size; i += 8) {
+        memcpy(&x, s + i, 8);
+        memcpy(p + i, &x, 8);
+        zero = (x - ones) & ~x & highs; /* the lowest flag is the first NUL */
+        if (zero)
+            return p + i + (__builtin_ctzll(zero) >> 3); /* little-endian, as ascii_run_end */
+    }
+    if (i == size)
+        return p + i;
+    x = 0;
+    memcpy(&x, s + i, size - i);
+    memcpy(p + i, &x, 8);
+    zero = (x - ones) & ~x & highs; /* not 0: the zeros above the array's bytes are flagged */
+    return p + i + (__builtin_ctzll(zero) >> 3);
+}
+#define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
+
 void sbuf_reset(sbuf *b);
 void sbuf_free(sbuf *b);
 

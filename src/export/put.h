@@ -53,37 +53,6 @@ static inline void put_end(sbuf *b, char *p)
     b->len = (size_t)(p - b->data);
 }
 
-/* Literal text: sizeof gives its length at compile time, so the copy is a few moves. */
-#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
-
-/* A code held in one of the event's char arrays (size bytes, NUL-terminated: codes,
- * countries, roles, dates, count kinds), written as it is, as printf's %s did. Copied a
- * word at a time while no NUL is in the word; the last size % 8 bytes of the array are
- * read into a word with zeros above them (size is a constant where this is inlined, so
- * that is a load or two, not a call). Each word is stored whole, so up to 8 bytes are
- * written past the end returned: they lie in the fixed room, and what follows writes
- * over them. The same as put_code in src/out/out.c, which is private to that writer. */
-static inline char *put_code(char *p, const char *s, size_t size)
-{
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    size_t i = 0;
-    uint64_t x, zero;
-    for (; i + 8 <= size; i += 8) {
-        memcpy(&x, s + i, 8);
-        memcpy(p + i, &x, 8);
-        zero = (x - ones) & ~x & highs; /* the lowest flag is the first NUL */
-        if (zero)
-            return p + i + (__builtin_ctzll(zero) >> 3); /* little-endian, as ascii_run_end */
-    }
-    if (i == size)
-        return p + i;
-    x = 0;
-    memcpy(&x, s + i, size - i);
-    memcpy(p + i, &x, 8);
-    zero = (x - ones) & ~x & highs; /* not 0: the zeros above the array's bytes are flagged */
-    return p + i + (__builtin_ctzll(zero) >> 3);
-}
-#define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
 
 /* n bytes at s as they are; makes its own room and leaves PUT_FIXED_MAX after them. */
 static inline char *put_bytes(sbuf *b, char *p, const char *s, size_t n)

@@ -56,39 +56,9 @@ static void out_end(sbuf *b, char *p)
     b->len = (size_t)(p - b->data);
 }
 
-/* ---- Fixed text ------------------------------------------------------------------------- */
-
-/* Literal text: sizeof gives its length at compile time, so the copy is a few moves. */
-#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+/* ---- Fixed text (PUT and PUT_CODE: base.h) ---------------------------------------------- */
 
 static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
-
-/* A code held in one of the event's char arrays (size bytes, NUL-terminated), written as
- * it is: codes are letters and digits. The array is copied a word at a time while no
- * NUL is in the word; its last size % 8 bytes are read into a word with zeros above them
- * (size is a constant where this is inlined, so that is a load or two, not a call). Each
- * word is stored whole, so up to 8 bytes are written past the end the code returns; they
- * lie within the fixed text's room and the next field writes over them. */
-static inline char *put_code(char *p, const char *s, size_t size)
-{
-    size_t i = 0;
-    uint64_t x, zero;
-    for (; i + 8 <= size; i += 8) {
-        memcpy(&x, s + i, 8);
-        memcpy(p + i, &x, 8);
-        zero = (x - ONES) & ~x & HIGHS; /* the lowest flag is the first NUL */
-        if (zero)
-            return p + i + (__builtin_ctzll(zero) >> 3); /* little-endian, as ascii_run_end */
-    }
-    if (i == size)
-        return p + i;
-    x = 0;
-    memcpy(&x, s + i, size - i);
-    memcpy(p + i, &x, 8);
-    zero = (x - ONES) & ~x & HIGHS; /* not 0: the zeros above the array's bytes are flagged */
-    return p + i + (__builtin_ctzll(zero) >> 3);
-}
-#define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
 
 /* [start,end]. */
 static inline char *put_span(char *p, int start, int end)
