@@ -61,6 +61,13 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem)
 
 void sbuf_grow(sbuf *b, size_t n) { GROW(b->data, b->cap, b->len + n + 1); }
 
+char *put_grow(sbuf *b, char *p, size_t n)
+{
+    b->len = (size_t)(p - b->data);
+    sbuf_grow(b, n);
+    return b->data + b->len;
+}
+
 size_t utf8_valid_length(const unsigned char *s, size_t i, size_t n)
 {
     unsigned char c = s[i];

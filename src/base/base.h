@@ -57,7 +57,8 @@ enum { FMT_LONG_MAX = 20 }; /* "-9223372036854775808" */
 char *fmt_long(char *dst, long v);
 char *fmt_fixed(char *dst, double v, int decimals);
 
-/* ---- Writing in place (the JSON Lines writer, the export writers) ---- */
+/* ---- Writing in place, through a pointer p into an sbuf (the JSON Lines writer, the
+ * export writers) ---- */
 
 /* Literal text at p: sizeof gives its length at compile time, so the copy is a few moves. */
 #define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
@@ -89,6 +90,108 @@ static inline char *put_code(char *p, const char *s, size_t size)
     return p + i + (__builtin_ctzll(zero) >> 3);
 }
 #define PUT_CODE(p, array) put_code((p), (array), sizeof(array))
+
+/* Room a writer keeps free at p for fixed text (literals, codes, numbers), written with
+ * no check of its own: after put_begin, put_room(b, p, PUT_FIXED_MAX) and every writing
+ * function that takes b, at least this much is free. Each writer says in its file why its
+ * longest stretch of fixed text stays under it. */
+enum { PUT_FIXED_MAX = 256 };
+
+/* Slow path of put_room: grows b so that n bytes fit at p; returns where p now is. */
+char *put_grow(sbuf *b, char *p, size_t n);
+
+/* Makes room for n bytes at p (p lies in b's data, at or before its end) and for the NUL
+ * put_end stores after them; returns where p now is, as b may have moved. */
+static inline char *put_room(sbuf *b, char *p, size_t n)
+{
+    if ((size_t)(b->data + b->cap - p) > n)
+        return p;
+    return put_grow(b, p, n);
+}
+
+/* The start of a line at the end of b, with room for n bytes. (Not put_room: b->data is
+ * NULL in an empty buffer, and NULL + 0 is not a pointer C lets us make.) */
+static inline char *put_begin(sbuf *b, size_t n)
+{
+    if (b->cap - b->len <= n)
+        sbuf_grow(b, n);
+    return b->data + b->len;
+}
+
+/* Ends a line written up to p: the NUL the sbuf keeps, and its length. */
+static inline void put_end(sbuf *b, char *p)
+{
+    *p = 0;
+    b->len = (size_t)(p - b->data);
+}
+
+/* n bytes at s as they are; makes its own room and leaves PUT_FIXED_MAX after them. */
+static inline char *put_bytes(sbuf *b, char *p, const char *s, size_t n)
+{
+    p = put_room(b, p, n + PUT_FIXED_MAX);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* Sixteen bytes at once where the compiler has vectors (GCC and Clang lower these to
+ * SSE2 on x86-64, to plain words elsewhere). A comparison gives -1 in each byte where it
+ * holds, 0 elsewhere. */
+typedef signed char put_block __attribute__((vector_size(16)));
+
+/* The bytes JSON does not take as they are: below 0x20, '"', '\\', and 0x80 and above
+ * (UTF-8 goes the slow way; as signed chars those bytes are below 0x20 too). */
+static inline put_block put_json_stops(put_block x) { return (x < 0x20) | (x == '"') | (x == '\\'); }
+
+/* The n < 16 bytes at s in a block, the rest 'a', which no stops function flags: words of
+ * 8 or 4 read from both ends (overlapping in the middle), or the 1 to 3 bytes one by one.
+ * Each byte of s is in the block, and nothing outside s is read. */
+static inline put_block put_short_block(const char *s, size_t n)
+{
+    uint64_t low = 0x6161616161616161ULL, high = low;
+    if (n >= 8) {
+        memcpy(&low, s, 8);
+        memcpy(&high, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t first, last;
+        memcpy(&first, s, 4);
+        memcpy(&last, s + n - 4, 4);
+        low = 0x6161616100000000ULL | first;
+        high = 0x6161616100000000ULL | last;
+    } else if (n > 0) {
+        low = 0x6161616161000000ULL | (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+              (uint64_t)(unsigned char)s[n - 1] << 16;
+    }
+    put_block x;
+    memcpy(&x, &low, 8);
+    memcpy((char *)&x + 8, &high, 8);
+    return x;
+}
+
+/* Whether stops (inlined with it) flags any of the n bytes at s. The flags of all blocks
+ * are gathered and tested once: most strings have none. The last block of a string of 16
+ * bytes or more ends at n, going over bytes already looked at. */
+static inline bool put_any(const char *s, size_t n, put_block (*stops)(put_block))
+{
+    put_block any, x;
+    if (n < 16) {
+        any = stops(put_short_block(s, n));
+    } else {
+        any = (put_block){0};
+        size_t i = 0;
+        for (; n - i >= 16; i += 16) {
+            memcpy(&x, s + i, 16);
+            any |= stops(x);
+        }
+        if (i < n) {
+            memcpy(&x, s + n - 16, 16);
+            any |= stops(x);
+        }
+    }
+    uint64_t low, high;
+    memcpy(&low, &any, 8);
+    memcpy(&high, (const char *)&any + 8, 8);
+    return (low | high) != 0;
+}
 
 void sbuf_reset(sbuf *b);
 void sbuf_free(sbuf *b);

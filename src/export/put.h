@@ -19,48 +19,10 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Room kept free for fixed text. The longest stretch of it a writer writes without
- * making room, Phoenix's from the line's start to the Goldstein score (an id, a date, two
+/* The longest stretch of fixed text a writer writes without making room (PUT_FIXED_MAX,
+ * base.h), Phoenix's from the line's start to the Goldstein score (an id, a date, two
  * actors of three codes each, the cameo code, the quad class), is under 200 bytes, with
  * the 8 bytes put_code may write past the last code. */
-enum { PUT_FIXED_MAX = 256 };
-
-/* Slow path of put_room (write.c): grows b so that n bytes fit at p; where p now is. */
-char *put_grow(sbuf *b, char *p, size_t n);
-
-/* Makes room for n bytes at p (p lies in b's data, at or before its end) and the NUL
- * put_end stores after them; returns where p now is, as b may have moved. */
-static inline char *put_room(sbuf *b, char *p, size_t n)
-{
-    if ((size_t)(b->data + b->cap - p) > n)
-        return p;
-    return put_grow(b, p, n);
-}
-
-/* The start of a line at the end of b, with room for n bytes. (Not put_room: b->data
- * is NULL in an empty buffer, and NULL + 0 is not a pointer C lets us make.) */
-static inline char *put_begin(sbuf *b, size_t n)
-{
-    if (b->cap - b->len <= n)
-        sbuf_grow(b, n);
-    return b->data + b->len;
-}
-
-/* Ends a line written up to p: the NUL the sbuf keeps, and its length. */
-static inline void put_end(sbuf *b, char *p)
-{
-    *p = 0;
-    b->len = (size_t)(p - b->data);
-}
-
-
-/* n bytes at s as they are; makes its own room and leaves PUT_FIXED_MAX after them. */
-static inline char *put_bytes(sbuf *b, char *p, const char *s, size_t n)
-{
-    p = put_room(b, p, n + PUT_FIXED_MAX);
-    memcpy(p, s, n);
-    return p + n;
-}
 
 /* The ids are long long, written by fmt_long: the same type on every system jirga is
  * built for (LP64). */
@@ -68,68 +30,10 @@ _Static_assert(sizeof(long) == sizeof(long long), "fmt_long writes a long long w
 
 /* ---- Bytes that need care, looked for 16 at a time ------------------------------------------ */
 
-/* GCC and Clang lower these to SSE2 on x86-64, to plain words elsewhere (as out.c's). A
- * comparison gives -1 in each byte where it holds, 0 elsewhere. */
-typedef signed char put_block __attribute__((vector_size(16)));
-
-/* JSON: below 0x20, '"', '\\', and 0x80 and above (UTF-8 goes the slow way, as signed
- * chars those bytes are below 0x20 too). */
-static inline put_block put_json_stops(put_block x) { return (x < 0x20) | (x == '"') | (x == '\\'); }
-/* CSV: what makes a field quoted. */
+/* Besides JSON's (put_json_stops, with put_any, in base.h): CSV, what makes a field quoted; */
 static inline put_block put_csv_stops(put_block x) { return (x == ',') | (x == '"') | (x == '\n') | (x == '\r'); }
-/* TSV: what becomes a space. */
+/* TSV, what becomes a space. */
 static inline put_block put_tsv_stops(put_block x) { return (x == '\t') | (x == '\n') | (x == '\r'); }
-
-/* The n < 16 bytes at s in a block, the rest 'a', which none of the three flags: words of
- * 8 or 4 read from both ends (overlapping in the middle), or the 1 to 3 bytes one by one.
- * Each byte of s is in the block, and nothing outside s is read. */
-static inline put_block put_short_block(const char *s, size_t n)
-{
-    uint64_t low = 0x6161616161616161ULL, high = low;
-    if (n >= 8) {
-        memcpy(&low, s, 8);
-        memcpy(&high, s + n - 8, 8);
-    } else if (n >= 4) {
-        uint32_t first, last;
-        memcpy(&first, s, 4);
-        memcpy(&last, s + n - 4, 4);
-        low = 0x6161616100000000ULL | first;
-        high = 0x6161616100000000ULL | last;
-    } else if (n > 0) {
-        low = 0x6161616161000000ULL | (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
-              (uint64_t)(unsigned char)s[n - 1] << 16;
-    }
-    put_block x;
-    memcpy(&x, &low, 8);
-    memcpy((char *)&x + 8, &high, 8);
-    return x;
-}
-
-/* Whether stops (one of the three above; inlined with it) flags any of the n bytes at s.
- * The flags of all blocks are gathered and tested once: most strings have none. The last
- * block of a string of 16 bytes or more ends at n, going over bytes already looked at. */
-static inline bool put_any(const char *s, size_t n, put_block (*stops)(put_block))
-{
-    put_block any, x;
-    if (n < 16) {
-        any = stops(put_short_block(s, n));
-    } else {
-        any = (put_block){0};
-        size_t i = 0;
-        for (; n - i >= 16; i += 16) {
-            memcpy(&x, s + i, 16);
-            any |= stops(x);
-        }
-        if (i < n) {
-            memcpy(&x, s + n - 16, 16);
-            any |= stops(x);
-        }
-    }
-    uint64_t low, high;
-    memcpy(&low, &any, 8);
-    memcpy(&high, (const char *)&any + 8, 8);
-    return (low | high) != 0;
-}
 
 /* ---- Shared by the writers ------------------------------------------------------------------ */
 

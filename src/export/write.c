@@ -9,13 +9,6 @@
 
 /* ---- Helpers shared by the writers ------------------------------------------------------ */
 
-char *put_grow(sbuf *b, char *p, size_t n)
-{
-    b->len = (size_t)(p - b->data);
-    sbuf_grow(b, n);
-    return b->data + b->len;
-}
-
 char *put_tsv(sbuf *b, char *p, const char *s, size_t n)
 {
     p = put_room(b, p, n + PUT_FIXED_MAX);

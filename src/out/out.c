@@ -12,51 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Room in the buffer ------------------------------------------------------------------ */
+/* ---- Room and fixed text (put_room, put_begin, put_end, PUT, PUT_CODE: base.h) -------- */
 
 /* A stretch of fixed text (keys, codes from the event's arrays, numbers) starts after
- * room(b, p, FIXED_MAX) or after put_json, which leaves that much room, and ends at the
- * next of them. The longest, the place's from its country to its span, is under 140
- * bytes even with FMT_LONG_MAX for each int and FMT_FIXED_MAX for each coordinate. */
-enum { FIXED_MAX = 256 };
+ * put_room(b, p, PUT_FIXED_MAX) or after put_json, which leaves that much room, and ends
+ * at the next of them. The longest, the place's from its country to its span, is under
+ * 140 bytes even with FMT_LONG_MAX for each int and FMT_FIXED_MAX for each coordinate. */
 
 /* Room a string being escaped keeps after its last byte: the 7 bytes a word store may
  * write past it (see put_plain), its closing quote among them, and the fixed text after. */
-enum { STRING_TAIL = 8 + FIXED_MAX };
-
-/* Slow path of room(): grows b so that n bytes fit at p; returns where p now is. */
-static char *room_grow(sbuf *b, char *p, size_t n)
-{
-    b->len = (size_t)(p - b->data);
-    sbuf_grow(b, n);
-    return b->data + b->len;
-}
-
-/* Makes room for n bytes at p (p lies in b's data, at or before its end) and for the NUL
- * that out_end writes after them; returns where p now is, as b may have moved. */
-static inline char *room(sbuf *b, char *p, size_t n)
-{
-    if ((size_t)(b->data + b->cap - p) > n)
-        return p;
-    return room_grow(b, p, n);
-}
-
-/* The start of a record at the end of b, with room for n bytes. */
-static char *out_begin(sbuf *b, size_t n)
-{
-    if (b->cap - b->len <= n)
-        sbuf_grow(b, n);
-    return b->data + b->len;
-}
-
-/* Ends a record written up to p. */
-static void out_end(sbuf *b, char *p)
-{
-    *p = 0;
-    b->len = (size_t)(p - b->data);
-}
-
-/* ---- Fixed text (PUT and PUT_CODE: base.h) ---------------------------------------------- */
+enum { STRING_TAIL = 8 + PUT_FIXED_MAX };
 
 static const uint64_t ONES = 0x0101010101010101ULL, HIGHS = 0x8080808080808080ULL;
 
@@ -84,31 +49,23 @@ static inline uint64_t json_stops(uint64_t x)
     return ((x - ONES * 0x20) | (quote - ONES) | (backslash - ONES) | x) & HIGHS;
 }
 
-/* Sixteen bytes at once where the compiler has vectors (GCC and Clang lower these to
- * SSE2 on x86-64, to plain words elsewhere). */
-typedef signed char json_block __attribute__((vector_size(16)));
-
-/* 0xFF for each byte of x that JSON does not take as it is, 0 for the others: as signed
- * chars, bytes at 0x80 and above are below 0x20 too. */
-static inline json_block stops_of(json_block x) { return (x < 0x20) | (x == '"') | (x == '\\'); }
-
 /* The 16 bytes at s, with 0xFF in *low (the first 8) and *high (the last 8) for each byte
  * that JSON does not take as it is. */
-static inline json_block block_stops(const char *s, uint64_t *low, uint64_t *high)
+static inline put_block block_stops(const char *s, uint64_t *low, uint64_t *high)
 {
-    json_block x;
+    put_block x;
     memcpy(&x, s, 16);
-    json_block stops = stops_of(x);
+    put_block stops = put_json_stops(x);
     memcpy(low, &stops, 8);
     memcpy(high, (const char *)&stops + 8, 8);
     return x;
 }
 
 /* Copies the 16 bytes at s to p; returns how many of them are plain. */
-static inline size_t put_block(char *p, const char *s)
+static inline size_t copy_block(char *p, const char *s)
 {
     uint64_t low, high;
-    json_block x = block_stops(s, &low, &high);
+    put_block x = block_stops(s, &low, &high);
     memcpy(p, &x, 16);
     if (low)
         return (size_t)__builtin_ctzll(low) >> 3;
@@ -116,27 +73,7 @@ static inline size_t put_block(char *p, const char *s)
 }
 
 /* Whether all of s is plain ASCII, which JSON takes as it is; then so is every part of s. */
-static bool plain_ascii(const char *s, size_t n)
-{
-    if (n < 16)
-        return ascii_run_end((const unsigned char *)s, 0, n, '"', '\\', '\\') == n;
-    /* The stops of all blocks gathered and looked at once: most sentences are plain, and
-     * a test per block cost as much as finding its stops. */
-    json_block any = {0}, x;
-    size_t i = 0;
-    for (; n - i >= 16; i += 16) {
-        memcpy(&x, s + i, 16);
-        any |= stops_of(x);
-    }
-    if (i < n) { /* the last block ends at n, going over bytes already looked at (n >= 16) */
-        memcpy(&x, s + n - 16, 16);
-        any |= stops_of(x);
-    }
-    uint64_t low, high;
-    memcpy(&low, &any, 8);
-    memcpy(&high, (const char *)&any + 8, 8);
-    return !(low | high);
-}
+static bool plain_ascii(const char *s, size_t n) { return !put_any(s, n, put_json_stops); }
 
 /* Copies the bytes at s[i] to p, up to the first that JSON does not take as it is, and
  * returns how many it copied (n - i when all are plain). Blocks and words are stored
@@ -148,7 +85,7 @@ static inline size_t put_plain(char *p, const char *s, size_t i, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     size_t start = i;
     for (; n - i >= 16; i += 16) {
-        size_t plain = put_block(p + (i - start), s + i);
+        size_t plain = copy_block(p + (i - start), s + i);
         if (plain < 16)
             return i + plain - start;
     }
@@ -178,7 +115,7 @@ static inline size_t put_plain(char *p, const char *s, size_t i, size_t n)
  * made for the escape, the `rest` bytes of the string after it and STRING_TAIL. */
 static char *put_escape(sbuf *b, char *p, unsigned char ch, size_t rest)
 {
-    p = room(b, p, 6 + rest + STRING_TAIL);
+    p = put_room(b, p, 6 + rest + STRING_TAIL);
     if (ch >= 0x80) /* a file name may be in any encoding: bad bytes become U+FFFD */
         return PUT(p, "\\ufffd");
     *p++ = '\\';
@@ -221,10 +158,10 @@ static char *put_json_chars(sbuf *b, char *p, const char *s, size_t n)
     }
 }
 
-/* s as a JSON string with its quotes; makes its own room and leaves FIXED_MAX after it. */
+/* s as a JSON string with its quotes; makes its own room and leaves PUT_FIXED_MAX after it. */
 static char *put_json(sbuf *b, char *p, const char *s, size_t n)
 {
-    p = room(b, p, 1 + n + STRING_TAIL);
+    p = put_room(b, p, 1 + n + STRING_TAIL);
     *p++ = '"';
     p = put_json_chars(b, p, s, n);
     *p++ = '"';
@@ -233,7 +170,7 @@ static char *put_json(sbuf *b, char *p, const char *s, size_t n)
 
 void out_json_string(sbuf *b, const char *s, size_t n)
 {
-    out_end(b, put_json(b, out_begin(b, 1 + n + STRING_TAIL), s, n));
+    put_end(b, put_json(b, put_begin(b, 1 + n + STRING_TAIL), s, n));
 }
 
 /* ---- Pieces escaped once ----------------------------------------------------------------- */
@@ -248,7 +185,7 @@ void out_json_string(sbuf *b, const char *s, size_t n)
 /* {"doc":"ID","sentence": */
 static char *put_doc_head(sbuf *b, char *p, const jirga_doc *doc)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, "{\"doc\":");
     const char *id = doc->id ? doc->id : "";
     p = put_json(b, p, id, strlen(id));
@@ -258,7 +195,7 @@ static char *put_doc_head(sbuf *b, char *p, const jirga_doc *doc)
 /* ,"date":"D" or ,"date":null */
 static char *put_doc_date(sbuf *b, char *p, const jirga_doc *doc)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, ",\"date\":");
     if (doc->date && doc->date[0])
         return put_json(b, p, doc->date, strlen(doc->date));
@@ -268,7 +205,7 @@ static char *put_doc_date(sbuf *b, char *p, const jirga_doc *doc)
 /* ,"cameo":"C","root":"R","label":"L","quad":Q,"goldstein":G */
 static char *put_verb_code(sbuf *b, char *p, const jirga_event *e)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, ",\"cameo\":\"");
     p = PUT_CODE(p, e->cameo);
     p = PUT(p, "\",\"root\":\"");
@@ -284,19 +221,11 @@ static char *put_verb_code(sbuf *b, char *p, const jirga_event *e)
 /* },"pattern":"FILE: (the verb's object closed; the line and the quote follow) */
 static char *put_pattern_file(sbuf *b, char *p, const jirga_event *e)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, "},\"pattern\":");
     p = put_json(b, p, e->pattern_file, strlen(e->pattern_file));
     p[-1] = ':'; /* "file:line": the line goes inside the quotes */
     return p;
-}
-
-/* n bytes at s as they are; leaves FIXED_MAX of room after them, as put_json. */
-static char *put_bytes(sbuf *b, char *p, const char *s, size_t n)
-{
-    p = room(b, p, n + FIXED_MAX);
-    memcpy(p, s, n);
-    return p + n;
 }
 
 /* What a piece was made from: the event's fields that the piece shows, compared whole
@@ -390,7 +319,7 @@ static inline char *put_piece(sbuf *b, char *p, out_cache *c, piece_table *t, co
     if (!s->len) {
         s->key = *key;
         s->start = c->pool.len;
-        out_end(&c->pool, write(&c->pool, out_begin(&c->pool, FIXED_MAX), e));
+        put_end(&c->pool, write(&c->pool, put_begin(&c->pool, PUT_FIXED_MAX), e));
         s->len = c->pool.len - s->start;
         t->count++;
     }
@@ -421,13 +350,13 @@ static char *put_pattern_file_from(sbuf *b, char *p, out_cache *c, const jirga_e
 /* ---- The record ------------------------------------------------------------------------ */
 
 /* s (n bytes of the sentence) as a JSON string, copied as it is when the sentence is
- * plain ASCII; leaves FIXED_MAX of room after it, as put_json. Inline, as the two below:
+ * plain ASCII; leaves PUT_FIXED_MAX of room after it, as put_json. Inline, as the two below:
  * a record writes four or five spans of words, and the calls cost more than the copies. */
 static inline char *put_words(sbuf *b, char *p, bool ascii, const char *s, size_t n)
 {
     if (!ascii)
         return put_json(b, p, s, n);
-    p = room(b, p, n + 2 + FIXED_MAX);
+    p = put_room(b, p, n + 2 + PUT_FIXED_MAX);
     *p++ = '"';
     memcpy(p, s, n);
     p += n;
@@ -448,7 +377,7 @@ static inline char *put_text_span(sbuf *b, char *p, const jirga_event *e, bool a
 static char *put_actor(sbuf *b, char *p, const char *key, size_t key_len, const jirga_event *e, bool ascii,
                        const jirga_actor *a)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     memcpy(p, key, key_len);
     p += key_len;
     if (!a->code[0])
@@ -469,7 +398,7 @@ static char *put_actor(sbuf *b, char *p, const char *key, size_t key_len, const 
 /* ,"place":... */
 static char *put_place(sbuf *b, char *p, const jirga_place *pl)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     if (!pl->name[0])
         return PUT(p, ",\"place\":null");
     p = PUT(p, ",\"place\":{\"name\":");
@@ -493,7 +422,7 @@ static char *put_place(sbuf *b, char *p, const jirga_place *pl)
 /* ,"quote":... */
 static char *put_quote(sbuf *b, char *p, const jirga_event *e, bool ascii)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     if (e->quote_start < 0)
         return PUT(p, ",\"quote\":null");
     p = PUT(p, ",\"quote\":{\"speaker\":");
@@ -509,10 +438,10 @@ static char *put_quote(sbuf *b, char *p, const jirga_event *e, bool ascii)
 /* ,"counts":[...] */
 static char *put_counts(sbuf *b, char *p, const jirga_event *e)
 {
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, ",\"counts\":[");
     for (int k = 0; k < e->ncounts; k++) {
-        p = room(b, p, FIXED_MAX);
+        p = put_room(b, p, PUT_FIXED_MAX);
         if (k)
             *p++ = ',';
         p = PUT(p, "{\"kind\":\"");
@@ -530,7 +459,7 @@ static char *put_counts(sbuf *b, char *p, const jirga_event *e)
 static void put_record(sbuf *b, out_cache *c, const jirga_doc *doc, const jirga_event *e, bool ascii)
 {
     /* Room for the whole record at once spares most of the growing. */
-    char *p = out_begin(b, 2 * e->sentence_len + 2 * FIXED_MAX);
+    char *p = put_begin(b, 2 * e->sentence_len + 2 * PUT_FIXED_MAX);
     p = c ? put_bytes(b, p, c->doc_head.data, c->doc_head.len) : put_doc_head(b, p, doc);
     p = fmt_long(p, e->sentence);
     p = c ? put_bytes(b, p, c->doc_date.data, c->doc_date.len) : put_doc_date(b, p, doc);
@@ -553,20 +482,20 @@ static void put_record(sbuf *b, out_cache *c, const jirga_doc *doc, const jirga_
     p = put_place(b, p, &e->place);
     p = put_quote(b, p, e, ascii);
     p = put_counts(b, p, e);
-    p = room(b, p, FIXED_MAX);
+    p = put_room(b, p, PUT_FIXED_MAX);
     p = PUT(p, ",\"text\":");
     p = put_words(b, p, ascii, e->sentence_text, e->sentence_len);
     p = PUT(p, "}\n");
-    out_end(b, p);
+    put_end(b, p);
 }
 
 /* Makes the document's pieces of c. */
 static void cache_doc(out_cache *c, const jirga_doc *doc)
 {
     sbuf_reset(&c->doc_head);
-    out_end(&c->doc_head, put_doc_head(&c->doc_head, out_begin(&c->doc_head, FIXED_MAX), doc));
+    put_end(&c->doc_head, put_doc_head(&c->doc_head, put_begin(&c->doc_head, PUT_FIXED_MAX), doc));
     sbuf_reset(&c->doc_date);
-    out_end(&c->doc_date, put_doc_date(&c->doc_date, out_begin(&c->doc_date, FIXED_MAX), doc));
+    put_end(&c->doc_date, put_doc_date(&c->doc_date, put_begin(&c->doc_date, PUT_FIXED_MAX), doc));
 }
 
 void out_jsonl_events(out_cache *c, sbuf *b, const jirga_doc *doc, const jirga_event *events, int n)
